@@ -1,0 +1,79 @@
+package io.vakit.kit;
+
+import io.vakit.spec.engine.Machines;
+import io.vakit.spec.engine.Run;
+import io.vakit.spec.engine.Settings;
+import io.vakit.spi.AllocatorProvider;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.ServiceLoader;
+
+/**
+ * The main job: runs the allocator contract against implementations and prints the result table.
+ *
+ * <pre>
+ * KitMain                  every implementation on the class path
+ * KitMain glibc ...        the named design ids
+ * KitMain replay STRING    replays one chain exactly
+ * </pre>
+ * Tries, chain length and seed come from {@code -Dvakit.tries}, {@code -Dvakit.length}, {@code -Dvakit.seed}.
+ * Exits 1 when any implementation fails.
+ */
+public final class KitMain {
+    private KitMain() {}
+
+    /** Runs the kit; see the class comment for the arguments. */
+    public static void main(String[] args) {
+        List<String> words = new ArrayList<>();
+        for (String a : args) {
+            words.addAll(Arrays.stream(a.trim().split("\\s+")).filter(w -> !w.isEmpty()).toList());
+        }
+        PrintStream out = System.out;
+        if (!words.isEmpty() && words.get(0).equals("replay")) {
+            String replay = String.join(" ", words.subList(1, words.size()));
+            Run<?, ?> run = Machines.replay(replay);
+            out.println(run.passed() ? "replay passed: " + run.applied().size() + " actions"
+                    : "replay FAILED after " + run.applied().size() + " actions: " + run.violation().getMessage());
+            System.exit(run.passed() ? 0 : 1);
+        }
+        System.exit(runContract(words, Settings.fromSystemProperties(), out) ? 0 : 1);
+    }
+
+    /** Runs the contract against the named designs (all when {@code ids} is empty); true when all pass. */
+    public static boolean runContract(List<String> ids, Settings settings, PrintStream out) {
+        List<AllocatorProvider> providers = new ArrayList<>();
+        for (AllocatorProvider p : ServiceLoader.load(AllocatorProvider.class)) {
+            if (ids.isEmpty() || ids.contains(p.id())) {
+                providers.add(p);
+            }
+        }
+        List<String> missing = new ArrayList<>(ids);
+        providers.forEach(p -> missing.remove(p.id()));
+        if (!missing.isEmpty() || providers.isEmpty()) {
+            out.println("vakit: no implementation with id " + missing + " on the class path");
+            return false;
+        }
+        out.printf("vakit contract: %d chains of up to %d actions per design, seed %d%n%n", settings.tries(),
+                settings.length(), settings.seed());
+        out.printf("%-12s %-4s %-26s %-9s %8s  %s%n", "design", "rule", "clause", "result", "checks", "note");
+        List<ContractReport> reports = new ArrayList<>();
+        for (AllocatorProvider p : providers) {
+            ContractReport report = ContractReport.run(p, settings);
+            reports.add(report);
+            out.print(report.table());
+            out.flush();
+        }
+        out.println();
+        boolean all = true;
+        for (ContractReport r : reports) {
+            out.println(r.summary());
+            if (!r.verdict().passed()) {
+                out.println(r.verdict().describe());
+            }
+            all &= r.passed();
+        }
+        return all;
+    }
+}

@@ -1,0 +1,32 @@
+package io.vakit.spec.contract;
+
+import io.vakit.spec.engine.MachineFactory;
+import io.vakit.spec.engine.StateMachine;
+import io.vakit.spi.AllocatorProvider;
+import java.util.Optional;
+import java.util.ServiceLoader;
+
+/** Makes {@code contract:<id>} machines for every {@link AllocatorProvider} on the class path. */
+public final class ContractMachines implements MachineFactory {
+    /** Used by {@link ServiceLoader}. */
+    public ContractMachines() {}
+
+    @Override
+    public Optional<StateMachine<?, ?>> create(String name) {
+        if (!name.startsWith(ContractMachine.PREFIX)) {
+            return Optional.empty();
+        }
+        String id = name.substring(ContractMachine.PREFIX.length());
+        return provider(id).map(ContractMachine::new);
+    }
+
+    /** The provider whose design id is {@code id}, among those {@link ServiceLoader} finds. */
+    public static Optional<AllocatorProvider> provider(String id) {
+        for (AllocatorProvider p : ServiceLoader.load(AllocatorProvider.class)) {
+            if (p.id().equals(id)) {
+                return Optional.of(p);
+            }
+        }
+        return Optional.empty();
+    }
+}

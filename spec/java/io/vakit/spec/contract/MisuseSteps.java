@@ -1,0 +1,291 @@
+package io.vakit.spec.contract;
+
+import io.vakit.spec.engine.Action;
+import io.vakit.spec.engine.ActionType;
+import io.vakit.spec.engine.Encoded;
+import io.vakit.spi.Allocator;
+import io.vakit.spi.AllocatorClosedException;
+import io.vakit.spi.Feature;
+import io.vakit.spi.InvalidAlignmentException;
+import io.vakit.spi.InvalidFreeException;
+import io.vakit.spi.InvalidFreeException.Reason;
+import io.vakit.spi.InvalidSizeException;
+import io.vakit.spi.SizeClassTable;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/** Bad input: invalid, double, foreign and wrong-size frees, bad sizes and alignments, use after close. */
+final class MisuseSteps {
+    /** Memory no allocator under test owns: the JVM's own, allocated once. */
+    private static final MemorySegment FOREIGN = Arena.global().allocate(8192, 4096);
+
+    private MisuseSteps() {}
+
+    static List<ActionType<Allocator, AllocatorModel>> types() {
+        return List.of(
+                Step.type("freeInterior", m -> detects(m) && m.liveCount() > 0 ? 3 : 0,
+                        (r, m, l) -> new FreeInterior(Step.pick(r, m.liveLabels()), r.nextLong(1L << 20)),
+                        e -> new FreeInterior(e.label(), e.arg(0))),
+                Step.type("freeTwice", m -> detects(m) && m.staleLabels().length > 0 ? 3 : 0,
+                        (r, m, l) -> new FreeTwice(Step.pick(r, m.staleLabels())), e -> new FreeTwice(e.label())),
+                Step.type("freeForeign", m -> detects(m) ? 2 : 0, (r, m, l) -> new FreeForeign(r.nextLong(4096)),
+                        e -> new FreeForeign(e.arg(0))),
+                Step.type("freeWrongSize", m -> !m.closed() && m.liveCount() > 0
+                        && m.design().has(Feature.SIZED_FREE_CHECK) ? 3 : 0,
+                        (r, m, l) -> new FreeWrongSize(Step.pick(r, m.liveLabels()), Sizes.size(r, m.design())),
+                        e -> new FreeWrongSize(e.label(), e.arg(0))),
+                Step.type("badSize", m -> 2, (r, m, l) -> new BadSize(r.nextInt(4)), e -> new BadSize((int) e.arg(0))),
+                Step.type("badAlignment", m -> 2, (r, m, l) -> new BadAlignment(r.nextInt(4)),
+                        e -> new BadAlignment((int) e.arg(0))),
+                Step.type("reallocBadSize", m -> !m.closed() && m.liveCount() > 0
+                        && m.design().has(Feature.REALLOC) ? 1 : 0,
+                        (r, m, l) -> new ReallocBadSize(Step.pick(r, m.liveLabels()), r.nextInt(3)),
+                        e -> new ReallocBadSize(e.label(), (int) e.arg(0))),
+                Step.type("close", m -> m.closed() ? 0 : 1, (r, m, l) -> new Close(), e -> new Close()),
+                Step.type("afterClose", m -> m.closed() ? 10 : 0, (r, m, l) -> new AfterClose(r.nextInt(5)),
+                        e -> new AfterClose((int) e.arg(0))));
+    }
+
+    private static boolean detects(AllocatorModel m) {
+        return !m.closed() && m.design().has(Feature.INVALID_FREE_DETECTION);
+    }
+
+    private static void expectInvalidFree(Allocator a, AllocatorModel m, Rule rule, String op, MemorySegment s,
+            Set<Reason> reasons) {
+        InvalidFreeException e = m.expectRefusal(a, rule, op, InvalidFreeException.class, () -> a.free(s),
+                AllocatorModel.hex(s.address()));
+        if (!reasons.contains(e.reason())) {
+            throw m.violation(rule, op + " was refused as " + e.reason() + "; expected one of " + reasons);
+        }
+    }
+
+    /** {@code freeInterior#L(offset)}: free an address inside a live block, past its start. */
+    record FreeInterior(int label, long offset) implements Step {
+        @Override
+        public boolean applicable(AllocatorModel m) {
+            return detects(m) && m.live(label).filter(b -> b.size() > 1).isPresent();
+        }
+
+        @Override
+        public void run(Allocator a, AllocatorModel m) {
+            AllocatorModel.Block b = m.live(label).orElseThrow();
+            long at = b.address() + 1 + offset % (b.size() - 1);
+            expectInvalidFree(a, m, Rule.M1_INVALID_FREE, toString(),
+                    MemorySegment.ofAddress(at).reinterpret(b.address() + b.size() - at),
+                    EnumSet.of(Reason.INTERIOR, Reason.UNKNOWN));
+        }
+
+        @Override
+        public List<Action<Allocator, AllocatorModel>> simplifications() {
+            return offset == 0 ? List.of() : List.of(new FreeInterior(label, 0));
+        }
+
+        @Override
+        public String toString() {
+            return Encoded.format("freeInterior", label, offset);
+        }
+    }
+
+    /** {@code freeTwice#L()}: free a block again, while no live block covers its address. */
+    record FreeTwice(int label) implements Step {
+        @Override
+        public boolean applicable(AllocatorModel m) {
+            return detects(m) && m.freed(label).filter(b -> m.containing(b.address()).isEmpty()).isPresent();
+        }
+
+        @Override
+        public void run(Allocator a, AllocatorModel m) {
+            expectInvalidFree(a, m, Rule.M2_DOUBLE_FREE, toString(), BlockSteps.segment(m.freed(label).orElseThrow()),
+                    EnumSet.of(Reason.DOUBLE, Reason.UNKNOWN));
+        }
+
+        @Override
+        public String toString() {
+            return Encoded.format("freeTwice", label);
+        }
+    }
+
+    /** {@code freeForeign(offset)}: free memory this allocator never handed out. */
+    record FreeForeign(long offset) implements Step {
+        @Override
+        public boolean applicable(AllocatorModel m) {
+            return detects(m);
+        }
+
+        @Override
+        public void run(Allocator a, AllocatorModel m) {
+            expectInvalidFree(a, m, Rule.M3_FOREIGN_FREE, toString(),
+                    FOREIGN.asSlice(offset % 4096, 16), EnumSet.of(Reason.FOREIGN, Reason.UNKNOWN));
+        }
+
+        @Override
+        public List<Action<Allocator, AllocatorModel>> simplifications() {
+            return offset == 0 ? List.of() : List.of(new FreeForeign(0));
+        }
+
+        @Override
+        public String toString() {
+            return Encoded.format("freeForeign", -1, offset);
+        }
+    }
+
+    /** {@code freeWrongSize#L(size)}: a sized free whose size maps to another class. */
+    record FreeWrongSize(int label, long wrongSize) implements Step {
+        @Override
+        public boolean applicable(AllocatorModel m) {
+            SizeClassTable t = m.design().sizeClasses();
+            return !m.closed() && m.design().has(Feature.SIZED_FREE_CHECK) && t != null
+                    && m.live(label).filter(b -> t.classOf(b.size()) != t.classOf(wrongSize)).isPresent();
+        }
+
+        @Override
+        public void run(Allocator a, AllocatorModel m) {
+            AllocatorModel.Block b = m.live(label).orElseThrow();
+            expectInvalidFree(a, m, Rule.M4_WRONG_SIZE, toString(),
+                    MemorySegment.ofAddress(b.address()).reinterpret(wrongSize), EnumSet.of(Reason.WRONG_SIZE));
+        }
+
+        @Override
+        public String toString() {
+            return Encoded.format("freeWrongSize", label, wrongSize);
+        }
+    }
+
+    /** {@code badSize(kind)}: allocate 0, -1, max + 1 or Long.MAX_VALUE bytes. */
+    record BadSize(int kind) implements Step {
+        @Override
+        public boolean applicable(AllocatorModel m) {
+            return !m.closed();
+        }
+
+        static long size(AllocatorModel m, int kind) {
+            return switch (Math.floorMod(kind, 4)) {
+                case 0 -> 0;
+                case 1 -> -1;
+                case 2 -> m.design().maxBlockSize() + 1;
+                default -> Long.MAX_VALUE;
+            };
+        }
+
+        @Override
+        public void run(Allocator a, AllocatorModel m) {
+            long size = size(m, kind);
+            m.expectRefusal(a, Rule.M5_BAD_SIZE, toString(), InvalidSizeException.class, () -> a.allocate(size, 1),
+                    String.valueOf(size));
+        }
+
+        @Override
+        public String toString() {
+            return Encoded.format("badSize", -1, kind);
+        }
+    }
+
+    /** {@code badAlignment(kind)}: allocate with alignment 0, 3, -16 or twice the maximum. */
+    record BadAlignment(int kind) implements Step {
+        @Override
+        public boolean applicable(AllocatorModel m) {
+            return !m.closed();
+        }
+
+        @Override
+        public void run(Allocator a, AllocatorModel m) {
+            long max = m.design().maxAlignment();
+            long alignment = switch (Math.floorMod(kind, 4)) {
+                case 0 -> 0;
+                case 1 -> 3;
+                case 2 -> -16;
+                default -> max < (1L << 62) ? max * 2 : 3;
+            };
+            m.expectRefusal(a, Rule.M6_BAD_ALIGNMENT, toString(), InvalidAlignmentException.class,
+                    () -> a.allocate(16, alignment), String.valueOf(alignment));
+        }
+
+        @Override
+        public String toString() {
+            return Encoded.format("badAlignment", -1, kind);
+        }
+    }
+
+    /** {@code reallocBadSize#L(kind)}: reallocate a live block to 0, -1 or max + 1 bytes; it stays intact. */
+    record ReallocBadSize(int label, int kind) implements Step {
+        @Override
+        public boolean applicable(AllocatorModel m) {
+            return !m.closed() && m.design().has(Feature.REALLOC) && m.live(label).isPresent();
+        }
+
+        @Override
+        public void run(Allocator a, AllocatorModel m) {
+            long size = BadSize.size(m, Math.floorMod(kind, 3));
+            MemorySegment block = BlockSteps.segment(m.live(label).orElseThrow());
+            m.expectRefusal(a, Rule.M5_BAD_SIZE, toString(), InvalidSizeException.class,
+                    () -> a.reallocate(block, size), String.valueOf(size));
+        }
+
+        @Override
+        public String toString() {
+            return Encoded.format("reallocBadSize", label, kind);
+        }
+    }
+
+    /** {@code close()}: close the allocator; every block is gone. */
+    record Close() implements Step {
+        @Override
+        public boolean applicable(AllocatorModel m) {
+            return !m.closed();
+        }
+
+        @Override
+        public void run(Allocator a, AllocatorModel m) {
+            a.close();
+            m.close();
+        }
+
+        @Override
+        public String toString() {
+            return Encoded.format("close", -1);
+        }
+    }
+
+    /** {@code afterClose(kind)}: stats, free, usable size, reallocate or close again, after close. */
+    record AfterClose(int kind) implements Step {
+        @Override
+        public boolean applicable(AllocatorModel m) {
+            return m.closed();
+        }
+
+        @Override
+        public void run(Allocator a, AllocatorModel m) {
+            MemorySegment some = FOREIGN.asSlice(0, 16);
+            switch (Math.floorMod(kind, 5)) {
+                case 0 -> m.expectRefusal(a, Rule.M7_USE_AFTER_CLOSE, toString(), AllocatorClosedException.class,
+                        a::stats);
+                case 1 -> m.expectRefusal(a, Rule.M7_USE_AFTER_CLOSE, toString(), AllocatorClosedException.class,
+                        () -> a.free(some));
+                case 2 -> {
+                    if (m.design().has(Feature.USABLE_SIZE)) {
+                        m.expectRefusal(a, Rule.M7_USE_AFTER_CLOSE, toString(), AllocatorClosedException.class,
+                                () -> a.usableSize(some));
+                    }
+                }
+                case 3 -> {
+                    if (m.design().has(Feature.REALLOC)) {
+                        m.expectRefusal(a, Rule.M7_USE_AFTER_CLOSE, toString(), AllocatorClosedException.class,
+                                () -> a.reallocate(some, 32));
+                    }
+                }
+                default -> {
+                    m.hit(Rule.M7_USE_AFTER_CLOSE);
+                    a.close();
+                }
+            }
+        }
+
+        @Override
+        public String toString() {
+            return Encoded.format("afterClose", -1, kind);
+        }
+    }
+}

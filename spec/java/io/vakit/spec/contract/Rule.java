@@ -1,0 +1,109 @@
+package io.vakit.spec.contract;
+
+import io.vakit.spi.DesignDescriptor;
+import io.vakit.spi.Feature;
+import java.util.EnumSet;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The clauses of the allocator contract. Each has a stable id, the section of {@code spec/contract.md} that
+ * states it, and the features it needs: a rule whose features the design does not declare is skipped, with
+ * that as the reason.
+ */
+public enum Rule {
+    /** A block lies inside address space the allocator reserved. */
+    C1_CONTAINMENT("C1", "containment", EnumSet.of(Feature.CONTAINMENT)),
+    /** A block never overlaps another live block. */
+    C2_NO_OVERLAP("C2", "no overlap", EnumSet.noneOf(Feature.class)),
+    /** A block is aligned to the asked alignment and to the design's guarantee for its size. */
+    C3_ALIGNMENT("C3", "alignment", EnumSet.noneOf(Feature.class)),
+    /** A block's usable size is the size of the class its table gives. */
+    C4_SIZE_CLASS("C4", "size class", EnumSet.of(Feature.SIZE_CLASSES)),
+    /** Bytes written to a block read back intact until it is freed. */
+    C5_CONTENTS("C5", "contents kept", EnumSet.noneOf(Feature.class)),
+    /** A zeroed allocation reads zero. */
+    C6_CALLOC_ZERO("C6", "calloc reads zero", EnumSet.noneOf(Feature.class)),
+    /** A reallocated block keeps its first min(old, new) bytes. */
+    C7_REALLOC_PREFIX("C7", "realloc keeps the prefix", EnumSet.of(Feature.REALLOC)),
+    /** Live bytes and live count match the model; the footprint is consistent. */
+    C8_STATS("C8", "stats", EnumSet.noneOf(Feature.class)),
+    /** The usable size of a live block is at least its requested size. */
+    C9_USABLE_SIZE("C9", "usable size", EnumSet.of(Feature.USABLE_SIZE)),
+    /** Owner lookup maps every address of a live block to that block, and a free address to nothing. */
+    C10_OWNER("C10", "owner lookup", EnumSet.of(Feature.OWNER_LOOKUP)),
+    /** Committed bytes never exceed reserved bytes, and cover the live bytes. */
+    C11_FOOTPRINT("C11", "footprint", EnumSet.of(Feature.FOOTPRINT)),
+    /** An interior or unknown address is refused with InvalidFreeException; nothing changes. */
+    M1_INVALID_FREE("M1", "invalid free refused", EnumSet.of(Feature.INVALID_FREE_DETECTION)),
+    /** A double free is refused with InvalidFreeException; nothing changes. */
+    M2_DOUBLE_FREE("M2", "double free refused", EnumSet.of(Feature.INVALID_FREE_DETECTION)),
+    /** A block of another allocator is refused with InvalidFreeException; nothing changes. */
+    M3_FOREIGN_FREE("M3", "foreign free refused", EnumSet.of(Feature.INVALID_FREE_DETECTION)),
+    /** A sized free with a size of another class is refused with InvalidFreeException; nothing changes. */
+    M4_WRONG_SIZE("M4", "wrong-size free refused", EnumSet.of(Feature.SIZED_FREE_CHECK)),
+    /** A size below 1 or above the maximum is refused with InvalidSizeException; nothing changes. */
+    M5_BAD_SIZE("M5", "bad size refused", EnumSet.noneOf(Feature.class)),
+    /** A bad alignment is refused with InvalidAlignmentException; nothing changes. */
+    M6_BAD_ALIGNMENT("M6", "bad alignment refused", EnumSet.noneOf(Feature.class)),
+    /** Every operation after close is refused with AllocatorClosedException. */
+    M7_USE_AFTER_CLOSE("M7", "use after close refused", EnumSet.noneOf(Feature.class));
+
+    private final String id;
+    private final String title;
+    private final Set<Feature> needs;
+
+    Rule(String id, String title, Set<Feature> needs) {
+        this.id = id;
+        this.title = title;
+        this.needs = needs;
+    }
+
+    /** The stable id, such as {@code C2}. */
+    public String id() {
+        return id;
+    }
+
+    /** A few words naming the clause. */
+    public String title() {
+        return title;
+    }
+
+    /** The id and the title, as violations and reports name a rule: {@code C2 no overlap}. */
+    public String label() {
+        return id + " " + title;
+    }
+
+    /** Where the clause is stated: {@code spec/contract.md#c2}. */
+    public String specLink() {
+        return "spec/contract.md#" + id.toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** The features the rule needs. */
+    public Set<Feature> needs() {
+        return needs;
+    }
+
+    /** Why the rule does not apply to {@code design}, or empty when it does. */
+    public Optional<String> skipReason(DesignDescriptor design) {
+        for (Feature f : needs) {
+            if (!design.has(f)) {
+                return Optional.of("design '" + design.id() + "' does not declare " + f);
+            }
+        }
+        if (this == C4_SIZE_CLASS && !design.has(Feature.USABLE_SIZE) && !design.has(Feature.OWNER_LOOKUP)) {
+            return Optional.of("design '" + design.id() + "' declares neither USABLE_SIZE nor OWNER_LOOKUP");
+        }
+        return Optional.empty();
+    }
+
+    /** The rule whose {@link #label()} is {@code label}, if any. */
+    public static Optional<Rule> ofLabel(String label) {
+        for (Rule r : values()) {
+            if (r.label().equals(label)) {
+                return Optional.of(r);
+            }
+        }
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,80 @@
+package io.vakit.spec.engine;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * The outcome of running one chain: the actions that applied and ran, and the violation that stopped it.
+ *
+ * @param applied the actions that ran, in order; on failure the last one is the failing action
+ * @param violation the broken rule, or {@code null} when every action passed
+ * @param coverage how often each rule was checked
+ * @param <S> the system under test
+ * @param <M> the model
+ */
+public record Run<S, M>(List<Action<S, M>> applied, Violation violation, Map<String, Long> coverage) {
+
+    /** True when no rule was broken. */
+    public boolean passed() {
+        return violation == null;
+    }
+
+    /** Runs {@code chain} on a fresh system and model, skipping the actions that do not apply. */
+    public static <S, M> Run<S, M> of(StateMachine<S, M> machine, List<Action<S, M>> chain) {
+        List<Action<S, M>> fixed = chain;
+        return drive(machine, new Supplier<>() {
+            private int next;
+
+            @Override
+            public Action<S, M> get() {
+                return next < fixed.size() ? fixed.get(next++) : null;
+            }
+        }, m -> null);
+    }
+
+    /** A source of the next action, given the model's state; null ends the chain. */
+    @FunctionalInterface
+    interface Generator<S, M> {
+        Action<S, M> next(M model);
+    }
+
+    static <S, M> Run<S, M> drive(StateMachine<S, M> machine, Supplier<Action<S, M>> fixed, Generator<S, M> gen) {
+        S system = machine.newSystem();
+        M model = machine.newModel();
+        List<Action<S, M>> applied = new ArrayList<>();
+        Violation violation = null;
+        try {
+            machine.checkInvariants(system, model);
+            while (true) {
+                Action<S, M> action = fixed.get();
+                if (action == null) {
+                    action = gen.next(model);
+                }
+                if (action == null) {
+                    break;
+                }
+                if (!action.applicable(model)) {
+                    continue;
+                }
+                applied.add(action);
+                action.run(system, model);
+                machine.checkInvariants(system, model);
+            }
+        } catch (Violation v) {
+            violation = v;
+        } catch (RuntimeException | AssertionError e) {
+            violation = new Violation("unexpected-exception", e.getClass().getName() + ": " + e.getMessage(), e);
+        } finally {
+            try {
+                machine.dispose(system);
+            } catch (RuntimeException e) {
+                if (violation == null) {
+                    violation = new Violation("dispose", "releasing the system failed: " + e, e);
+                }
+            }
+        }
+        return new Run<>(List.copyOf(applied), violation, machine.coverage(model));
+    }
+}

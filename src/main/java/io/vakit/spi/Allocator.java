@@ -1,0 +1,97 @@
+package io.vakit.spi;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SegmentAllocator;
+import java.util.Optional;
+
+/**
+ * An off-heap allocator: a {@link SegmentAllocator} that also frees.
+ *
+ * <p>A block is the {@link MemorySegment} an allocation returns: its address is the block start and its
+ * {@linkplain MemorySegment#byteSize() size} the requested size, so {@code free(block)} is also a sized free.
+ * After {@link #close()} every operation raises {@link AllocatorClosedException}; {@code close} itself is
+ * idempotent.
+ *
+ * <p>Every misuse raises an {@link AllocatorFault} and leaves the allocator exactly as it was. Thread safety is
+ * what {@link Feature#THREAD_SAFE} in the {@linkplain #descriptor() descriptor} says.
+ */
+public interface Allocator extends SegmentAllocator, AutoCloseable {
+
+    /** The design this allocator follows. */
+    DesignDescriptor descriptor();
+
+    /**
+     * Allocates a block of {@code byteSize} bytes aligned to at least {@code byteAlignment} and to the design's
+     * {@linkplain DesignDescriptor#alignment() guarantee} for that size.
+     *
+     * @throws InvalidSizeException if {@code byteSize} is below 1 or above the design's maximum
+     * @throws InvalidAlignmentException if {@code byteAlignment} is not a power of two or above the maximum
+     * @throws AddressSpaceExhaustedException if no address space is left for the block
+     * @throws AllocatorClosedException after {@link #close()}
+     */
+    @Override
+    MemorySegment allocate(long byteSize, long byteAlignment);
+
+    /**
+     * Frees a live block. The segment's address must be a block start; its size is the size that was asked.
+     *
+     * @throws InvalidFreeException for an unknown, interior, already freed or foreign address, or (with
+     *     {@link Feature#SIZED_FREE_CHECK}) a size of another class
+     * @throws AllocatorClosedException after {@link #close()}
+     */
+    void free(MemorySegment block);
+
+    /**
+     * Allocates {@code byteSize} zeroed bytes, aligned as {@link #allocate(long)} would be (calloc).
+     * The default allocates and fills; an implementation may know the memory is already zero.
+     */
+    default MemorySegment allocateZeroed(long byteSize) {
+        return allocate(byteSize).fill((byte) 0);
+    }
+
+    /**
+     * Resizes a live block, keeping its first {@code min(old, new)} bytes. The result is aligned to the natural
+     * guarantee for {@code newSize} (not to an explicit alignment the block was allocated with). The old
+     * segment must not be used afterwards, even if the address did not change. On failure the old block stays
+     * live and intact.
+     *
+     * @throws FeatureNotOfferedException unless the design declares {@link Feature#REALLOC}
+     */
+    default MemorySegment reallocate(MemorySegment block, long newSize) {
+        throw new FeatureNotOfferedException(descriptor().id(), "reallocate", Feature.REALLOC);
+    }
+
+    /**
+     * The bytes usable in a live block, at least its requested size.
+     *
+     * @throws FeatureNotOfferedException unless the design declares {@link Feature#USABLE_SIZE}
+     */
+    default long usableSize(MemorySegment block) {
+        throw new FeatureNotOfferedException(descriptor().id(), "usableSize", Feature.USABLE_SIZE);
+    }
+
+    /**
+     * The live block containing {@code address}, or empty when no live block does.
+     *
+     * @throws FeatureNotOfferedException unless the design declares {@link Feature#OWNER_LOOKUP}
+     */
+    default Optional<BlockInfo> owner(long address) {
+        throw new FeatureNotOfferedException(descriptor().id(), "owner", Feature.OWNER_LOOKUP);
+    }
+
+    /**
+     * True when {@code [address, address + length)} lies inside address space this allocator reserved.
+     *
+     * @throws FeatureNotOfferedException unless the design declares {@link Feature#CONTAINMENT}
+     */
+    default boolean owns(long address, long length) {
+        throw new FeatureNotOfferedException(descriptor().id(), "owns", Feature.CONTAINMENT);
+    }
+
+    /** The allocator's counters now. */
+    Stats stats();
+
+    /** Releases everything. Live blocks become invalid. Idempotent. */
+    @Override
+    void close();
+}

@@ -1,0 +1,49 @@
+package io.vakit.spi;
+
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What a design promises.
+ *
+ * @param id the stable id used in reports and on the command line ({@code glibc}, {@code groups}, ...)
+ * @param title one line saying what it is
+ * @param sizeClasses the size-class table, or {@code null} when the design has none
+ * @param alignment the alignment guaranteed with no explicit alignment
+ * @param maxAlignment the largest explicit alignment accepted
+ * @param maxBlockSize the largest request accepted; larger ones raise {@link InvalidSizeException}
+ * @param features the optional behaviour offered
+ */
+public record DesignDescriptor(String id, String title, SizeClassTable sizeClasses, AlignmentGuarantee alignment,
+        long maxAlignment, long maxBlockSize, Set<Feature> features) {
+
+    /** Validates and freezes the fields. */
+    public DesignDescriptor {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(title, "title");
+        Objects.requireNonNull(alignment, "alignment");
+        if (Long.bitCount(maxAlignment) != 1) {
+            throw new IllegalArgumentException("design " + id + ": maxAlignment " + maxAlignment
+                    + " is not a power of two");
+        }
+        if (maxBlockSize <= 0) {
+            throw new IllegalArgumentException("design " + id + ": maxBlockSize must be positive");
+        }
+        features = features.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(features));
+        if (features.contains(Feature.SIZE_CLASSES) && sizeClasses == null) {
+            throw new IllegalArgumentException("design " + id + " declares SIZE_CLASSES without a table");
+        }
+    }
+
+    /** True when the design offers {@code feature}. */
+    public boolean has(Feature feature) {
+        return features.contains(feature);
+    }
+
+    /** The size-class table, when the design has one. */
+    public Optional<SizeClassTable> table() {
+        return Optional.ofNullable(sizeClasses);
+    }
+}

@@ -1,0 +1,28 @@
+package io.vakit.spi;
+
+/**
+ * Optional behaviour an implementation declares in its {@link DesignDescriptor}. The kit exercises a check
+ * only when the feature it needs is declared, and reports every other check as skipped, with the reason.
+ */
+public enum Feature {
+    /** {@link Allocator#reallocate} is offered. */
+    REALLOC,
+    /** Explicit alignments above the natural guarantee, up to {@link DesignDescriptor#maxAlignment()}. */
+    ALIGNED_ALLOCATION,
+    /** {@link Allocator#usableSize} is offered. */
+    USABLE_SIZE,
+    /** {@link Allocator#owner} maps any address inside a live block to that block. */
+    OWNER_LOOKUP,
+    /** The descriptor has a {@link SizeClassTable}, and the usable size of a block is its class size. */
+    SIZE_CLASSES,
+    /** {@link Allocator#owns} tells whether a range lies in the allocator's reserved address space. */
+    CONTAINMENT,
+    /** {@link Stats#reservedBytes()} and {@link Stats#committedBytes()} are measured, not zero. */
+    FOOTPRINT,
+    /** Unknown, interior, double and foreign frees raise {@link InvalidFreeException}. */
+    INVALID_FREE_DETECTION,
+    /** A free whose segment size maps to another class raises {@link InvalidFreeException} (WRONG_SIZE). */
+    SIZED_FREE_CHECK,
+    /** Every operation may be called from any thread at once. */
+    THREAD_SAFE
+}
