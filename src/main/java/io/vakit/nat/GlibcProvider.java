@@ -24,6 +24,14 @@ public final class GlibcProvider implements AllocatorProvider {
             EnumSet.of(Feature.REALLOC, Feature.ALIGNED_ALLOCATION, Feature.USABLE_SIZE,
                     Feature.INVALID_FREE_DETECTION, Feature.THREAD_SAFE));
 
+    private static final NativeMalloc.Binding BINDING =
+            NativeMalloc.Binding.of("glibc", Linker.nativeLinker().defaultLookup(), MallocSymbols.prefixed(""));
+
+    /** The bound glibc functions, shared by every allocator (binding is slow). */
+    public static NativeMalloc.Binding binding() {
+        return BINDING;
+    }
+
     @Override
     public DesignDescriptor descriptor() {
         return DESCRIPTOR;
@@ -31,6 +39,6 @@ public final class GlibcProvider implements AllocatorProvider {
 
     @Override
     public Allocator open() {
-        return new NativeMalloc(DESCRIPTOR, Linker.nativeLinker().defaultLookup(), MallocSymbols.prefixed(""), 16);
+        return new NativeMalloc(DESCRIPTOR, BINDING, 16);
     }
 }

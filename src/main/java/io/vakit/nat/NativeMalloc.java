@@ -33,32 +33,59 @@ public final class NativeMalloc implements Allocator {
     private volatile boolean closed;
 
     /**
-     * Binds the functions named by {@code symbols} in {@code library}.
+     * The bound native functions of one library. Binding is slow; share one binding between allocators.
      *
-     * @param naturalAlignment the alignment {@code malloc} guarantees for every size
-     * @throws IllegalArgumentException if a symbol is missing; the message names it
+     * @param malloc malloc
+     * @param free free
+     * @param calloc calloc
+     * @param realloc realloc
+     * @param alignedAlloc aligned_alloc
+     * @param usableSize malloc_usable_size
      */
-    public NativeMalloc(DesignDescriptor descriptor, SymbolLookup library, MallocSymbols symbols,
-            long naturalAlignment) {
-        this.descriptor = descriptor;
-        this.naturalAlignment = naturalAlignment;
-        this.malloc = bind(library, symbols.malloc(), FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
-        this.free = bind(library, symbols.free(), FunctionDescriptor.ofVoid(ValueLayout.ADDRESS));
-        this.calloc = bind(library, symbols.calloc(),
-                FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG));
-        this.realloc = bind(library, symbols.realloc(),
-                FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
-        this.alignedAlloc = bind(library, symbols.alignedAlloc(),
-                FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG));
-        this.usableSize = bind(library, symbols.usableSize(),
-                FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.ADDRESS));
-        this.guard = new LiveBlockGuard(descriptor.id());
+    public record Binding(MethodHandle malloc, MethodHandle free, MethodHandle calloc, MethodHandle realloc,
+            MethodHandle alignedAlloc, MethodHandle usableSize) {
+
+        /**
+         * Binds the functions named by {@code symbols} in {@code library}.
+         *
+         * @throws IllegalArgumentException if a symbol is missing; the message names it and the design
+         */
+        public static Binding of(String design, SymbolLookup library, MallocSymbols symbols) {
+            return new Binding(
+                    bind(design, library, symbols.malloc(), FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_LONG)),
+                    bind(design, library, symbols.free(), FunctionDescriptor.ofVoid(ValueLayout.ADDRESS)),
+                    bind(design, library, symbols.calloc(),
+                            FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG)),
+                    bind(design, library, symbols.realloc(),
+                            FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG)),
+                    bind(design, library, symbols.alignedAlloc(),
+                            FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG)),
+                    bind(design, library, symbols.usableSize(),
+                            FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.ADDRESS)));
+        }
+
+        private static MethodHandle bind(String design, SymbolLookup library, String name, FunctionDescriptor fd) {
+            MemorySegment symbol = library.find(name).orElseThrow(() -> new IllegalArgumentException(
+                    "design '" + design + "': native symbol '" + name + "' not found"));
+            return LINKER.downcallHandle(symbol, fd);
+        }
     }
 
-    private MethodHandle bind(SymbolLookup library, String name, FunctionDescriptor fd) {
-        MemorySegment symbol = library.find(name).orElseThrow(() -> new IllegalArgumentException(
-                "design '" + descriptor.id() + "': native symbol '" + name + "' not found"));
-        return LINKER.downcallHandle(symbol, fd);
+    /**
+     * An allocator over a bound library.
+     *
+     * @param naturalAlignment the alignment {@code malloc} guarantees for every size
+     */
+    public NativeMalloc(DesignDescriptor descriptor, Binding binding, long naturalAlignment) {
+        this.descriptor = descriptor;
+        this.naturalAlignment = naturalAlignment;
+        this.malloc = binding.malloc();
+        this.free = binding.free();
+        this.calloc = binding.calloc();
+        this.realloc = binding.realloc();
+        this.alignedAlloc = binding.alignedAlloc();
+        this.usableSize = binding.usableSize();
+        this.guard = new LiveBlockGuard(descriptor.id());
     }
 
     @Override

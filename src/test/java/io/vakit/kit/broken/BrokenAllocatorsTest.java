@@ -1,0 +1,47 @@
+package io.vakit.kit.broken;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vakit.spec.contract.ContractMachine;
+import io.vakit.spec.contract.Rule;
+import io.vakit.spec.engine.Engine;
+import io.vakit.spec.engine.Machines;
+import io.vakit.spec.engine.Settings;
+import io.vakit.spec.engine.Verdict;
+import io.vakit.spec.engine.Violation;
+import io.vakit.spi.AllocatorProvider;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The contract state machine rejects every sequentially broken allocator, for the right rule, with a chain shrunk
+ * to at most 10 actions that replays to the same failure.
+ */
+class BrokenAllocatorsTest {
+
+    static Stream<Arguments> broken() {
+        return Stream.of(
+                Arguments.of(new OverlappingAllocator.Provider(), Rule.C2_NO_OVERLAP),
+                Arguments.of(new MisaligningAllocator.Provider(), Rule.C3_ALIGNMENT),
+                Arguments.of(new UnzeroedCallocAllocator.Provider(), Rule.C6_CALLOC_ZERO),
+                Arguments.of(new SilentDoubleFreeAllocator.Provider(), Rule.M2_DOUBLE_FREE));
+    }
+
+    @ParameterizedTest(name = "{0} breaks {1}")
+    @MethodSource("broken")
+    void rejectedWithAShortReplayableCounterexample(AllocatorProvider provider, Rule rule) {
+        Settings settings = Settings.fromSystemProperties().withTries(500);
+        Verdict verdict = Engine.check(new ContractMachine(provider), settings);
+
+        assertThat(verdict.passed()).as("the kit must reject %s", provider.id()).isFalse();
+        System.out.println(verdict.describe());
+        assertThat(verdict.failure().violation().rule()).isEqualTo(rule.label());
+        assertThat(verdict.failure().chain()).hasSizeLessThanOrEqualTo(10);
+        assertThat(verdict.describe()).contains(verdict.failure().replay(), "@org.junit.jupiter.api.Test");
+
+        Violation replayed = Machines.assertFails(verdict.failure().replay());
+        assertThat(replayed.rule()).isEqualTo(rule.label());
+    }
+}

@@ -1,0 +1,21 @@
+package io.vakit.nat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vakit.kit.ContractReport;
+import io.vakit.kit.RuleResult;
+import io.vakit.spec.engine.Settings;
+import org.junit.jupiter.api.Test;
+
+/** glibc malloc, through the guarded binding, passes the contract; rules it cannot offer are skipped. */
+class GlibcContractTest {
+
+    @Test
+    void passesTheContract() {
+        ContractReport report = ContractReport.run(new GlibcProvider(), Settings.fromSystemProperties());
+        System.out.print(report.table());
+        assertThat(report.passed()).as(() -> report.table() + report.verdict().describe()).isTrue();
+        assertThat(report.rules()).filteredOn(r -> r.status() == RuleResult.Status.SKIPPED)
+                .allSatisfy(r -> assertThat(r.detail()).contains("does not declare"));
+    }
+}
