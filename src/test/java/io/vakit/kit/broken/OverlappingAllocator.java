@@ -16,12 +16,38 @@ public final class OverlappingAllocator extends ForwardingAllocator {
 
     @Override
     public MemorySegment allocate(long byteSize, long byteAlignment) {
+        MemorySegment s = delegate.allocate(byteSize, byteAlignment); // checks and refusals stay correct
         if (++count % EVERY == 0 && last != 0) {
+            delegate.free(s);
             return MemorySegment.ofAddress(last).reinterpret(byteSize);
         }
-        MemorySegment s = delegate.allocate(byteSize, byteAlignment);
         last = s.address();
         return s;
+    }
+
+    @Override
+    public void free(MemorySegment block) {
+        delegate.free(block);
+        forget(block);
+    }
+
+    @Override
+    public MemorySegment reallocate(MemorySegment block, long newSize) {
+        MemorySegment moved = delegate.reallocate(block, newSize);
+        forget(block);
+        return moved;
+    }
+
+    @Override
+    public void close() {
+        last = 0;
+        delegate.close();
+    }
+
+    private void forget(MemorySegment block) {
+        if (block.address() == last) {
+            last = 0; // only a live block is handed out twice: the bug is the overlap, nothing else
+        }
     }
 
     /** Its provider. */

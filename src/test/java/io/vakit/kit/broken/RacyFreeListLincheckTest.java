@@ -29,6 +29,9 @@ public class RacyFreeListLincheckTest extends AllocatorLincheck {
 
     @Test
     void stressModeCatchesTheRace() {
-        assertThatThrownBy(() -> stressOptions().check(getClass())).isInstanceOf(LincheckAssertionError.class);
+        assertThatThrownBy(() -> stressOptions().check(getClass())).isInstanceOf(LincheckAssertionError.class)
+                .satisfies(e -> System.out.println("Lincheck rejected broken-racy:\n" + e.getMessage()))
+                .hasMessageContaining("Invalid execution results")
+                .hasMessageMatching("(?s).*(corrupt|InvalidFreeException).*");
     }
 }
