@@ -1,6 +1,7 @@
 package io.vakit.kit.broken;
 
 import io.vakit.spi.Allocator;
+import io.vakit.spi.Requests;
 import io.vakit.spi.Stats;
 import java.lang.foreign.MemorySegment;
 import java.util.HashSet;
@@ -20,19 +21,23 @@ public final class MisaligningAllocator extends ForwardingAllocator {
 
     @Override
     public MemorySegment allocate(long byteSize, long byteAlignment) {
+        Requests.checkAllocation(descriptor(), Requests.allocation(byteSize, byteAlignment), byteSize, byteAlignment);
         return skew(delegate.allocate(byteSize + SKEW, byteAlignment));
     }
 
     @Override
     public MemorySegment allocateZeroed(long byteSize) {
+        Requests.checkSize(descriptor(), "allocateZeroed(size=" + byteSize + ")", byteSize);
         return skew(delegate.allocateZeroed(byteSize + SKEW));
     }
 
     @Override
     public MemorySegment reallocate(MemorySegment block, long newSize) {
-        if (!skewed.remove(block.address())) {
+        if (!skewed.contains(block.address())) {
             return delegate.reallocate(block, newSize);
         }
+        Requests.checkSize(descriptor(), "reallocate(size=" + newSize + ")", newSize);
+        skewed.remove(block.address());
         return skew(delegate.reallocate(raw(block), newSize + SKEW));
     }
 
