@@ -23,6 +23,7 @@ import org.jetbrains.lincheck.datastructures.StressOptions;
 @Param(name = "size", gen = IntGen.class, conf = "1:64")
 public abstract class AllocatorLincheck {
     private static final AtomicInteger STAMPS = new AtomicInteger();
+    private static final java.lang.ref.Cleaner CLEANER = java.lang.ref.Cleaner.create();
 
     private record Held(MemorySegment block, byte stamp) {}
 
@@ -32,6 +33,7 @@ public abstract class AllocatorLincheck {
     /** Opens an allocator of {@code provider}'s design for this scenario. */
     protected AllocatorLincheck(AllocatorProvider provider) {
         this.allocator = provider.open();
+        CLEANER.register(this, allocator::close); // Lincheck makes thousands of instances and closes none
     }
 
     /** Allocates {@code size} bytes and stamps them; the block is held by the test until a {@link #free}. */

@@ -1,0 +1,77 @@
+package io.vakit.ds.lincheck;
+
+import io.vakit.ds.Fsa;
+import io.vakit.pal.VirtualMemory;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayDeque;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jetbrains.lincheck.datastructures.IntGen;
+import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
+import org.jetbrains.lincheck.datastructures.Operation;
+import org.jetbrains.lincheck.datastructures.Param;
+import org.jetbrains.lincheck.datastructures.StressOptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The FSA is linearizable for allocate and free from several threads: allocate is always "ok", free is "none"
+ * when the test holds no item, else "ok" when the item still holds the stamp written at allocation, "corrupt"
+ * when another thread was handed the same item.
+ */
+@Param(name = "size", gen = IntGen.class, conf = "1:100")
+public class FsaLincheckTest {
+    private static final AtomicInteger STAMPS = new AtomicInteger();
+    private static final java.lang.ref.Cleaner CLEANER = java.lang.ref.Cleaner.create();
+
+    private record Held(MemorySegment item, byte stamp) {}
+
+    private final Fsa fsa = new Fsa(VirtualMemory.system(), 64 * 1024, 4);
+    private final ArrayDeque<Held> held = new ArrayDeque<>();
+
+    /** Lincheck makes thousands of instances and closes none: release each FSA when its instance is gone. */
+    public FsaLincheckTest() {
+        CLEANER.register(this, fsa::close);
+    }
+
+    /** Allocates and stamps an item. */
+    @Operation
+    public String alloc(@Param(name = "size") int size) {
+        MemorySegment item = fsa.allocate(size);
+        byte stamp = (byte) (1 + Math.floorMod(STAMPS.incrementAndGet(), 255));
+        item.fill(stamp);
+        synchronized (held) {
+            held.push(new Held(item, stamp));
+        }
+        return "ok";
+    }
+
+    /** Frees a held item after checking its stamp. */
+    @Operation
+    public String free() {
+        Held h;
+        synchronized (held) {
+            h = held.poll();
+        }
+        if (h == null) {
+            return "none";
+        }
+        byte[] expected = new byte[(int) h.item().byteSize()];
+        java.util.Arrays.fill(expected, h.stamp());
+        boolean intact = h.item().mismatch(MemorySegment.ofArray(expected)) < 0; // one call: no loop to explore
+        fsa.free(h.item().address());
+        return intact ? "ok" : "corrupt";
+    }
+
+    @Test
+    void stressMode() {
+        int scale = Integer.getInteger("vakit.lincheck.scale", 1);
+        new StressOptions().iterations(20 * scale).invocationsPerIteration(500).threads(2).actorsPerThread(4)
+                .sequentialSpecification(io.vakit.kit.lincheck.HeldBlocksModel.class).check(getClass());
+    }
+
+    @Test
+    void modelChecking() {
+        int scale = Integer.getInteger("vakit.lincheck.scale", 1);
+        new ModelCheckingOptions().iterations(5 * scale).invocationsPerIteration(100).threads(2).actorsPerThread(3)
+                .sequentialSpecification(io.vakit.kit.lincheck.HeldBlocksModel.class).check(getClass());
+    }
+}
