@@ -28,14 +28,12 @@ public final class SpecTables {
     static {
         TABLES.put("contract-rules", SpecTables::rules);
         TABLES.put("implementations", SpecTables::implementations);
+        for (TableSource source : ServiceLoader.load(TableSource.class)) {
+            TABLES.putAll(source.tables());
+        }
     }
 
     private SpecTables() {}
-
-    /** Registers another table renderer (designs and components add theirs). */
-    public static void register(String name, Supplier<String> renderer) {
-        TABLES.put(name, renderer);
-    }
 
     /** The rendered table {@code name}. */
     public static String render(String name) {
