@@ -1,0 +1,434 @@
+package io.vakit.design.sized;
+
+import io.vakit.pal.Reservation;
+import io.vakit.pal.VirtualMemory;
+import io.vakit.pal.VirtualMemoryException;
+import io.vakit.spi.AddressSpaceExhaustedException;
+import io.vakit.spi.Allocator;
+import io.vakit.spi.AllocatorClosedException;
+import io.vakit.spi.BlockInfo;
+import io.vakit.spi.DesignDescriptor;
+import io.vakit.spi.InvalidAlignmentException;
+import io.vakit.spi.InvalidFreeException;
+import io.vakit.spi.InvalidFreeException.Reason;
+import io.vakit.spi.InvalidSizeException;
+import io.vakit.spi.Requests;
+import io.vakit.spi.Stats;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Seed 003's allocator: sized frees and no per-allocation metadata. Classes are the powers of two from 1 to 8192
+ * bytes; each (family, class) has its own blocks behind its own lock; a block is aligned to its power-of-two size,
+ * so a pointer's block is {@code address & -blockSize}; a block's header is padded to the slot size, so every slot
+ * is aligned to its size, which gives the seed's alignment guarantee. Larger requests get their own mapping.
+ *
+ * <p>The seed's API maps onto the SPI as: {@code Malloc(size)} = {@link #allocate(long)}, {@code Calloc} =
+ * {@link #allocateZeroed(long)}, {@code Free(ptr, size)} = {@link #free(MemorySegment)} (a segment carries its
+ * size), {@code Remalloc} = {@link #reallocate}, {@code Recalloc} = {@link #reallocateZeroed}. Every call has a
+ * form that takes a family (the seed's second dimension).
+ */
+public final class SizedAllocator implements Allocator {
+    /**
+     * How an allocator is built.
+     *
+     * @param config the block size of each class
+     * @param families how many families (lifetimes, kinds) there are
+     * @param policy when an emptied block is released
+     * @param vm where address space comes from (a fault plan can be behind it)
+     * @param budget the most address space the allocator may reserve
+     */
+    public record Options(SizedConfig config, int families, ReleasePolicy policy, VirtualMemory vm, long budget) {
+        /** Validates. */
+        public Options {
+            if (families < 1 || families > 256) {
+                throw new IllegalArgumentException("families=" + families + ": must be 1 to 256");
+            }
+            if (budget <= 0) {
+                throw new IllegalArgumentException("budget=" + budget + ": must be positive");
+            }
+        }
+
+        /** The seed's defaults, 4 families, and a 1 TiB budget. */
+        public static Options defaults() {
+            return new Options(SizedConfig.defaults(), 4, ReleasePolicy.SEED, VirtualMemory.system(), 1L << 40);
+        }
+
+        /** The same options with another budget. */
+        public Options withBudget(long newBudget) {
+            return new Options(config, families, policy, vm, newBudget);
+        }
+
+        /** The same options with another release policy. */
+        public Options withPolicy(ReleasePolicy newPolicy) {
+            return new Options(config, families, newPolicy, vm, budget);
+        }
+
+        /** The same options with another virtual memory. */
+        public Options withVm(VirtualMemory newVm) {
+            return new Options(config, families, policy, newVm, budget);
+        }
+    }
+
+    private final DesignDescriptor descriptor;
+    private final Options options;
+    private final BlockHeap[][] heaps;
+    private final SizedSpace space;
+    private final ConcurrentSkipListMap<Long, Reservation> large = new ConcurrentSkipListMap<>();
+    private final Set<Long> freedLarge = Collections.synchronizedSet(new LinkedHashSet<>());
+    private final AtomicLong liveBytes = new AtomicLong();
+    private final AtomicLong liveCount = new AtomicLong();
+    private volatile boolean closed;
+
+    /** An allocator with {@code options}, following {@code descriptor}. */
+    public SizedAllocator(DesignDescriptor descriptor, Options options) {
+        this.descriptor = descriptor;
+        this.options = options;
+        this.space = new SizedSpace(descriptor.id(), options.vm(), options.policy(), options.budget());
+        this.heaps = new BlockHeap[options.families()][SizedClasses.COUNT];
+        for (int f = 0; f < options.families(); f++) {
+            for (int c = 0; c < SizedClasses.COUNT; c++) {
+                heaps[f][c] = new BlockHeap(f, c, options.config().layout(c));
+            }
+        }
+    }
+
+    @Override
+    public DesignDescriptor descriptor() {
+        return descriptor;
+    }
+
+    // ------------------------------------------------------------------ allocate
+
+    @Override
+    public MemorySegment allocate(long byteSize, long byteAlignment) {
+        String op = Requests.allocation(byteSize, byteAlignment);
+        open(op);
+        Requests.checkAllocation(descriptor, op, byteSize, byteAlignment);
+        if (byteAlignment > SizedClasses.alignmentFor(byteSize)) {
+            throw new InvalidAlignmentException(descriptor.id(), op, "alignment " + byteAlignment
+                    + " is above the natural alignment " + SizedClasses.alignmentFor(byteSize) + " of " + byteSize
+                    + " bytes; allocate max(size, alignment) bytes instead (allocateAligned)");
+        }
+        return allocate(0, byteSize, op);
+    }
+
+    /** The seed's {@code Malloc(size)} in {@code family}. */
+    public MemorySegment allocate(int family, long byteSize) {
+        String op = "allocate(family=" + family + ", size=" + byteSize + ")";
+        open(op);
+        checkFamily(op, family);
+        Requests.checkSize(descriptor, op, byteSize);
+        return allocate(family, byteSize, op);
+    }
+
+    /**
+     * The seed's {@code posix_memalign}: allocates {@code max(size, alignment)} bytes, whose class is aligned to
+     * the alignment. The segment returned has that size, and is freed with it.
+     */
+    public MemorySegment allocateAligned(long byteSize, long byteAlignment) {
+        String op = "allocateAligned(size=" + byteSize + ", alignment=" + byteAlignment + ")";
+        open(op);
+        Requests.checkAllocation(descriptor, op, byteSize, byteAlignment);
+        return allocate(0, Math.max(byteSize, byteAlignment), op);
+    }
+
+    private MemorySegment allocate(int family, long size, String op) {
+        long address;
+        if (size > SizedClasses.MAX_CLASS) {
+            address = mapLarge(size, op);
+        } else {
+            address = heaps[family][new SizedClasses().classOf(size)].allocate(space, op);
+        }
+        liveBytes.addAndGet(size);
+        liveCount.incrementAndGet();
+        return MemorySegment.ofAddress(address).reinterpret(size);
+    }
+
+    private long mapLarge(long size, String op) {
+        long bytes = SizedSpace.pageRound(size);
+        space.claim(bytes, op);
+        try {
+            Reservation r = options.vm().reserve(bytes);
+            r.commit(0, bytes);
+            large.put(r.base(), r);
+            freedLarge.remove(r.base());
+            return r.base();
+        } catch (VirtualMemoryException e) {
+            space.unclaim(bytes);
+            throw new AddressSpaceExhaustedException(descriptor.id(), op, "no address space for a " + bytes
+                    + "-byte mapping: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public MemorySegment allocateZeroed(long byteSize) {
+        return allocateZeroed(0, byteSize);
+    }
+
+    /** The seed's {@code Calloc(size)} in {@code family}. */
+    public MemorySegment allocateZeroed(int family, long byteSize) {
+        return allocate(family, byteSize).fill((byte) 0);
+    }
+
+    // ------------------------------------------------------------------ free
+
+    @Override
+    public void free(MemorySegment block) {
+        free(0, block);
+    }
+
+    /**
+     * The seed's {@code Free(ptr, size)} in {@code family}; the segment's size is the size.
+     *
+     * @throws InvalidFreeException for anything but a live block of that family and size class
+     */
+    public void free(int family, MemorySegment block) {
+        String op = Requests.onBlock("free", block.address(), block.byteSize()) + (family == 0 ? "" : " in family "
+                + family);
+        open(op);
+        checkFamily(op, family);
+        long size = block.byteSize();
+        if (size < 1) {
+            throw new InvalidSizeException(descriptor.id(), op, "size " + size + " is below 1");
+        }
+        release(family, block.address(), size, op);
+        liveBytes.addAndGet(-size);
+        liveCount.decrementAndGet();
+    }
+
+    private void release(int family, long address, long size, String op) {
+        if (size > SizedClasses.MAX_CLASS) {
+            Reservation r = large.get(address);
+            if (r == null || r.size() != SizedSpace.pageRound(size)) {
+                throw refusal(family, address, size, op);
+            }
+            if (large.remove(address, r)) {
+                freedLarge.add(address);
+                r.close();
+                space.unclaim(r.size());
+                return;
+            }
+            throw refusal(family, address, size, op);
+        }
+        int cls = new SizedClasses().classOf(size);
+        BlockHeap heap = heaps[family][cls];
+        SizedBlock b = space.block(address & -heap.layout.blockSize());
+        if (b == null || b.family != family || b.cls != cls) {
+            throw refusal(family, address, size, op);
+        }
+        heap.free(space, b, address, op, descriptor.id());
+    }
+
+    /** Says exactly what is wrong with a free that did not find its block. Nothing changes. */
+    private InvalidFreeException refusal(int family, long address, long size, String op) {
+        String id = descriptor.id();
+        SizedBlock b = containingBlock(address);
+        if (b != null) {
+            if (b.family != family) {
+                return new InvalidFreeException(id, op, Reason.UNKNOWN, "the block at 0x" + Long.toHexString(b.base())
+                        + " belongs to family " + b.family);
+            }
+            long index = b.slotIndex(address);
+            if (index < 0) {
+                long inside = b.containingSlot(address);
+                boolean interior = inside >= 0 && heaps[b.family][b.cls].isLive(b, inside);
+                return new InvalidFreeException(id, op, interior ? Reason.INTERIOR : Reason.UNKNOWN,
+                        "not a slot start of the " + b.layout.slot() + "-byte block at 0x" + Long.toHexString(b.base()));
+            }
+            return new InvalidFreeException(id, op, Reason.WRONG_SIZE, "size " + size + " is of class "
+                    + classText(size) + ", but the block at 0x" + Long.toHexString(b.base()) + " holds "
+                    + b.layout.slot() + "-byte slots");
+        }
+        Map.Entry<Long, Reservation> m = large.floorEntry(address);
+        if (m != null && address < m.getKey() + m.getValue().size()) {
+            return address == m.getKey()
+                    ? new InvalidFreeException(id, op, Reason.WRONG_SIZE, "size " + size + " does not match the "
+                            + m.getValue().size() + "-byte mapping at this address")
+                    : new InvalidFreeException(id, op, Reason.INTERIOR, "inside the mapping at 0x"
+                            + Long.toHexString(m.getKey()));
+        }
+        if (freedLarge.contains(address)) {
+            return new InvalidFreeException(id, op, Reason.DOUBLE, "the mapping at this address was already freed");
+        }
+        if (space.recentlyReleased(address)) {
+            return new InvalidFreeException(id, op, Reason.UNKNOWN, "the address is in a block released after it"
+                    + " emptied");
+        }
+        return new InvalidFreeException(id, op, Reason.FOREIGN, "no block or mapping of this allocator holds it");
+    }
+
+    private static String classText(long size) {
+        return size > SizedClasses.MAX_CLASS ? "large (own mapping)" : String.valueOf(
+                new SizedClasses().size(new SizedClasses().classOf(size)));
+    }
+
+    /** The block of any family and class whose range holds {@code address}, or null. */
+    private SizedBlock containingBlock(long address) {
+        for (int c = 0; c < SizedClasses.COUNT; c++) {
+            long blockSize = heaps[0][c].layout.blockSize();
+            SizedBlock b = space.block(address & -blockSize);
+            if (b != null && address - b.base() < b.layout.blockSize()) {
+                return b;
+            }
+        }
+        return null;
+    }
+
+    // ------------------------------------------------------------------ realloc
+
+    @Override
+    public MemorySegment reallocate(MemorySegment block, long newSize) {
+        return reallocate(0, block, newSize, false);
+    }
+
+    /** The seed's {@code Remalloc(ptr, old, new)} in {@code family}. */
+    public MemorySegment reallocate(int family, MemorySegment block, long newSize) {
+        return reallocate(family, block, newSize, false);
+    }
+
+    /** The seed's {@code Recalloc(ptr, old, new)}: {@link #reallocate}, and the grown tail reads zero. */
+    public MemorySegment reallocateZeroed(int family, MemorySegment block, long newSize) {
+        return reallocate(family, block, newSize, true);
+    }
+
+    private MemorySegment reallocate(int family, MemorySegment block, long newSize, boolean zero) {
+        long oldSize = block.byteSize();
+        String op = Requests.onBlock("reallocate", block.address(), oldSize) + "->" + newSize;
+        open(op);
+        checkFamily(op, family);
+        Requests.checkSize(descriptor, op, newSize);
+        requireLive(family, block.address(), oldSize, op);
+        SizedClasses classes = new SizedClasses();
+        MemorySegment result;
+        if (oldSize <= SizedClasses.MAX_CLASS && newSize <= SizedClasses.MAX_CLASS
+                && classes.classOf(oldSize) == classes.classOf(newSize)) {
+            liveBytes.addAndGet(newSize - oldSize);
+            result = MemorySegment.ofAddress(block.address()).reinterpret(newSize); // same class: same pointer
+        } else {
+            result = allocate(family, newSize, op);
+            MemorySegment.copy(block, 0, result, 0, Math.min(oldSize, newSize));
+            release(family, block.address(), oldSize, op);
+            liveBytes.addAndGet(-oldSize);
+            liveCount.decrementAndGet();
+        }
+        if (zero && newSize > oldSize) {
+            result.asSlice(oldSize).fill((byte) 0);
+        }
+        return result;
+    }
+
+    private void requireLive(int family, long address, long size, String op) {
+        Optional<BlockInfo> owner = owner(address);
+        int cls = size > SizedClasses.MAX_CLASS ? -1 : new SizedClasses().classOf(size);
+        boolean ok = owner.isPresent() && owner.get().start() == address && owner.get().sizeClass() == cls
+                && (cls >= 0 ? containingBlock(address).family == family
+                        : owner.get().usableSize() == SizedSpace.pageRound(size));
+        if (!ok) {
+            throw refusal(family, address, size, op);
+        }
+    }
+
+    // ------------------------------------------------------------------ queries
+
+    @Override
+    public long usableSize(MemorySegment block) {
+        String op = Requests.onBlock("usableSize", block.address(), block.byteSize());
+        open(op);
+        Optional<BlockInfo> info = owner(block.address());
+        if (info.isEmpty() || info.get().start() != block.address()) {
+            throw refusal(0, block.address(), block.byteSize(), op);
+        }
+        return info.get().usableSize();
+    }
+
+    @Override
+    public Optional<BlockInfo> owner(long address) {
+        open("owner(address=0x" + Long.toHexString(address) + ")");
+        SizedBlock b = containingBlock(address);
+        if (b != null) {
+            long index = b.containingSlot(address);
+            if (index >= 0 && heaps[b.family][b.cls].isLive(b, index)) {
+                return Optional.of(new BlockInfo(b.base() + b.layout.slotOffset(index), b.layout.slot(), b.cls));
+            }
+            return Optional.empty();
+        }
+        Map.Entry<Long, Reservation> m = large.floorEntry(address);
+        if (m != null && address < m.getKey() + m.getValue().size()) {
+            return Optional.of(new BlockInfo(m.getKey(), m.getValue().size(), -1));
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public boolean owns(long address, long length) {
+        open("owns(address=0x" + Long.toHexString(address) + ", length=" + length + ")");
+        SizedBlock b = containingBlock(address);
+        if (b != null) {
+            return b.space.contains(address, length);
+        }
+        Map.Entry<Long, Reservation> m = large.floorEntry(address);
+        return m != null && m.getValue().contains(address, length);
+    }
+
+    @Override
+    public Stats stats() {
+        open("stats()");
+        long r = space.reserved();
+        return new Stats(r, r, liveBytes.get(), liveCount.get());
+    }
+
+    /** The seed's counters: live slots and blocks of every (family, class). */
+    public List<ClassCounters> counters() {
+        open("counters()");
+        List<ClassCounters> out = new ArrayList<>();
+        for (BlockHeap[] family : heaps) {
+            for (BlockHeap h : family) {
+                out.add(new ClassCounters(h.family, h.layout.slot(), h.liveSlots(), h.blocks()));
+            }
+        }
+        return out;
+    }
+
+    /** The number of families. */
+    public int families() {
+        return heaps.length;
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (var it = space.all(); it.hasNext(); ) {
+            SizedBlock b = it.next();
+            b.live.close();
+            b.space.close();
+        }
+        space.clear();
+        large.values().forEach(Reservation::close);
+        large.clear();
+    }
+
+    private void open(String op) {
+        if (closed) {
+            throw new AllocatorClosedException(descriptor.id(), op, "the allocator is closed");
+        }
+    }
+
+    private void checkFamily(String op, int family) {
+        if (family < 0 || family >= heaps.length) {
+            throw new IllegalArgumentException(op + " in design '" + descriptor.id() + "': family " + family
+                    + " is not in 0.." + (heaps.length - 1));
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package io.vakit.design.sized;
+
+import io.vakit.ds.Binmap;
+import io.vakit.pal.Reservation;
+import io.vakit.pal.VirtualMemory;
+import io.vakit.pal.VirtualMemoryException;
+import io.vakit.spi.AddressSpaceExhaustedException;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The address space of one {@code sized} allocator: every block by its base address (so a pointer's block is
+ * {@code address & -blockSize} and one map lookup), the address-space budget, and the blocks recently released
+ * (so a free into one is reported as such, not as foreign memory). Thread-safe.
+ */
+final class SizedSpace {
+    private static final int RECENT = 4096;
+
+    private final String design;
+    private final VirtualMemory vm;
+    private final ReleasePolicy policy;
+    private final long budget;
+    private final ConcurrentHashMap<Long, SizedBlock> blocks = new ConcurrentHashMap<>();
+    private final Map<Long, Long> recentlyReleased = new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, Long> eldest) {
+            return size() > RECENT;
+        }
+    };
+    private final AtomicLong reserved = new AtomicLong();
+
+    SizedSpace(String design, VirtualMemory vm, ReleasePolicy policy, long budget) {
+        this.design = design;
+        this.vm = vm;
+        this.policy = policy;
+        this.budget = budget;
+    }
+
+    ReleasePolicy policy() {
+        return policy;
+    }
+
+    long reserved() {
+        return reserved.get();
+    }
+
+    /** Claims {@code bytes} of the budget, or throws; the caller gives them back on failure. */
+    void claim(long bytes, String op) {
+        long now = reserved.addAndGet(bytes);
+        if (now > budget) {
+            reserved.addAndGet(-bytes);
+            throw new AddressSpaceExhaustedException(design, op, "the allocator's address-space budget of " + budget
+                    + " bytes is used up (" + (now - bytes) + " reserved)");
+        }
+    }
+
+    void unclaim(long bytes) {
+        reserved.addAndGet(-bytes);
+    }
+
+    /** Reserves, commits and registers a new block for {@code heap}. */
+    SizedBlock newBlock(BlockHeap heap, String op) {
+        SizedLayout l = heap.layout;
+        long bitmap = pageRound(Binmap.bytesFor(l.capacity(), Binmap.WordSize.W64));
+        claim(l.blockSize() + bitmap, op);
+        Reservation r = null;
+        try {
+            r = vm.reserve(l.blockSize(), l.blockSize());
+            r.commit(0, l.blockSize());
+            SizedBlock b = new SizedBlock(heap.family, heap.cls, l, r, Binmap.allocate(l.capacity(), Binmap.WordSize.W64));
+            blocks.put(b.base(), b);
+            synchronized (recentlyReleased) {
+                recentlyReleased.remove(b.base());
+            }
+            return b;
+        } catch (VirtualMemoryException e) {
+            if (r != null) {
+                r.close();
+            }
+            unclaim(l.blockSize() + bitmap);
+            throw new AddressSpaceExhaustedException(design, op, "no address space for a " + l.blockSize()
+                    + "-byte block: " + e.getMessage(), e);
+        }
+    }
+
+    /** Unregisters and unmaps an emptied block. Called under its heap's lock. */
+    void release(SizedBlock b) {
+        b.released = true;
+        blocks.remove(b.base());
+        synchronized (recentlyReleased) {
+            recentlyReleased.put(b.base(), b.base() + b.layout.blockSize());
+        }
+        long bitmap = pageRound(Binmap.bytesFor(b.layout.capacity(), Binmap.WordSize.W64));
+        b.live.close();
+        b.space.close();
+        unclaim(b.layout.blockSize() + bitmap);
+    }
+
+    /** The block at {@code base}, or null. */
+    SizedBlock block(long base) {
+        return blocks.get(base);
+    }
+
+    /** True when {@code address} lies in a block released recently. */
+    boolean recentlyReleased(long address) {
+        synchronized (recentlyReleased) {
+            for (Map.Entry<Long, Long> e : recentlyReleased.entrySet()) {
+                if (address >= e.getKey() && address < e.getValue()) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    /** Every block, for close. */
+    Iterator<SizedBlock> all() {
+        return blocks.values().iterator();
+    }
+
+    void clear() {
+        blocks.clear();
+    }
+
+    static long pageRound(long bytes) {
+        long page = VirtualMemory.pageSize();
+        return (bytes + page - 1) & -page;
+    }
+}
