@@ -33,8 +33,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>The seed's API maps onto the SPI as: {@code Malloc(size)} = {@link #allocate(long)}, {@code Calloc} =
  * {@link #allocateZeroed(long)}, {@code Free(ptr, size)} = {@link #free(MemorySegment)} (a segment carries its
- * size), {@code Remalloc} = {@link #reallocate}, {@code Recalloc} = {@link #reallocateZeroed}. Every call has a
- * form that takes a family (the seed's second dimension).
+ * size), {@code Remalloc} = {@link #reallocate}, {@code Recalloc} = {@link #reallocateZeroedIn}. Each has an
+ * {@code ...In(family, ...)} form that takes a family (the seed's second dimension); the SPI forms use family 0.
+ * (The family forms have their own names so that {@code allocate(16, 8)} can never mean "family 16".)
  */
 public final class SizedAllocator implements Allocator {
     /**
@@ -122,7 +123,7 @@ public final class SizedAllocator implements Allocator {
     }
 
     /** The seed's {@code Malloc(size)} in {@code family}. */
-    public MemorySegment allocate(int family, long byteSize) {
+    public MemorySegment allocateIn(int family, long byteSize) {
         String op = "allocate(family=" + family + ", size=" + byteSize + ")";
         open(op);
         checkFamily(op, family);
@@ -171,19 +172,19 @@ public final class SizedAllocator implements Allocator {
 
     @Override
     public MemorySegment allocateZeroed(long byteSize) {
-        return allocateZeroed(0, byteSize);
+        return allocateZeroedIn(0, byteSize);
     }
 
     /** The seed's {@code Calloc(size)} in {@code family}. */
-    public MemorySegment allocateZeroed(int family, long byteSize) {
-        return allocate(family, byteSize).fill((byte) 0);
+    public MemorySegment allocateZeroedIn(int family, long byteSize) {
+        return allocateIn(family, byteSize).fill((byte) 0);
     }
 
     // ------------------------------------------------------------------ free
 
     @Override
     public void free(MemorySegment block) {
-        free(0, block);
+        freeIn(0, block);
     }
 
     /**
@@ -191,7 +192,7 @@ public final class SizedAllocator implements Allocator {
      *
      * @throws InvalidFreeException for anything but a live block of that family and size class
      */
-    public void free(int family, MemorySegment block) {
+    public void freeIn(int family, MemorySegment block) {
         String op = Requests.onBlock("free", block.address(), block.byteSize()) + (family == 0 ? "" : " in family "
                 + family);
         open(op);
@@ -244,6 +245,11 @@ public final class SizedAllocator implements Allocator {
                 return new InvalidFreeException(id, op, interior ? Reason.INTERIOR : Reason.UNKNOWN,
                         "not a slot start of the " + b.layout.slot() + "-byte block at 0x" + Long.toHexString(b.base()));
             }
+            if (!heaps[b.family][b.cls].isLive(b, index)) {
+                return new InvalidFreeException(id, op, freedLarge.contains(address) ? Reason.DOUBLE : Reason.UNKNOWN,
+                        "slot " + index + " of the " + b.layout.slot() + "-byte block at 0x" + Long.toHexString(b.base())
+                                + " is free");
+            }
             return new InvalidFreeException(id, op, Reason.WRONG_SIZE, "size " + size + " is of class "
                     + classText(size) + ", but the block at 0x" + Long.toHexString(b.base()) + " holds "
                     + b.layout.slot() + "-byte slots");
@@ -291,12 +297,12 @@ public final class SizedAllocator implements Allocator {
     }
 
     /** The seed's {@code Remalloc(ptr, old, new)} in {@code family}. */
-    public MemorySegment reallocate(int family, MemorySegment block, long newSize) {
+    public MemorySegment reallocateIn(int family, MemorySegment block, long newSize) {
         return reallocate(family, block, newSize, false);
     }
 
     /** The seed's {@code Recalloc(ptr, old, new)}: {@link #reallocate}, and the grown tail reads zero. */
-    public MemorySegment reallocateZeroed(int family, MemorySegment block, long newSize) {
+    public MemorySegment reallocateZeroedIn(int family, MemorySegment block, long newSize) {
         return reallocate(family, block, newSize, true);
     }
 
