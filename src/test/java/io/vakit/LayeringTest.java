@@ -14,8 +14,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The layers stay clean: pal imports nothing of vakit; ds only pal; spi nothing; the spec (model, engine, kit)
- * only the SPI and itself. Checked on the sources, so a new import that points upward fails the build.
+ * The layers stay clean: pal imports nothing of vakit; ds only pal; spi nothing; the designs pal, ds and spi;
+ * nat only spi; the spec (model, engine, kit) only the SPI and itself. Checked on the sources, so a new import that points upward fails the build.
  */
 class LayeringTest {
     private static final Pattern IMPORT = Pattern.compile("^import\\s+(?:static\\s+)?(io\\.vakit\\.[a-z]+)",
@@ -26,6 +26,8 @@ class LayeringTest {
             "io.vakit.pal", List.of(),
             "io.vakit.ds", List.of("io.vakit.pal"),
             "io.vakit.spi", List.of(),
+            "io.vakit.design", List.of("io.vakit.pal", "io.vakit.ds", "io.vakit.spi"),
+            "io.vakit.nat", List.of("io.vakit.spi"),
             "io.vakit.spec", List.of("io.vakit.spi"),
             "io.vakit.kit", List.of("io.vakit.spi", "io.vakit.spec"));
 

@@ -31,7 +31,8 @@ public record DesignDescriptor(String id, String title, SizeClassTable sizeClass
         if (maxBlockSize <= 0) {
             throw new IllegalArgumentException("design " + id + ": maxBlockSize must be positive");
         }
-        features = features.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(features));
+        features = java.util.Collections.unmodifiableSet(features.isEmpty() ? EnumSet.noneOf(Feature.class)
+                : EnumSet.copyOf(features)); // declaration order, so reports are stable
         if (features.contains(Feature.SIZE_CLASSES) && sizeClasses == null) {
             throw new IllegalArgumentException("design " + id + " declares SIZE_CLASSES without a table");
         }

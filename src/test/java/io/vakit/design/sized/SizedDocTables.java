@@ -36,7 +36,7 @@ public final class SizedDocTables implements TableSource {
                 + "| address-space budget (default) | " + o.budget() + " B |\n"
                 + "| natural alignment | next power of two of the size, up to 4096 |\n"
                 + "| largest explicit alignment | " + p.descriptor().maxAlignment() + " (within the natural one) |\n"
-                + "| features | " + p.descriptor().features() + " |\n";
+                + "| features | " + java.util.EnumSet.copyOf(p.descriptor().features()) + " |\n";
     }
 
     private static String memory() {
