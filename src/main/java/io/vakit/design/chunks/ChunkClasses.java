@@ -1,13 +1,13 @@
 package io.vakit.design.chunks;
 
-import io.vakit.spi.SizeClassTable;
+import io.vakit.design.PowerOfTwoClasses;
 
 /**
  * Seed 000's size classes: powers of two from 16 B to 256 MiB, each with the region type its chunks come from.
  * Classes up to 4 KiB share one 4 KiB chunk (256 items of 16 B down to 1 of 4 KiB); up to 1 MiB a block of 1 MiB is
  * cut into runs of chunks; up to 256 MiB a region of 256 MiB is cut into runs of blocks.
  */
-public final class ChunkClasses implements SizeClassTable {
+public final class ChunkClasses extends PowerOfTwoClasses {
     /** The chunk size. */
     public static final long CHUNK = 4096;
     /** The block size: 256 chunks. */
@@ -18,6 +18,11 @@ public final class ChunkClasses implements SizeClassTable {
     public static final long SEGMENT = 256 * REGION;
     /** The number of classes: 16 B (2^4) to 256 MiB (2^28). */
     public static final int COUNT = 25;
+
+    /** The table. */
+    public ChunkClasses() {
+        super(4, COUNT);
+    }
 
     /** Where a class's memory comes from: the seed's size to region-type array. */
     public enum RegionType {
@@ -37,25 +42,6 @@ public final class ChunkClasses implements SizeClassTable {
             REGION_TYPE[c] = size <= CHUNK ? RegionType.CHUNK : size <= BLOCK ? RegionType.CHUNK_RUN
                     : RegionType.BLOCK_RUN;
         }
-    }
-
-    @Override
-    public int count() {
-        return COUNT;
-    }
-
-    @Override
-    public long size(int c) {
-        return 16L << c;
-    }
-
-    @Override
-    public int classOf(long size) {
-        if (size <= 16) {
-            return 0;
-        }
-        int c = 64 - Long.numberOfLeadingZeros(size - 1) - 4;
-        return c < COUNT ? c : -1;
     }
 
     /** The alignment a block gets: its class size, up to a chunk (runs of chunks are chunk aligned). */

@@ -1,13 +1,13 @@
 package io.vakit.design.groups;
 
-import io.vakit.spi.SizeClassTable;
+import io.vakit.design.PowerOfTwoClasses;
 
 /**
  * Seed 001's size classes. Group A: 12 powers of two from 16 B to 32 KiB, in 64 KiB chunks (4096 down to 2 items)
  * of 32 MiB regions (512 chunks). Group B: 15 powers of two from 64 KiB to 1 GiB, in 1 GiB regions (16384 down to
  * 1 block). Above 1 GiB, Group C: {@link #classOf} returns -1 and the request gets its own reservation.
  */
-public final class GroupClasses implements SizeClassTable {
+public final class GroupClasses extends PowerOfTwoClasses {
     /** Group A's chunk size. */
     public static final long CHUNK = 64 * 1024;
     /** Group A's region size. */
@@ -19,23 +19,9 @@ public final class GroupClasses implements SizeClassTable {
     /** Classes in Groups A and B. */
     public static final int COUNT = 27;
 
-    @Override
-    public int count() {
-        return COUNT;
-    }
-
-    @Override
-    public long size(int c) {
-        return 16L << c;
-    }
-
-    @Override
-    public int classOf(long size) {
-        if (size <= 16) {
-            return 0;
-        }
-        int c = 64 - Long.numberOfLeadingZeros(size - 1) - 4;
-        return c < COUNT ? c : -1;
+    /** The table. */
+    public GroupClasses() {
+        super(4, COUNT);
     }
 
     /** The alignment a block gets: its class size (items sit at multiples of it); Group C is page aligned. */

@@ -79,6 +79,8 @@ public final class SizedAllocator implements Allocator {
         }
     }
 
+    private static final SizedClasses CLASSES = new SizedClasses();
+
     private final DesignDescriptor descriptor;
     private final Options options;
     private final BlockHeap[][] heaps;
@@ -147,7 +149,7 @@ public final class SizedAllocator implements Allocator {
         if (size > SizedClasses.MAX_CLASS) {
             address = mapLarge(size, op);
         } else {
-            address = heaps[family][new SizedClasses().classOf(size)].allocate(space, op);
+            address = heaps[family][CLASSES.classOf(size)].allocate(space, op);
         }
         liveBytes.addAndGet(size);
         liveCount.incrementAndGet();
@@ -220,7 +222,7 @@ public final class SizedAllocator implements Allocator {
             }
             throw refusal(family, address, size, op);
         }
-        int cls = new SizedClasses().classOf(size);
+        int cls = CLASSES.classOf(size);
         BlockHeap heap = heaps[family][cls];
         SizedBlock b = space.block(address & -heap.layout.blockSize());
         if (b == null || b.family != family || b.cls != cls) {
@@ -274,7 +276,7 @@ public final class SizedAllocator implements Allocator {
 
     private static String classText(long size) {
         return size > SizedClasses.MAX_CLASS ? "large (own mapping)" : String.valueOf(
-                new SizedClasses().size(new SizedClasses().classOf(size)));
+                CLASSES.size(CLASSES.classOf(size)));
     }
 
     /** The block of any family and class whose range holds {@code address}, or null. */
@@ -313,10 +315,9 @@ public final class SizedAllocator implements Allocator {
         checkFamily(op, family);
         Requests.checkSize(descriptor, op, newSize);
         requireLive(family, block.address(), oldSize, op);
-        SizedClasses classes = new SizedClasses();
         MemorySegment result;
         if (oldSize <= SizedClasses.MAX_CLASS && newSize <= SizedClasses.MAX_CLASS
-                && classes.classOf(oldSize) == classes.classOf(newSize)) {
+                && CLASSES.classOf(oldSize) == CLASSES.classOf(newSize)) {
             liveBytes.addAndGet(newSize - oldSize);
             result = MemorySegment.ofAddress(block.address()).reinterpret(newSize); // same class: same pointer
         } else {
@@ -334,7 +335,7 @@ public final class SizedAllocator implements Allocator {
 
     private void requireLive(int family, long address, long size, String op) {
         Optional<BlockInfo> owner = owner(address);
-        int cls = size > SizedClasses.MAX_CLASS ? -1 : new SizedClasses().classOf(size);
+        int cls = size > SizedClasses.MAX_CLASS ? -1 : CLASSES.classOf(size);
         boolean ok = owner.isPresent() && owner.get().start() == address && owner.get().sizeClass() == cls
                 && (cls >= 0 ? containingBlock(address).family == family
                         : owner.get().usableSize() == SizedSpace.pageRound(size));

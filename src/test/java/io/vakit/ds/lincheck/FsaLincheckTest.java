@@ -2,9 +2,7 @@ package io.vakit.ds.lincheck;
 
 import io.vakit.ds.Fsa;
 import io.vakit.pal.VirtualMemory;
-import java.lang.foreign.MemorySegment;
-import java.util.ArrayDeque;
-import java.util.concurrent.atomic.AtomicInteger;
+import io.vakit.kit.lincheck.StampedBlocks;
 import org.jetbrains.lincheck.datastructures.IntGen;
 import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
@@ -19,13 +17,10 @@ import org.junit.jupiter.api.Test;
  */
 @Param(name = "size", gen = IntGen.class, conf = "1:100")
 public class FsaLincheckTest {
-    private static final AtomicInteger STAMPS = new AtomicInteger();
     private static final java.lang.ref.Cleaner CLEANER = java.lang.ref.Cleaner.create();
 
-    private record Held(MemorySegment item, byte stamp) {}
-
     private final Fsa fsa = new Fsa(VirtualMemory.system(), 64 * 1024, 4);
-    private final ArrayDeque<Held> held = new ArrayDeque<>();
+    private final StampedBlocks held = new StampedBlocks();
 
     /** Lincheck makes thousands of instances and closes none: release each FSA when its instance is gone. */
     public FsaLincheckTest() {
@@ -35,30 +30,14 @@ public class FsaLincheckTest {
     /** Allocates and stamps an item. */
     @Operation
     public String alloc(@Param(name = "size") int size) {
-        MemorySegment item = fsa.allocate(size);
-        byte stamp = (byte) (1 + Math.floorMod(STAMPS.incrementAndGet(), 255));
-        item.fill(stamp);
-        synchronized (held) {
-            held.push(new Held(item, stamp));
-        }
+        held.hold(fsa.allocate(size));
         return "ok";
     }
 
     /** Frees a held item after checking its stamp. */
     @Operation
     public String free() {
-        Held h;
-        synchronized (held) {
-            h = held.poll();
-        }
-        if (h == null) {
-            return "none";
-        }
-        byte[] expected = new byte[(int) h.item().byteSize()];
-        java.util.Arrays.fill(expected, h.stamp());
-        boolean intact = h.item().mismatch(MemorySegment.ofArray(expected)) < 0; // one call: no loop to explore
-        fsa.free(h.item().address());
-        return intact ? "ok" : "corrupt";
+        return held.release(item -> fsa.free(item.address()));
     }
 
     @Test

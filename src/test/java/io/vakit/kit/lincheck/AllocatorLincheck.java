@@ -2,9 +2,6 @@ package io.vakit.kit.lincheck;
 
 import io.vakit.spi.Allocator;
 import io.vakit.spi.AllocatorProvider;
-import java.lang.foreign.MemorySegment;
-import java.util.ArrayDeque;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.jetbrains.lincheck.datastructures.IntGen;
 import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
@@ -22,13 +19,10 @@ import org.jetbrains.lincheck.datastructures.StressOptions;
  */
 @Param(name = "size", gen = IntGen.class, conf = "1:64")
 public abstract class AllocatorLincheck {
-    private static final AtomicInteger STAMPS = new AtomicInteger();
     private static final java.lang.ref.Cleaner CLEANER = java.lang.ref.Cleaner.create();
 
-    private record Held(MemorySegment block, byte stamp) {}
-
     private final Allocator allocator;
-    private final ArrayDeque<Held> held = new ArrayDeque<>();
+    private final StampedBlocks held = new StampedBlocks();
 
     /** Opens an allocator of {@code provider}'s design for this scenario. */
     protected AllocatorLincheck(AllocatorProvider provider) {
@@ -39,29 +33,14 @@ public abstract class AllocatorLincheck {
     /** Allocates {@code size} bytes and stamps them; the block is held by the test until a {@link #free}. */
     @Operation
     public String alloc(@Param(name = "size") int size) {
-        MemorySegment block = allocator.allocate(size);
-        byte stamp = (byte) (1 + Math.floorMod(STAMPS.incrementAndGet(), 255));
-        block.fill(stamp);
-        synchronized (held) {
-            held.push(new Held(block, stamp));
-        }
+        held.hold(allocator.allocate(size));
         return "ok";
     }
 
     /** Frees a held block after checking its stamp. */
     @Operation
     public String free() {
-        Held h;
-        synchronized (held) {
-            h = held.poll();
-        }
-        if (h == null) {
-            return "none";
-        }
-        boolean intact = h.block().elements(java.lang.foreign.ValueLayout.JAVA_BYTE)
-                .allMatch(b -> b.get(java.lang.foreign.ValueLayout.JAVA_BYTE, 0) == h.stamp());
-        allocator.free(h.block());
-        return intact ? "ok" : "corrupt";
+        return held.release(allocator::free);
     }
 
     /** Stress mode: real threads, many invocations; scaled by {@code -Dvakit.lincheck.scale}. */
