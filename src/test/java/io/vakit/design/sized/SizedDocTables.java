@@ -40,9 +40,9 @@ public final class SizedDocTables implements TableSource {
     }
 
     private static String memory() {
-        StringBuilder s = new StringBuilder("| class | slots filled | blocks | in-block ratio (seed's measure) | "
+        StringBuilder s = new StringBuilder("| class | slots filled | blocks | in-block ratio (seed's measure) | seed's table | "
                 + "reserved per live byte (with the live-slot binmaps) | metadata bytes per live byte |\n"
-                + "|---|---|---|---|---|---|\n");
+                + "|---|---|---|---|---|---|---|\n");
         SizedConfig config = SizedConfig.defaults();
         for (int c = 0; c < SizedClasses.COUNT; c++) {
             SizedLayout l = config.layout(c);
@@ -55,12 +55,17 @@ public final class SizedDocTables implements TableSource {
                 long usable = n * l.slot();
                 long blockBytes = BLOCKS * l.blockSize();
                 s.append("| ").append(l.slot()).append(" | ").append(n).append(" | ").append(BLOCKS).append(" | ")
-                        .append(f((double) blockBytes / usable)).append(" | ")
+                        .append(f((double) blockBytes / usable)).append(" | ").append(seedRatio(l.slot())).append(" | ")
                         .append(f((double) st.reservedBytes() / usable)).append(" | ")
                         .append(f((double) (st.reservedBytes() - usable) / usable)).append(" |\n");
             }
         }
         return s.toString();
+    }
+
+    private static String seedRatio(long slot) {
+        return io.vakit.spec.sizeclasses.SeedTables.SIZED_RATIOS.stream()
+                .filter(r -> r.from() <= slot && slot <= r.to()).findFirst().orElseThrow().ratio();
     }
 
     private static String f(double x) {
