@@ -4,11 +4,12 @@ import io.vakit.spec.engine.Machines;
 import io.vakit.spec.engine.Run;
 import io.vakit.spec.engine.Settings;
 import io.vakit.spi.AllocatorProvider;
+import io.vakit.spi.ProviderSource;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.ServiceLoader;
+
 
 /**
  * The main job: runs the allocator contract against implementations and prints the result table.
@@ -44,7 +45,7 @@ public final class KitMain {
     /** Runs the contract against the named designs (all when {@code ids} is empty); true when all pass. */
     public static boolean runContract(List<String> ids, Settings settings, PrintStream out) {
         List<AllocatorProvider> providers = new ArrayList<>();
-        for (AllocatorProvider p : ServiceLoader.load(AllocatorProvider.class)) {
+        for (AllocatorProvider p : ProviderSource.all()) {
             if (ids.isEmpty() || ids.contains(p.id())) {
                 providers.add(p);
             }
@@ -69,6 +70,8 @@ public final class KitMain {
         boolean all = true;
         for (ContractReport r : reports) {
             out.println(r.summary());
+            providers.stream().filter(p -> p.id().equals(r.design())).findFirst().ifPresent(p -> p.descriptor()
+                    .deviations().forEach(d -> out.println("  declared deviation: " + d)));
             if (!r.verdict().passed()) {
                 out.println(r.verdict().describe());
             }

@@ -4,7 +4,6 @@ import io.vakit.spi.Allocator;
 import io.vakit.spi.AllocatorProvider;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.util.ServiceLoader;
 import org.openjdk.jcstress.infra.results.II_Result;
 
 /**
@@ -25,7 +24,7 @@ public final class OverlapProbe {
     }
 
     static AllocatorProvider provider(String id) {
-        for (AllocatorProvider p : ServiceLoader.load(AllocatorProvider.class)) {
+        for (AllocatorProvider p : io.vakit.spi.ProviderSource.all()) {
             if (p.id().equals(id)) {
                 return p;
             }

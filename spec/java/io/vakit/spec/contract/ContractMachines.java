@@ -4,6 +4,7 @@ import io.vakit.spec.engine.MachineFactory;
 import io.vakit.spec.engine.StateMachine;
 import io.vakit.spi.AllocatorProvider;
 import java.util.Optional;
+import io.vakit.spi.ProviderSource;
 import java.util.ServiceLoader;
 
 /** Makes {@code contract:<id>} machines for every {@link AllocatorProvider} on the class path. */
@@ -20,9 +21,9 @@ public final class ContractMachines implements MachineFactory {
         return provider(id).map(ContractMachine::new);
     }
 
-    /** The provider whose design id is {@code id}, among those {@link ServiceLoader} finds. */
+    /** The provider whose design id is {@code id}, among those {@link ProviderSource#all()} finds. */
     public static Optional<AllocatorProvider> provider(String id) {
-        for (AllocatorProvider p : ServiceLoader.load(AllocatorProvider.class)) {
+        for (AllocatorProvider p : ProviderSource.all()) {
             if (p.id().equals(id)) {
                 return Optional.of(p);
             }

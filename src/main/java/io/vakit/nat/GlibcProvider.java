@@ -39,6 +39,6 @@ public final class GlibcProvider implements AllocatorProvider {
 
     @Override
     public Allocator open() {
-        return new NativeMalloc(DESCRIPTOR, BINDING, 16);
+        return new NativeMalloc(DESCRIPTOR, BINDING);
     }
 }

@@ -1,21 +1,83 @@
 package io.vakit.nat;
 
+import java.util.HashMap;
+import java.util.Map;
+
 /**
- * The names of the malloc-family functions in a native library.
+ * The names (and shapes) of a native library's malloc-family functions. {@code malloc} and {@code free} are
+ * required; any other may be {@code null}, and the design then does not declare the feature it gives.
  *
  * @param malloc {@code void* malloc(size_t)}
- * @param free {@code void free(void*)}
+ * @param free {@code void free(void*)}, or {@code void free(void*, size_t)} when {@code sizedFree}
  * @param calloc {@code void* calloc(size_t, size_t)}
- * @param realloc {@code void* realloc(void*, size_t)}
+ * @param realloc {@code void* realloc(void*, size_t)}, or {@code void* realloc(void*, size_t old, size_t new)} when
+ *     {@code sizedFree}
  * @param alignedAlloc {@code void* aligned_alloc(size_t alignment, size_t size)}
  * @param usableSize {@code size_t malloc_usable_size(void*)}
+ * @param sizedFree true when free and realloc take the old size (seed 003's {@code Free(ptr, size)})
  */
 public record MallocSymbols(String malloc, String free, String calloc, String realloc, String alignedAlloc,
-        String usableSize) {
+        String usableSize, boolean sizedFree) {
 
-    /** The standard names, each with {@code prefix} in front ({@code "je_"}, {@code "mi_"}, or empty). */
+    /** The standard names, each with {@code prefix} in front ({@code "je_"}, or empty). */
     public static MallocSymbols prefixed(String prefix) {
         return new MallocSymbols(prefix + "malloc", prefix + "free", prefix + "calloc", prefix + "realloc",
-                prefix + "aligned_alloc", prefix + "malloc_usable_size");
+                prefix + "aligned_alloc", prefix + "malloc_usable_size", false);
+    }
+
+    /**
+     * A named preset, a prefix, or an explicit map:
+     * <ul>
+     * <li>{@code glibc}, {@code jemalloc}: the standard names;</li>
+     * <li>{@code mimalloc}: {@code mi_malloc}, ..., {@code mi_aligned_alloc}, {@code mi_usable_size};</li>
+     * <li>{@code tcmalloc}: {@code tc_malloc}, ..., {@code tc_memalign}, {@code tc_malloc_size};</li>
+     * <li>{@code seed003}: {@code Malloc}, {@code Free(ptr, size)}, {@code Calloc}, {@code Remalloc(ptr, old, new)};</li>
+     * <li>{@code prefix:xx_}: the standard names with that prefix;</li>
+     * <li>{@code malloc=a,free=b,calloc=c,realloc=d,aligned_alloc=e,usable_size=f,sized=true}: explicit
+     * (omitted functions are not offered).</li>
+     * </ul>
+     *
+     * @throws IllegalArgumentException for anything else; the message lists the forms
+     */
+    public static MallocSymbols parse(String spec) {
+        switch (spec) {
+            case "", "glibc", "jemalloc" -> {
+                return prefixed("");
+            }
+            case "mimalloc" -> {
+                return new MallocSymbols("mi_malloc", "mi_free", "mi_calloc", "mi_realloc", "mi_aligned_alloc",
+                        "mi_usable_size", false);
+            }
+            case "tcmalloc" -> {
+                return new MallocSymbols("tc_malloc", "tc_free", "tc_calloc", "tc_realloc", "tc_memalign",
+                        "tc_malloc_size", false);
+            }
+            case "seed003" -> {
+                return new MallocSymbols("Malloc", "Free", "Calloc", "Remalloc", null, null, true);
+            }
+            default -> {
+                if (spec.startsWith("prefix:")) {
+                    return prefixed(spec.substring("prefix:".length()));
+                }
+                if (spec.contains("=")) {
+                    Map<String, String> m = new HashMap<>();
+                    for (String part : spec.split(",")) {
+                        String[] kv = part.split("=", 2);
+                        if (kv.length != 2) {
+                            throw new IllegalArgumentException("symbols '" + spec + "': '" + part + "' is not key=value");
+                        }
+                        m.put(kv[0].strip(), kv[1].strip());
+                    }
+                    if (!m.containsKey("malloc") || !m.containsKey("free")) {
+                        throw new IllegalArgumentException("symbols '" + spec + "': malloc= and free= are required");
+                    }
+                    return new MallocSymbols(m.get("malloc"), m.get("free"), m.get("calloc"), m.get("realloc"),
+                            m.get("aligned_alloc"), m.get("usable_size"), Boolean.parseBoolean(m.get("sized")));
+                }
+                throw new IllegalArgumentException("symbols '" + spec + "': expected glibc, jemalloc, mimalloc, "
+                        + "tcmalloc, seed003, prefix:<p>, or malloc=<name>,free=<name>[,calloc=,realloc=,"
+                        + "aligned_alloc=,usable_size=,sized=true]");
+            }
+        }
     }
 }

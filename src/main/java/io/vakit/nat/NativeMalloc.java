@@ -22,69 +22,96 @@ public final class NativeMalloc implements Allocator {
     private static final Linker LINKER = Linker.nativeLinker();
 
     private final DesignDescriptor descriptor;
-    private final long naturalAlignment;
     private final MethodHandle malloc;
     private final MethodHandle free;
     private final MethodHandle calloc;
     private final MethodHandle realloc;
     private final MethodHandle alignedAlloc;
     private final MethodHandle usableSize;
+    private final boolean sized;
     private final LiveBlockGuard guard;
     private volatile boolean closed;
 
     /**
-     * The bound native functions of one library. Binding is slow; share one binding between allocators.
+     * The bound native functions of one library. Binding is slow; share one binding between allocators. Optional
+     * functions the library lacks are {@code null}.
      *
      * @param malloc malloc
-     * @param free free
-     * @param calloc calloc
-     * @param realloc realloc
-     * @param alignedAlloc aligned_alloc
-     * @param usableSize malloc_usable_size
+     * @param free free, or free(ptr, size) when {@code sized}
+     * @param calloc calloc, or null
+     * @param realloc realloc, or realloc(ptr, old, new) when {@code sized}, or null
+     * @param alignedAlloc aligned_alloc, or null
+     * @param usableSize malloc_usable_size, or null
+     * @param sized true when free and realloc take the old size
      */
     public record Binding(MethodHandle malloc, MethodHandle free, MethodHandle calloc, MethodHandle realloc,
-            MethodHandle alignedAlloc, MethodHandle usableSize) {
+            MethodHandle alignedAlloc, MethodHandle usableSize, boolean sized) {
 
         /**
          * Binds the functions named by {@code symbols} in {@code library}.
          *
-         * @throws IllegalArgumentException if a symbol is missing; the message names it and the design
+         * @throws IllegalArgumentException if a named symbol is missing; the message names it and the design
          */
         public static Binding of(String design, SymbolLookup library, MallocSymbols symbols) {
+            boolean sized = symbols.sizedFree();
             return new Binding(
                     bind(design, library, symbols.malloc(), FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_LONG)),
-                    bind(design, library, symbols.free(), FunctionDescriptor.ofVoid(ValueLayout.ADDRESS)),
+                    bind(design, library, symbols.free(), sized
+                            ? FunctionDescriptor.ofVoid(ValueLayout.ADDRESS, ValueLayout.JAVA_LONG)
+                            : FunctionDescriptor.ofVoid(ValueLayout.ADDRESS)),
                     bind(design, library, symbols.calloc(),
                             FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG)),
-                    bind(design, library, symbols.realloc(),
-                            FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG)),
+                    bind(design, library, symbols.realloc(), sized
+                            ? FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG,
+                                    ValueLayout.JAVA_LONG)
+                            : FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG)),
                     bind(design, library, symbols.alignedAlloc(),
                             FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG)),
                     bind(design, library, symbols.usableSize(),
-                            FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.ADDRESS)));
+                            FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.ADDRESS)),
+                    sized);
         }
 
         private static MethodHandle bind(String design, SymbolLookup library, String name, FunctionDescriptor fd) {
+            if (name == null) {
+                return null;
+            }
             MemorySegment symbol = library.find(name).orElseThrow(() -> new IllegalArgumentException(
                     "design '" + design + "': native symbol '" + name + "' not found"));
             return LINKER.downcallHandle(symbol, fd);
         }
+
+        /** The features these functions (behind the guard) offer. */
+        public java.util.EnumSet<io.vakit.spi.Feature> features(boolean threadSafe) {
+            var f = java.util.EnumSet.of(io.vakit.spi.Feature.INVALID_FREE_DETECTION);
+            if (realloc != null) {
+                f.add(io.vakit.spi.Feature.REALLOC);
+            }
+            if (alignedAlloc != null) {
+                f.add(io.vakit.spi.Feature.ALIGNED_ALLOCATION);
+            }
+            if (usableSize != null) {
+                f.add(io.vakit.spi.Feature.USABLE_SIZE);
+            }
+            if (threadSafe) {
+                f.add(io.vakit.spi.Feature.THREAD_SAFE);
+            }
+            return f;
+        }
     }
 
     /**
-     * An allocator over a bound library.
-     *
-     * @param naturalAlignment the alignment {@code malloc} guarantees for every size
+     * An allocator over a bound library; its descriptor's alignment guarantee is what {@code malloc} gives.
      */
-    public NativeMalloc(DesignDescriptor descriptor, Binding binding, long naturalAlignment) {
+    public NativeMalloc(DesignDescriptor descriptor, Binding binding) {
         this.descriptor = descriptor;
-        this.naturalAlignment = naturalAlignment;
         this.malloc = binding.malloc();
         this.free = binding.free();
         this.calloc = binding.calloc();
         this.realloc = binding.realloc();
         this.alignedAlloc = binding.alignedAlloc();
         this.usableSize = binding.usableSize();
+        this.sized = binding.sized();
         this.guard = new LiveBlockGuard(descriptor.id());
     }
 
@@ -98,7 +125,12 @@ public final class NativeMalloc implements Allocator {
         String op = Requests.allocation(byteSize, byteAlignment);
         checkOpen(op);
         Requests.checkAllocation(descriptor, op, byteSize, byteAlignment);
-        long address = byteAlignment <= naturalAlignment
+        long natural = descriptor.alignment().alignmentFor(byteSize);
+        if (byteAlignment > natural && alignedAlloc == null) {
+            throw new io.vakit.spi.InvalidAlignmentException(descriptor.id(), op, "alignment " + byteAlignment
+                    + " is above the natural " + natural + " and the library has no aligned allocation");
+        }
+        long address = byteAlignment <= natural
                 ? call(op, () -> (MemorySegment) malloc.invokeExact(byteSize))
                 : call(op, () -> (MemorySegment) alignedAlloc.invokeExact(byteAlignment, byteSize));
         return admit(op, address, byteSize);
@@ -109,6 +141,9 @@ public final class NativeMalloc implements Allocator {
         String op = "allocateZeroed(size=" + byteSize + ")";
         checkOpen(op);
         Requests.checkSize(descriptor, op, byteSize);
+        if (calloc == null) {
+            return allocate(byteSize).fill((byte) 0);
+        }
         return admit(op, call(op, () -> (MemorySegment) calloc.invokeExact(1L, byteSize)), byteSize);
     }
 
@@ -116,9 +151,13 @@ public final class NativeMalloc implements Allocator {
     public void free(MemorySegment block) {
         String op = Requests.onBlock("free", block.address(), block.byteSize());
         checkOpen(op);
-        guard.claim(op, block.address());
+        long size = guard.claim(op, block.address());
         call(op, () -> {
-            free.invokeExact(block);
+            if (sized) {
+                free.invokeExact(block, size);
+            } else {
+                free.invokeExact(block);
+            }
             return MemorySegment.NULL;
         });
     }
@@ -128,8 +167,12 @@ public final class NativeMalloc implements Allocator {
         String op = Requests.onBlock("reallocate", block.address(), block.byteSize()) + "->" + newSize;
         checkOpen(op);
         Requests.checkSize(descriptor, op, newSize);
+        if (realloc == null) {
+            return Allocator.super.reallocate(block, newSize);
+        }
         long oldSize = guard.claim(op, block.address());
-        long address = call(op, () -> (MemorySegment) realloc.invokeExact(block, newSize));
+        long address = sized ? call(op, () -> (MemorySegment) realloc.invokeExact(block, oldSize, newSize))
+                : call(op, () -> (MemorySegment) realloc.invokeExact(block, newSize));
         if (address == 0) {
             guard.restore(block.address(), oldSize);
             throw new AddressSpaceExhaustedException(descriptor.id(), op, "native realloc returned NULL");
@@ -142,6 +185,9 @@ public final class NativeMalloc implements Allocator {
     public long usableSize(MemorySegment block) {
         String op = Requests.onBlock("usableSize", block.address(), block.byteSize());
         checkOpen(op);
+        if (usableSize == null) {
+            return Allocator.super.usableSize(block);
+        }
         guard.sizeOf(op, block.address());
         try {
             return (long) usableSize.invokeExact(block);
@@ -162,9 +208,13 @@ public final class NativeMalloc implements Allocator {
             return;
         }
         closed = true;
-        for (long address : guard.drain().keySet()) {
+        for (var e : guard.drain().entrySet()) {
             try {
-                free.invokeExact(MemorySegment.ofAddress(address));
+                if (sized) {
+                    free.invokeExact(MemorySegment.ofAddress(e.getKey()), (long) e.getValue());
+                } else {
+                    free.invokeExact(MemorySegment.ofAddress(e.getKey()));
+                }
             } catch (Throwable t) {
                 throw new IllegalStateException("close() in design '" + descriptor.id() + "': native free failed", t);
             }

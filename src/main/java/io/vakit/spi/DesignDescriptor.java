@@ -15,9 +15,11 @@ import java.util.Set;
  * @param maxAlignment the largest explicit alignment accepted
  * @param maxBlockSize the largest request accepted; larger ones raise {@link InvalidSizeException}
  * @param features the optional behaviour offered
+ * @param deviations known deviations from what its kind of allocator promises, each a sentence the report prints
+ *     (the contract still checks what is declared: a deviation is disclosed, never excused)
  */
 public record DesignDescriptor(String id, String title, SizeClassTable sizeClasses, AlignmentGuarantee alignment,
-        long maxAlignment, long maxBlockSize, Set<Feature> features) {
+        long maxAlignment, long maxBlockSize, Set<Feature> features, java.util.List<String> deviations) {
 
     /** Validates and freezes the fields. */
     public DesignDescriptor {
@@ -33,9 +35,16 @@ public record DesignDescriptor(String id, String title, SizeClassTable sizeClass
         }
         features = java.util.Collections.unmodifiableSet(features.isEmpty() ? EnumSet.noneOf(Feature.class)
                 : EnumSet.copyOf(features)); // declaration order, so reports are stable
+        deviations = java.util.List.copyOf(deviations);
         if (features.contains(Feature.SIZE_CLASSES) && sizeClasses == null) {
             throw new IllegalArgumentException("design " + id + " declares SIZE_CLASSES without a table");
         }
+    }
+
+    /** A design with no known deviations. */
+    public DesignDescriptor(String id, String title, SizeClassTable sizeClasses, AlignmentGuarantee alignment,
+            long maxAlignment, long maxBlockSize, Set<Feature> features) {
+        this(id, title, sizeClasses, alignment, maxAlignment, maxBlockSize, features, java.util.List.of());
     }
 
     /** True when the design offers {@code feature}. */

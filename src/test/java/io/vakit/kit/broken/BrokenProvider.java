@@ -30,6 +30,6 @@ abstract class BrokenProvider implements AllocatorProvider {
 
     @Override
     public Allocator open() {
-        return breaker.apply(new NativeMalloc(descriptor, GlibcProvider.binding(), 16));
+        return breaker.apply(new NativeMalloc(descriptor, GlibcProvider.binding()));
     }
 }

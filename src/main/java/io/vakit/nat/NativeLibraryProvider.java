@@ -1,0 +1,58 @@
+package io.vakit.nat;
+
+import io.vakit.spi.AlignmentGuarantee;
+import io.vakit.spi.Allocator;
+import io.vakit.spi.AllocatorProvider;
+import io.vakit.spi.DesignDescriptor;
+import java.lang.foreign.Arena;
+import java.lang.foreign.SymbolLookup;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Any native allocator in a {@code .so}, loaded with {@link SymbolLookup#libraryLookup(Path, Arena)} and bound
+ * through FFM by its {@link MallocSymbols}. Its features follow from the functions it has and from whether it is
+ * declared thread-safe; invalid frees are refused by the guard before they reach it.
+ */
+public final class NativeLibraryProvider implements AllocatorProvider {
+    private final DesignDescriptor descriptor;
+    private final NativeMalloc.Binding binding;
+
+    /**
+     * Loads and binds {@code library}.
+     *
+     * @param id the design id to report under
+     * @param alignment the alignment its malloc guarantees, by size
+     * @param threadSafe whether it is declared thread-safe (the concurrency checks then run)
+     * @param deviations known deviations, printed with every report
+     * @throws IllegalArgumentException when the file is missing or a named symbol is not in it
+     */
+    public NativeLibraryProvider(String id, Path library, MallocSymbols symbols, AlignmentGuarantee alignment,
+            boolean threadSafe, java.util.List<String> deviations) {
+        if (!Files.isRegularFile(library)) {
+            throw new IllegalArgumentException("native library for '" + id + "': no such file " + library);
+        }
+        SymbolLookup lookup;
+        try {
+            lookup = SymbolLookup.libraryLookup(library, Arena.global());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("native library for '" + id + "': dlopen(" + library + ") failed. "
+                    + "A library with initial-exec TLS (jemalloc) needs static TLS room: start the JVM with "
+                    + "GLIBC_TUNABLES=glibc.rtld.optional_static_tls=16384 (the build does)", e);
+        }
+        this.binding = NativeMalloc.Binding.of(id, lookup, symbols);
+        this.descriptor = new DesignDescriptor(id, "native " + library + " (" + symbols.malloc() + ", ...)", null,
+                alignment, binding.alignedAlloc() != null ? 1L << 20 : alignment.alignmentFor(1),
+                1L << 40, binding.features(threadSafe), deviations);
+    }
+
+    @Override
+    public DesignDescriptor descriptor() {
+        return descriptor;
+    }
+
+    @Override
+    public Allocator open() {
+        return new NativeMalloc(descriptor, binding);
+    }
+}

@@ -1,0 +1,79 @@
+package io.vakit.nat;
+
+import io.vakit.spi.AlignmentGuarantee;
+import io.vakit.spi.AllocatorProvider;
+import io.vakit.spi.ProviderSource;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The native allocators of this machine: the one named by {@code -Dvakit.native=<path to .so>} (with
+ * {@code -Dvakit.native.symbols}, {@code -Dvakit.native.id}, {@code -Dvakit.native.threadSafe},
+ * {@code -Dvakit.native.alignment}: a number, or {@code fundamental} for 8 up to 8 bytes and 16 above), and jemalloc, mimalloc and tcmalloc where their Debian packages are installed.
+ */
+public final class NativeProviderSource implements ProviderSource {
+    /** A library the kit knows how to bind: its id, file name and symbols. */
+    public record Known(String id, String file, String symbols) {}
+
+    /** The libraries found when installed (Debian's libjemalloc2, libmimalloc2.0, libtcmalloc-minimal4). */
+    public static final List<Known> KNOWN = List.of(new Known("jemalloc", "libjemalloc.so.2", "jemalloc"),
+            new Known("mimalloc", "libmimalloc.so.2", "mimalloc"),
+            new Known("tcmalloc", "libtcmalloc_minimal.so.4", "tcmalloc"));
+
+    /**
+     * What jemalloc, mimalloc and tcmalloc do, found by the kit (C3, a one-action counterexample) and declared:
+     * their smallest classes are 8 bytes and 8-aligned.
+     */
+    public static final String SMALL_ALIGNMENT = "requests of 1 to 8 bytes are only 8-byte aligned: C11 promises "
+            + "max_align_t (16 on x86-64) from malloc; C23 allows the weaker alignment of what fits";
+
+    /** The guarantee those three give: 8 bytes up to 8, 16 above. */
+    public static final AlignmentGuarantee FUNDAMENTAL = AlignmentGuarantee.sizeRelative(8, 16);
+
+    private static final List<Path> LIB_DIRS = List.of(Path.of("/usr/lib/x86_64-linux-gnu"),
+            Path.of("/usr/lib/aarch64-linux-gnu"), Path.of("/usr/lib64"), Path.of("/usr/lib"), Path.of("/usr/local/lib"));
+
+    /** Used by ServiceLoader. */
+    public NativeProviderSource() {}
+
+    @Override
+    public List<AllocatorProvider> providers() {
+        List<AllocatorProvider> out = new ArrayList<>(installed());
+        String path = System.getProperty("vakit.native", "");
+        if (!path.isBlank()) {
+            Path lib = Path.of(path);
+            String id = System.getProperty("vakit.native.id", lib.getFileName().toString().replaceFirst("\\.so.*$", "")
+                    .replaceFirst("^lib", ""));
+            String alignment = System.getProperty("vakit.native.alignment", "16");
+            out.add(new NativeLibraryProvider(id, lib, MallocSymbols.parse(System.getProperty("vakit.native.symbols",
+                    "glibc")), alignment.equals("fundamental") ? FUNDAMENTAL
+                            : AlignmentGuarantee.fixed(Long.parseLong(alignment)),
+                    Boolean.parseBoolean(System.getProperty("vakit.native.threadSafe", "true")), List.of()));
+        }
+        return out;
+    }
+
+    /** The known libraries installed on this machine. */
+    public static List<AllocatorProvider> installed() {
+        List<AllocatorProvider> out = new ArrayList<>();
+        for (Known k : KNOWN) {
+            find(k.file()).ifPresent(p -> {
+                try {
+                    out.add(new NativeLibraryProvider(k.id(), p, MallocSymbols.parse(k.symbols()), FUNDAMENTAL, true,
+                            List.of(SMALL_ALIGNMENT)));
+                } catch (IllegalArgumentException e) {
+                    System.err.println("vakit: " + k.id() + " is installed but cannot be loaded: " + e.getMessage());
+                }
+            });
+        }
+        return out;
+    }
+
+    /** The first of the usual library folders that holds {@code file}. */
+    public static Optional<Path> find(String file) {
+        return LIB_DIRS.stream().map(d -> d.resolve(file)).filter(Files::isRegularFile).findFirst();
+    }
+}

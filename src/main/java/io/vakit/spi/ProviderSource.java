@@ -1,0 +1,24 @@
+package io.vakit.spi;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.ServiceLoader;
+
+/**
+ * Providers that exist only at run time, such as a native library named by a system property or found installed.
+ * Registered for {@link ServiceLoader}; {@link #all()} joins them with the plain {@link AllocatorProvider}s.
+ */
+public interface ProviderSource {
+    /** The providers this source offers now. */
+    List<AllocatorProvider> providers();
+
+    /** Every provider on the class path: the registered ones, then those of every source. */
+    static List<AllocatorProvider> all() {
+        List<AllocatorProvider> out = new ArrayList<>();
+        ServiceLoader.load(AllocatorProvider.class).forEach(out::add);
+        for (ProviderSource source : ServiceLoader.load(ProviderSource.class)) {
+            out.addAll(source.providers());
+        }
+        return out;
+    }
+}

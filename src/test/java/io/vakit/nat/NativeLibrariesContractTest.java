@@ -1,0 +1,61 @@
+package io.vakit.nat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vakit.kit.ContractReport;
+import io.vakit.spec.engine.Settings;
+import io.vakit.spi.AllocatorProvider;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The contract against the native allocators .ci/run installs (jemalloc, mimalloc, tcmalloc), loaded from their
+ * .so through FFM. Each must get its known verdict: jemalloc and tcmalloc pass (with their declared small-block
+ * alignment); mimalloc 2.0.9 passes unless the chain hits its aligned_alloc bug, and then it must fail on C3 with
+ * an explicit alignment equal to the size (256, 512 or 1024), never on anything else.
+ */
+class NativeLibrariesContractTest {
+
+    static Stream<String> libraries() {
+        return NativeProviderSource.KNOWN.stream().map(NativeProviderSource.Known::id);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("libraries")
+    void getsItsKnownVerdict(String id) {
+        List<AllocatorProvider> installed = NativeProviderSource.installed();
+        AllocatorProvider provider = installed.stream().filter(p -> p.id().equals(id)).findFirst().orElse(null);
+        if (provider == null) {
+            String why = id + " is not installed here (.ci/run installs libjemalloc2, libmimalloc2.0, "
+                    + "libtcmalloc-minimal4)";
+            System.out.println("skipped: " + why);
+            Assumptions.abort(why);
+        }
+        ContractReport report = ContractReport.run(provider, Settings.fromSystemProperties());
+        System.out.print(report.table());
+        if (id.equals("mimalloc") && !report.verdict().passed()) {
+            String message = report.verdict().failure().violation().getMessage();
+            System.out.println("mimalloc's known deviation:\n" + report.verdict().describe());
+            assertThat(message).startsWith("C3 alignment").containsPattern("alloc#\\d+\\((256,256|512,512|1024,1024)\\)");
+            return;
+        }
+        assertThat(report.passed()).as(() -> report.table() + report.verdict().describe()).isTrue();
+        assertThat(provider.descriptor().deviations()).containsExactly(NativeProviderSource.SMALL_ALIGNMENT);
+    }
+
+    @Test
+    void aMissingLibraryOrSymbolIsNamed() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new NativeLibraryProvider("x",
+                java.nio.file.Path.of("/no/such/lib.so"), MallocSymbols.parse("glibc"), NativeProviderSource.FUNDAMENTAL,
+                true, List.of())).hasMessageContaining("no such file /no/such/lib.so");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> MallocSymbols.parse("nonsense"))
+                .hasMessageContaining("expected glibc, jemalloc, mimalloc");
+        assertThat(MallocSymbols.parse("seed003").sizedFree()).isTrue();
+        assertThat(MallocSymbols.parse("prefix:je_").malloc()).isEqualTo("je_malloc");
+        assertThat(MallocSymbols.parse("malloc=a,free=b").calloc()).isNull();
+    }
+}
