@@ -19,7 +19,8 @@ import org.jetbrains.lincheck.datastructures.StressOptions;
  */
 @Param(name = "size", gen = IntGen.class, conf = "1:64")
 public abstract class AllocatorLincheck {
-    private static final java.lang.ref.Cleaner CLEANER = java.lang.ref.Cleaner.create();
+    private static final Object LOCK = new Object();
+    private static Allocator previous;
 
     private final Allocator allocator;
     private final StampedBlocks held = new StampedBlocks();
@@ -27,7 +28,14 @@ public abstract class AllocatorLincheck {
     /** Opens an allocator of {@code provider}'s design for this scenario. */
     protected AllocatorLincheck(AllocatorProvider provider) {
         this.allocator = provider.open();
-        CLEANER.register(this, allocator::close); // Lincheck makes thousands of instances and closes none
+        // Lincheck makes one instance per invocation, runs invocations one at a time, and closes none: close the
+        // previous one here, so memory (and a native pool's slots) come back at once, not when the GC runs.
+        synchronized (LOCK) {
+            if (previous != null) {
+                previous.close();
+            }
+            previous = allocator;
+        }
     }
 
     /** Allocates {@code size} bytes and stamps them; the block is held by the test until a {@link #free}. */

@@ -1,0 +1,52 @@
+package io.vakit.nat;
+
+import io.vakit.spi.AlignmentGuarantee;
+import io.vakit.spi.AllocatorProvider;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+
+/** Compiles src/test/c/vakit_broken.c with the machine's gcc, once, and offers its broken allocators. */
+public final class BrokenNativeLibrary {
+    private static final Path SOURCE = Path.of("src/test/c/vakit_broken.c");
+    private static final Path LIBRARY = Path.of("target/native/libvakit_broken.so");
+    private static String failure;
+
+    private BrokenNativeLibrary() {}
+
+    /** The compiled library; aborts the calling test, with the reason printed, when gcc is missing or fails. */
+    public static synchronized Path library() {
+        if (failure == null && !Files.isRegularFile(LIBRARY)) {
+            try {
+                Files.createDirectories(LIBRARY.getParent());
+                Process p = new ProcessBuilder("gcc", "-shared", "-fPIC", "-O1", "-o", LIBRARY.toString(),
+                        SOURCE.toString()).redirectErrorStream(true).start();
+                String out = new String(p.getInputStream().readAllBytes());
+                if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                    failure = "gcc failed: " + out;
+                }
+            } catch (Exception e) {
+                failure = "gcc is not usable here: " + e;
+            }
+        }
+        if (failure != null) {
+            System.out.println("skipped: " + failure);
+            Assumptions.abort(failure);
+        }
+        return LIBRARY;
+    }
+
+    /** glibc malloc that returns the previous block again every third time. */
+    public static AllocatorProvider overlapping() {
+        return new NativeLibraryProvider("broken-native-overlap", library(),
+                MallocSymbols.parse("malloc=ovl_malloc,free=ovl_free"), AlignmentGuarantee.fixed(16), true, List.of());
+    }
+
+    /** An unsynchronised free list, declared thread-safe. */
+    public static AllocatorProvider racy() {
+        return new NativeLibraryProvider("broken-native-racy", library(),
+                MallocSymbols.parse("malloc=racy_malloc,free=racy_free"), AlignmentGuarantee.fixed(64), true, List.of());
+    }
+}
