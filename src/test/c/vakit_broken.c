@@ -2,7 +2,8 @@
  * Deliberately broken native allocators, compiled by the test build (gcc) and loaded through FFM, to prove the
  * kit rejects them through its native entry point. Never use them.
  *
- * ovl_*   : glibc's malloc, except that every third allocation returns the previous block again (overlap).
+ * ovl_*   : glibc's malloc, except that every third allocation (counted from the last time nothing was live)
+ *           returns the previous block again (overlap).
  * racy_*  : 64-byte slots from a fixed pool, with a free list that takes no lock, while the kit is told it is
  *           thread-safe. The pop does a little work between reading and writing the head, as a real allocator
  *           does, so two threads can take the same slot. Links are slot indices, so a torn list hands out
@@ -13,15 +14,20 @@
 #include <stdlib.h>
 
 static void *ovl_last;
-static unsigned long ovl_count;
+static unsigned long ovl_count; /* allocations since the allocator was last empty: runs replay exactly */
+static long ovl_live;
 
 void *ovl_malloc(size_t size) {
+    if (ovl_live == 0) {
+        ovl_count = 0;
+    }
     void *p = malloc(size);
     if (++ovl_count % 3 == 0 && ovl_last != NULL) {
         free(p);
-        return ovl_last;
+        return ovl_last; /* not counted as live: the kit stops at the overlap anyway */
     }
     ovl_last = p;
+    ovl_live++;
     return p;
 }
 
@@ -29,6 +35,7 @@ void ovl_free(void *p) {
     if (p == ovl_last) {
         ovl_last = NULL;
     }
+    ovl_live--;
     free(p);
 }
 
