@@ -20,6 +20,8 @@ import java.util.List;
  * KitMain replay STRING    replays one chain exactly
  * </pre>
  * Tries, chain length and seed come from {@code -Dvakit.tries}, {@code -Dvakit.length}, {@code -Dvakit.seed}.
+ * The table is also written as {@code target/vakit-report/report.md} and {@code report.json}
+ * ({@code -Dvakit.report.dir}).
  * Exits 1 when any implementation fails.
  */
 public final class KitMain {
@@ -76,6 +78,13 @@ public final class KitMain {
                 out.println(r.verdict().describe());
             }
             all &= r.passed();
+        }
+        try {
+            var files = ReportFiles.write(reports, java.nio.file.Path.of(System.getProperty("vakit.report.dir",
+                    "target/vakit-report")));
+            out.println("reports: " + files);
+        } catch (java.io.IOException e) {
+            out.println("vakit: could not write the reports: " + e);
         }
         return all;
     }

@@ -1,0 +1,80 @@
+package io.vakit.kit;
+
+import io.vakit.spi.AllocatorProvider;
+import io.vakit.spi.ProviderSource;
+import java.io.File;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Another implementation named on the command line: {@code -Dvakit.impl=<AllocatorProvider class>[,<class>...]},
+ * found on the class path or in {@code -Dvakit.classpath=<jar or folder>[:<jar or folder>...]}. A class that is
+ * not there, a path that does not exist, or a class that is not an {@link AllocatorProvider} is an error that
+ * says which.
+ */
+public final class PropertyProviderSource implements ProviderSource {
+    /** Used by ServiceLoader. */
+    public PropertyProviderSource() {}
+
+    @Override
+    public List<AllocatorProvider> providers() {
+        String impl = System.getProperty("vakit.impl", "").strip();
+        if (impl.isEmpty()) {
+            return List.of();
+        }
+        ClassLoader loader = loader(System.getProperty("vakit.classpath", "").strip());
+        List<AllocatorProvider> out = new ArrayList<>();
+        for (String name : impl.split(",")) {
+            out.add(instantiate(name.strip(), loader));
+        }
+        return out;
+    }
+
+    private static ClassLoader loader(String classpath) {
+        ClassLoader parent = PropertyProviderSource.class.getClassLoader();
+        if (classpath.isEmpty()) {
+            return parent;
+        }
+        List<URL> urls = new ArrayList<>();
+        for (String part : classpath.split(File.pathSeparator)) {
+            File f = new File(part);
+            if (!f.exists()) {
+                throw new IllegalArgumentException("vakit.classpath: no such jar or folder: " + f.getAbsolutePath());
+            }
+            try {
+                urls.add(f.toURI().toURL());
+            } catch (MalformedURLException e) {
+                throw new IllegalArgumentException("vakit.classpath: bad path " + part, e);
+            }
+        }
+        return new URLClassLoader(urls.toArray(URL[]::new), parent);
+    }
+
+    private static AllocatorProvider instantiate(String name, ClassLoader loader) {
+        Class<?> c;
+        try {
+            c = Class.forName(name, true, loader);
+        } catch (ClassNotFoundException e) {
+            throw new IllegalArgumentException("vakit.impl: class " + name + " is not on the class path"
+                    + (System.getProperty("vakit.classpath", "").isBlank() ? " (give its jar with -Dvakit.classpath)"
+                            : " nor in vakit.classpath " + System.getProperty("vakit.classpath")), e);
+        }
+        if (!AllocatorProvider.class.isAssignableFrom(c)) {
+            throw new IllegalArgumentException("vakit.impl: " + name + " does not implement "
+                    + AllocatorProvider.class.getName());
+        }
+        try {
+            return (AllocatorProvider) c.getConstructor().newInstance();
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalArgumentException("vakit.impl: " + name + " needs a public no-argument constructor", e);
+        }
+    }
+
+    /** The providers named by the properties now (empty when {@code vakit.impl} is not set). */
+    public static List<AllocatorProvider> named() {
+        return new PropertyProviderSource().providers();
+    }
+}

@@ -1,0 +1,96 @@
+package io.vakit.kit;
+
+import io.vakit.spec.engine.Replay;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Writes a kit run as {@code report.md} and {@code report.json}: per implementation and rule, the status, the
+ * number of checks, the reason of a skip, and for a failure its shrunk chain and replay string.
+ */
+public final class ReportFiles {
+    private ReportFiles() {}
+
+    /** Writes both files into {@code dir} (created if needed); returns their paths. */
+    public static List<Path> write(List<ContractReport> reports, Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Path md = dir.resolve("report.md");
+        Path json = dir.resolve("report.json");
+        Files.writeString(md, markdown(reports));
+        Files.writeString(json, json(reports));
+        return List.of(md, json);
+    }
+
+    /** The Markdown form. */
+    public static String markdown(List<ContractReport> reports) {
+        StringBuilder s = new StringBuilder("# vakit conformance report\n\n");
+        for (ContractReport r : reports) {
+            s.append("## ").append(r.design()).append(": ").append(r.passed() ? "PASS" : "FAIL").append("\n\n")
+                    .append(r.summary()).append("\n\n| rule | clause | result | checks | note |\n|---|---|---|---|---|\n");
+            for (RuleResult rr : r.rules()) {
+                s.append("| [").append(rr.rule().id()).append("](../../").append(rr.rule().specLink()).append(") | ")
+                        .append(rr.rule().title()).append(" | ").append(rr.status()).append(" | ").append(rr.checks())
+                        .append(" | ").append(rr.detail().replace("|", "\\|")).append(" |\n");
+            }
+            if (!r.verdict().passed()) {
+                s.append("\n```\n").append(r.verdict().describe()).append("```\n");
+            }
+            s.append('\n');
+        }
+        return s.toString();
+    }
+
+    /** The JSON form. */
+    public static String json(List<ContractReport> reports) {
+        StringBuilder s = new StringBuilder("{\"reports\":[");
+        for (int i = 0; i < reports.size(); i++) {
+            ContractReport r = reports.get(i);
+            s.append(i == 0 ? "" : ",").append("{\"design\":").append(str(r.design())).append(",\"passed\":")
+                    .append(r.passed()).append(",\"chains\":").append(r.verdict().chainsRun()).append(",\"actions\":")
+                    .append(r.verdict().actionsRun()).append(",\"millis\":").append(r.verdict().elapsed().toMillis())
+                    .append(",\"seed\":").append(r.verdict().settings().seed()).append(",\"rules\":[");
+            for (int k = 0; k < r.rules().size(); k++) {
+                RuleResult rr = r.rules().get(k);
+                s.append(k == 0 ? "" : ",").append("{\"id\":").append(str(rr.rule().id())).append(",\"clause\":")
+                        .append(str(rr.rule().title())).append(",\"spec\":").append(str(rr.rule().specLink()))
+                        .append(",\"status\":").append(str(rr.status().name())).append(",\"checks\":")
+                        .append(rr.checks()).append(",\"note\":").append(str(rr.detail())).append('}');
+            }
+            s.append(']');
+            if (!r.verdict().passed()) {
+                var f = r.verdict().failure();
+                s.append(",\"failure\":{\"rule\":").append(str(f.violation().rule())).append(",\"message\":")
+                        .append(str(f.violation().getMessage())).append(",\"chain\":[");
+                for (int k = 0; k < f.chain().size(); k++) {
+                    s.append(k == 0 ? "" : ",").append(str(f.chain().get(k)));
+                }
+                s.append("],\"replay\":").append(str(f.replay())).append(",\"junit\":")
+                        .append(str(Replay.junitTest(f.replay()))).append('}');
+            }
+            s.append('}');
+        }
+        return s.append("]}\n").toString();
+    }
+
+    private static String str(String v) {
+        StringBuilder s = new StringBuilder("\"");
+        for (char c : v.toCharArray()) {
+            switch (c) {
+                case '"' -> s.append("\\\"");
+                case '\\' -> s.append("\\\\");
+                case '\n' -> s.append("\\n");
+                case '\t' -> s.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        s.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        s.append(c);
+                    }
+                }
+            }
+        }
+        return s.append('"').toString();
+    }
+}

@@ -1,0 +1,35 @@
+package io.vakit.kit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vakit.spec.engine.Settings;
+import io.vakit.spi.AllocatorProvider;
+import java.util.List;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code mvn verify -Dvakit.impl=<provider class> [-Dvakit.classpath=<jar>]}: the contract against that
+ * implementation (its Lincheck checks are in {@link ExternalImplementationLincheckTest}). Without the property it
+ * says so and is skipped.
+ */
+class ExternalImplementationTest {
+    static List<AllocatorProvider> named() {
+        List<AllocatorProvider> named = PropertyProviderSource.named();
+        if (named.isEmpty()) {
+            String why = "no -Dvakit.impl given: nothing external to check";
+            System.out.println("skipped: " + why);
+            Assumptions.abort(why);
+        }
+        return named;
+    }
+
+    @Test
+    void passesTheContract() {
+        for (AllocatorProvider p : named()) {
+            ContractReport report = ContractReport.run(p, Settings.fromSystemProperties());
+            System.out.print(report.table());
+            assertThat(report.passed()).as(() -> report.table() + report.verdict().describe()).isTrue();
+        }
+    }
+}

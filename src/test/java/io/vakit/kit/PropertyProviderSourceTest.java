@@ -1,0 +1,44 @@
+package io.vakit.kit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vakit.spi.ProviderSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** -Dvakit.impl and -Dvakit.classpath: found, and clear errors for what is not there. */
+class PropertyProviderSourceTest {
+    @AfterEach
+    void clear() {
+        System.clearProperty("vakit.impl");
+        System.clearProperty("vakit.classpath");
+    }
+
+    @Test
+    void aNamedProviderJoinsTheKit() {
+        System.setProperty("vakit.impl", "io.vakit.kit.broken.SilentDoubleFreeAllocator$Provider");
+        assertThat(ProviderSource.all()).anyMatch(p -> p.id().equals("broken-double-free"));
+        assertThat(PropertyProviderSource.named()).hasSize(1);
+    }
+
+    @Test
+    void anUnknownClassOrAMissingJarIsNamed() {
+        System.setProperty("vakit.impl", "com.example.NoSuchProvider");
+        assertThatThrownBy(PropertyProviderSource::named).hasMessageContaining("com.example.NoSuchProvider")
+                .hasMessageContaining("-Dvakit.classpath");
+        System.setProperty("vakit.classpath", "/no/such.jar");
+        assertThatThrownBy(PropertyProviderSource::named).hasMessageContaining("no such jar or folder: /no/such.jar");
+        System.clearProperty("vakit.classpath");
+        System.setProperty("vakit.impl", "java.lang.String");
+        assertThatThrownBy(PropertyProviderSource::named).hasMessageContaining("does not implement");
+    }
+
+    @Test
+    void aClassFromAnotherFolderIsLoaded() {
+        System.setProperty("vakit.classpath", "target/test-classes");
+        System.setProperty("vakit.impl", "io.vakit.kit.broken.UnzeroedCallocAllocator$Provider");
+        assertThat(PropertyProviderSource.named()).singleElement()
+                .satisfies(p -> assertThat(p.id()).isEqualTo("broken-calloc"));
+    }
+}

@@ -1,0 +1,30 @@
+package io.vakit.kit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vakit.kit.broken.BrokenProviders;
+import io.vakit.nat.GlibcProvider;
+import io.vakit.spec.engine.Settings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The Markdown and JSON reports carry every rule, skip reasons, and for a failure its chain and replay. */
+class ReportFilesTest {
+    @Test
+    void writesBothFormsWithTheCounterexample(@TempDir Path dir) throws Exception {
+        Settings s = new Settings(42, 50, 40);
+        List<ContractReport> reports = List.of(ContractReport.run(new GlibcProvider(), s),
+                ContractReport.run(BrokenProviders.doubleFree(), s.withTries(300)));
+        List<Path> files = ReportFiles.write(reports, dir);
+        String md = Files.readString(files.get(0));
+        String json = Files.readString(files.get(1));
+        assertThat(md).contains("## glibc: PASS", "## broken-double-free: FAIL", "does not declare CONTAINMENT",
+                "replay: vakit1|contract:broken-double-free|", "(../../spec/contract.md#m2)");
+        assertThat(json).startsWith("{\"reports\":[").contains("\"design\":\"glibc\",\"passed\":true",
+                "\"status\":\"SKIPPED\"", "\"rule\":\"M2 double free refused\"", "\"replay\":\"vakit1|contract:");
+        assertThat(json.chars().filter(c -> c == '{').count()).isEqualTo(json.chars().filter(c -> c == '}').count());
+    }
+}
