@@ -15,9 +15,11 @@ import java.util.List;
  * The main job: runs the allocator contract against implementations and prints the result table.
  *
  * <pre>
- * KitMain                  every implementation on the class path
- * KitMain glibc ...        the named design ids
- * KitMain replay STRING    replays one chain exactly
+ * KitMain                          every implementation on the class path
+ * KitMain glibc ...                the named design ids
+ * KitMain /path/liballoc.so        a native library (as -Dvakit.native; symbols from -Dvakit.native.symbols)
+ * KitMain /path/impl.jar my.Provider   another Java implementation (as -Dvakit.classpath and -Dvakit.impl)
+ * KitMain replay STRING            replays one chain exactly
  * </pre>
  * Tries, chain length and seed come from {@code -Dvakit.tries}, {@code -Dvakit.length}, {@code -Dvakit.seed}.
  * The table is also written as {@code target/vakit-report/report.md} and {@code report.json}
@@ -41,7 +43,42 @@ public final class KitMain {
                     : "replay FAILED after " + run.applied().size() + " actions: " + run.violation().getMessage());
             System.exit(run.passed() ? 0 : 1);
         }
-        System.exit(runContract(words, Settings.fromSystemProperties(), out) ? 0 : 1);
+        System.exit(runContract(resolve(words), Settings.fromSystemProperties(), out) ? 0 : 1);
+    }
+
+    /**
+     * Turns paths and class names into the properties the provider sources read, and returns the ids to run:
+     * a {@code .so} becomes {@code vakit.native}, a {@code .jar} {@code vakit.classpath}, a class name
+     * {@code vakit.impl}; their providers are then selected by id.
+     */
+    static List<String> resolve(List<String> words) {
+        List<String> ids = new ArrayList<>();
+        List<String> classes = new ArrayList<>();
+        for (String w : words) {
+            if (w.endsWith(".so") || w.contains(".so.")) {
+                System.setProperty("vakit.native", w);
+            } else if (w.endsWith(".jar")) {
+                System.setProperty("vakit.classpath", w);
+            } else if (w.matches("([a-z_][a-z0-9_]*\\.)+[A-Z][A-Za-z0-9_$]*")) {
+                classes.add(w);
+            } else {
+                ids.add(w);
+            }
+        }
+        if (!classes.isEmpty()) {
+            System.setProperty("vakit.impl", String.join(",", classes));
+        }
+        boolean named = !System.getProperty("vakit.native", "").isBlank() || !classes.isEmpty();
+        if (named && ids.isEmpty()) {
+            for (AllocatorProvider p : ProviderSource.all()) {
+                boolean fromNative = p.descriptor().title().contains(System.getProperty("vakit.native", "\0"));
+                boolean fromImpl = classes.contains(p.getClass().getName());
+                if (fromNative || fromImpl) {
+                    ids.add(p.id());
+                }
+            }
+        }
+        return ids;
     }
 
     /** Runs the contract against the named designs (all when {@code ids} is empty); true when all pass. */
@@ -63,6 +100,7 @@ public final class KitMain {
         out.printf("%-12s %-4s %-26s %-9s %8s  %s%n", "design", "rule", "clause", "result", "checks", "note");
         List<ContractReport> reports = new ArrayList<>();
         for (AllocatorProvider p : providers) {
+            out.println("running " + p.id() + " ...");
             ContractReport report = ContractReport.run(p, settings);
             reports.add(report);
             out.print(report.table());

@@ -31,7 +31,8 @@ public record MallocSymbols(String malloc, String free, String calloc, String re
      * <li>{@code glibc}, {@code jemalloc}: the standard names;</li>
      * <li>{@code mimalloc}: {@code mi_malloc}, ..., {@code mi_aligned_alloc}, {@code mi_usable_size};</li>
      * <li>{@code tcmalloc}: {@code tc_malloc}, ..., {@code tc_memalign}, {@code tc_malloc_size};</li>
-     * <li>{@code seed003}: {@code Malloc}, {@code Free(ptr, size)}, {@code Calloc}, {@code Remalloc(ptr, old, new)};</li>
+     * <li>{@code seed003}: {@code Malloc}, {@code Free(ptr, size)}, {@code Remalloc(ptr, old, new)} (its one-argument
+     * {@code Calloc(size)} is not bound: zeroed blocks are {@code Malloc} plus a fill);</li>
      * <li>{@code prefix:xx_}: the standard names with that prefix;</li>
      * <li>{@code malloc=a,free=b,calloc=c,realloc=d,aligned_alloc=e,usable_size=f,sized=true}: explicit
      * (omitted functions are not offered).</li>
@@ -53,7 +54,7 @@ public record MallocSymbols(String malloc, String free, String calloc, String re
                         "tc_malloc_size", false);
             }
             case "seed003" -> {
-                return new MallocSymbols("Malloc", "Free", "Calloc", "Remalloc", null, null, true);
+                return new MallocSymbols("Malloc", "Free", null, "Remalloc", null, null, true); // Calloc(size): 1 arg
             }
             default -> {
                 if (spec.startsWith("prefix:")) {

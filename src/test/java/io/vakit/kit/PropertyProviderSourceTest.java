@@ -20,6 +20,10 @@ class PropertyProviderSourceTest {
         System.setProperty("vakit.impl", "io.vakit.kit.broken.SilentDoubleFreeAllocator$Provider");
         assertThat(ProviderSource.all()).anyMatch(p -> p.id().equals("broken-double-free"));
         assertThat(PropertyProviderSource.named()).hasSize(1);
+        ContractReport report = ContractReport.run(PropertyProviderSource.named().get(0),
+                io.vakit.spec.engine.Settings.fromSystemProperties().withTries(300));
+        assertThat(report.passed()).as("the kit rejects it through the property").isFalse();
+        assertThat(report.verdict().failure().violation().rule()).isEqualTo("M2 double free refused");
     }
 
     @Test

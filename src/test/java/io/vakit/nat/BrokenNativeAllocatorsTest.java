@@ -10,8 +10,19 @@ import io.vakit.spec.engine.Settings;
 import io.vakit.spec.engine.Verdict;
 import org.junit.jupiter.api.Test;
 
-/** The kit rejects a broken C allocator through its native entry point, with a short replayable chain. */
+/**
+ * Through the native entry point: the kit rejects a broken C allocator with a short replayable chain, and passes a
+ * correct one bound in seed 003's signature style (sized free and sized realloc).
+ */
 class BrokenNativeAllocatorsTest {
+    @Test
+    void aSeed003StyleLibraryIsBoundWithItsSizedSignatures() {
+        io.vakit.kit.ContractReport report = io.vakit.kit.ContractReport.run(BrokenNativeLibrary.seed003Style(),
+                Settings.fromSystemProperties());
+        System.out.print(report.table());
+        assertThat(report.passed()).as(() -> report.table() + report.verdict().describe()).isTrue();
+    }
+
     @Test
     void anOverlappingCAllocatorIsRejected() {
         ContractMachine machine = new ContractMachine(BrokenNativeLibrary.overlapping());

@@ -8,9 +8,12 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
-/** Compiles src/test/c/vakit_broken.c with the machine's gcc, once, and offers its broken allocators. */
+/**
+ * Compiles src/test/c (the broken allocators, and a correct one with seed 003's API) with the machine's gcc, once,
+ * into one library, and offers its allocators.
+ */
 public final class BrokenNativeLibrary {
-    private static final Path SOURCE = Path.of("src/test/c/vakit_broken.c");
+    private static final List<String> SOURCES = List.of("src/test/c/vakit_broken.c", "src/test/c/vakit_seed003_shim.c");
     private static final Path LIBRARY = Path.of("target/native/libvakit_broken.so");
     private static String failure;
 
@@ -21,8 +24,10 @@ public final class BrokenNativeLibrary {
         if (failure == null && !Files.isRegularFile(LIBRARY)) {
             try {
                 Files.createDirectories(LIBRARY.getParent());
-                Process p = new ProcessBuilder("gcc", "-shared", "-fPIC", "-O1", "-o", LIBRARY.toString(),
-                        SOURCE.toString()).redirectErrorStream(true).start();
+                List<String> cmd = new java.util.ArrayList<>(List.of("gcc", "-shared", "-fPIC", "-O1", "-o",
+                        LIBRARY.toString()));
+                cmd.addAll(SOURCES);
+                Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
                 String out = new String(p.getInputStream().readAllBytes());
                 if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
                     failure = "gcc failed: " + out;
@@ -42,6 +47,12 @@ public final class BrokenNativeLibrary {
     public static AllocatorProvider overlapping() {
         return new NativeLibraryProvider("broken-native-overlap", library(),
                 MallocSymbols.parse("malloc=ovl_malloc,free=ovl_free"), AlignmentGuarantee.fixed(16), true, List.of());
+    }
+
+    /** A correct allocator with seed 003's API: {@code Malloc}, {@code Free(ptr, size)}, {@code Remalloc(ptr, old, new)}. */
+    public static AllocatorProvider seed003Style() {
+        return new NativeLibraryProvider("native-seed003", library(), MallocSymbols.parse("seed003"),
+                AlignmentGuarantee.fixed(16), true, List.of());
     }
 
     /** An unsynchronised free list, declared thread-safe. */
