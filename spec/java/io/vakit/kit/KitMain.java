@@ -54,29 +54,37 @@ public final class KitMain {
     static List<String> resolve(List<String> words) {
         List<String> ids = new ArrayList<>();
         List<String> classes = new ArrayList<>();
+        String nativeLibrary = null;
+        String classpath = null;
         for (String w : words) {
             if (w.endsWith(".so") || w.contains(".so.")) {
-                System.setProperty("vakit.native", w);
+                nativeLibrary = w;
             } else if (w.endsWith(".jar")) {
-                System.setProperty("vakit.classpath", w);
+                classpath = w;
             } else if (w.matches("([a-z_][a-z0-9_]*\\.)+[A-Z][A-Za-z0-9_$]*")) {
                 classes.add(w);
             } else {
                 ids.add(w);
             }
         }
+        if (nativeLibrary == null && classes.isEmpty()) {
+            return ids;
+        }
+        // the implementations the paths and classes add are those present after, and not before, naming them
+        java.util.Set<String> before = new java.util.HashSet<>();
+        ProviderSource.all().forEach(p -> before.add(p.id()));
+        if (nativeLibrary != null) {
+            System.setProperty("vakit.native", nativeLibrary);
+        }
+        if (classpath != null) {
+            System.setProperty("vakit.classpath", classpath);
+        }
         if (!classes.isEmpty()) {
             System.setProperty("vakit.impl", String.join(",", classes));
         }
-        boolean named = !System.getProperty("vakit.native", "").isBlank() || !classes.isEmpty();
-        if (named && ids.isEmpty()) {
-            for (AllocatorProvider p : ProviderSource.all()) {
-                boolean fromNative = p.descriptor().title().contains(System.getProperty("vakit.native", "\0"));
-                boolean fromImpl = classes.contains(p.getClass().getName());
-                if (fromNative || fromImpl) {
-                    ids.add(p.id());
-                }
-            }
+        if (ids.isEmpty()) {
+            ProviderSource.all().stream().map(AllocatorProvider::id).filter(id -> !before.contains(id))
+                    .forEach(ids::add);
         }
         return ids;
     }

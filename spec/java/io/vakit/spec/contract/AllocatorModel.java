@@ -184,8 +184,9 @@ public final class AllocatorModel {
     /** Records that the block labelled {@code label} now holds its pattern over {@code written} bytes. */
     public void written(int label, long written) {
         Block b = byLabel.get(label);
-        add(label, b.address(), b.size(), written);
-        liveBytes -= b.size();
+        Block now = new Block(label, b.address(), b.size(), written);
+        byLabel.put(label, now);
+        byAddress.put(b.address(), now);
     }
 
     /** Records the free of a live block. */

@@ -84,6 +84,7 @@ public final class SizedAllocator implements Allocator {
     private final DesignDescriptor descriptor;
     private final Options options;
     private final BlockHeap[][] heaps;
+    private final long[] blockSizes; // the distinct block sizes, each looked up once per address
     private final SizedSpace space;
     private final ConcurrentSkipListMap<Long, Reservation> large = new ConcurrentSkipListMap<>();
     private final Set<Long> freedLarge = Collections.synchronizedSet(new LinkedHashSet<>());
@@ -102,6 +103,7 @@ public final class SizedAllocator implements Allocator {
                 heaps[f][c] = new BlockHeap(f, c, options.config().layout(c));
             }
         }
+        this.blockSizes = java.util.Arrays.stream(heaps[0]).mapToLong(h -> h.layout.blockSize()).distinct().toArray();
     }
 
     @Override
@@ -281,8 +283,7 @@ public final class SizedAllocator implements Allocator {
 
     /** The block of any family and class whose range holds {@code address}, or null. */
     private SizedBlock containingBlock(long address) {
-        for (int c = 0; c < SizedClasses.COUNT; c++) {
-            long blockSize = heaps[0][c].layout.blockSize();
+        for (long blockSize : blockSizes) {
             SizedBlock b = space.block(address & -blockSize);
             if (b != null && address - b.base() < b.layout.blockSize()) {
                 return b;
