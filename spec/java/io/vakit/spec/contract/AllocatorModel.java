@@ -42,6 +42,7 @@ public final class AllocatorModel {
     private final Map<Integer, Block> byLabel = new HashMap<>();
     private final Map<Integer, Block> freed = new HashMap<>();
     private final Map<String, Long> coverage = new TreeMap<>();
+    private final io.vakit.spec.layout.Anchors anchors = new io.vakit.spec.layout.Anchors();
     private boolean closed;
     private long liveBytes;
 
@@ -53,6 +54,11 @@ public final class AllocatorModel {
     /** The design modelled. */
     public DesignDescriptor design() {
         return design;
+    }
+
+    /** What the allocator's placements so far fixed, for the layout law. */
+    public io.vakit.spec.layout.Anchors anchors() {
+        return anchors;
     }
 
     /** True once the allocator was closed. */

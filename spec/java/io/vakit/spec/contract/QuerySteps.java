@@ -5,6 +5,8 @@ import io.vakit.spec.engine.Encoded;
 import io.vakit.spi.Allocator;
 import io.vakit.spi.BlockInfo;
 import io.vakit.spi.Feature;
+import io.vakit.spi.Placement;
+import io.vakit.spec.layout.LayoutLaws;
 import io.vakit.spi.SizeClassTable;
 import java.util.List;
 import java.util.Optional;
@@ -22,7 +24,10 @@ final class QuerySteps {
                         e -> new Owner(e.label(), e.arg(0))),
                 Step.type("ownerFreed", m -> m.design().has(Feature.OWNER_LOOKUP) && m.staleLabels().length > 0
                         ? 3 : 0, (r, m, l) -> new OwnerFreed(Step.pick(r, m.staleLabels())),
-                        e -> new OwnerFreed(e.label())));
+                        e -> new OwnerFreed(e.label())),
+                Step.type("placement", m -> m.liveCount() > 0 && m.design().has(Feature.PLACEMENT) ? 5 : 0,
+                        (r, m, l) -> new PlacementOf(Step.pick(r, m.liveLabels()), r.nextLong(1L << 20)),
+                        e -> new PlacementOf(e.label(), e.arg(0))));
     }
 
     /** {@code usable#L()}: the usable size is at least the size, and the class size where there are classes. */
@@ -114,6 +119,62 @@ final class QuerySteps {
         @Override
         public String toString() {
             return Encoded.format("ownerFreed", label);
+        }
+    }
+
+    /**
+     * {@code placement#L(offset)}: any address of a live block reports the same placement, whose innermost level is
+     * the block's slot and whose levels nest (L1); with a followed design, it obeys that design's law (L2).
+     */
+    record PlacementOf(int label, long offset) implements Step {
+        @Override
+        public boolean applicable(AllocatorModel m) {
+            return m.live(label).isPresent() && m.design().has(Feature.PLACEMENT);
+        }
+
+        @Override
+        public void run(Allocator a, AllocatorModel m) {
+            AllocatorModel.Block b = m.live(label).orElseThrow();
+            m.hit(Rule.L1_PLACEMENT);
+            long address = b.address() + offset % b.size();
+            Optional<Placement> at = a.placement(address);
+            Optional<Placement> start = address == b.address() ? at : a.placement(b.address());
+            String where = toString() + ": placement(" + AllocatorModel.hex(address) + ") = " + at.orElse(null);
+            if (at.isEmpty() || !at.equals(start)) {
+                throw m.violation(Rule.L1_PLACEMENT, where + ", but placement of its start "
+                        + AllocatorModel.hex(b.address()) + " is " + start.orElse(null));
+            }
+            Placement p = at.get();
+            Placement.Level slot = p.slot();
+            if (slot.start() != b.address() || slot.bytes() < b.size()) {
+                throw m.violation(Rule.L1_PLACEMENT, where + ": the innermost level is not block #" + label + " at "
+                        + AllocatorModel.hex(b.address()) + " of at least " + b.size() + " bytes");
+            }
+            for (int i = 1; i < p.levels().size(); i++) {
+                Placement.Level outer = p.levels().get(i - 1);
+                Placement.Level inner = p.levels().get(i);
+                if (inner.start() < outer.start() || inner.start() - outer.start() > outer.bytes() - inner.bytes()) {
+                    throw m.violation(Rule.L1_PLACEMENT, where + ": " + inner + " does not lie inside " + outer);
+                }
+            }
+            if (Rule.L2_DESIGN_LAYOUT.skipReason(m.design()).isEmpty()) {
+                m.hit(Rule.L2_DESIGN_LAYOUT);
+                LayoutLaws.of(m.design().follows()).orElseThrow().check(b.address(), b.size(), p, m.anchors())
+                        .ifPresent(problem -> {
+                            throw m.violation(Rule.L2_DESIGN_LAYOUT, where + ": " + problem + " (block #" + label
+                                    + ", " + b.size() + " bytes, " + m.design().follows() + " layout)");
+                        });
+            }
+        }
+
+        @Override
+        public List<io.vakit.spec.engine.Action<Allocator, AllocatorModel>> simplifications() {
+            return offset == 0 ? List.of() : List.of(new PlacementOf(label, 0));
+        }
+
+        @Override
+        public String toString() {
+            return Encoded.format("placement", label, offset);
         }
     }
 }

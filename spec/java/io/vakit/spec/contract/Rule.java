@@ -34,6 +34,10 @@ public enum Rule {
     C10_OWNER("C10", "owner lookup", EnumSet.of(Feature.OWNER_LOOKUP)),
     /** Committed bytes never exceed reserved bytes, and cover the live bytes. */
     C11_FOOTPRINT("C11", "footprint", EnumSet.of(Feature.FOOTPRINT)),
+    /** Placement reports the live block's own slot, inside nested units, for any address of the block. */
+    L1_PLACEMENT("L1", "placement", EnumSet.of(Feature.PLACEMENT)),
+    /** The placement follows the address arithmetic of the seed design the implementation declares it follows. */
+    L2_DESIGN_LAYOUT("L2", "design layout", EnumSet.of(Feature.PLACEMENT)),
     /** An interior or unknown address is refused with InvalidFreeException; nothing changes. */
     M1_INVALID_FREE("M1", "invalid free refused", EnumSet.of(Feature.INVALID_FREE_DETECTION)),
     /** A double free is refused with InvalidFreeException; nothing changes. */
@@ -93,6 +97,15 @@ public enum Rule {
         }
         if (this == C4_SIZE_CLASS && !design.has(Feature.USABLE_SIZE) && !design.has(Feature.OWNER_LOOKUP)) {
             return Optional.of("design '" + design.id() + "' declares neither USABLE_SIZE nor OWNER_LOOKUP");
+        }
+        if (this == L2_DESIGN_LAYOUT) {
+            if (design.followed().isEmpty()) {
+                return Optional.of("design '" + design.id() + "' does not declare a seed design whose layout it follows");
+            }
+            if (io.vakit.spec.layout.LayoutLaws.of(design.follows()).isEmpty()) {
+                return Optional.of("the kit has no layout law for '" + design.follows() + "' (it has "
+                        + io.vakit.spec.layout.LayoutLaws.designs() + ")");
+            }
         }
         return Optional.empty();
     }

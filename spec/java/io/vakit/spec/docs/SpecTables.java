@@ -28,6 +28,7 @@ public final class SpecTables {
     static {
         TABLES.put("contract-rules", SpecTables::rules);
         TABLES.put("implementations", SpecTables::implementations);
+        TABLES.put("layout-laws", SpecTables::layoutLaws);
         for (TableSource source : ServiceLoader.load(TableSource.class)) {
             TABLES.putAll(source.tables());
         }
@@ -88,12 +89,24 @@ public final class SpecTables {
         return s.toString();
     }
 
+    private static String layoutLaws() {
+        StringBuilder s = new StringBuilder("| design | sizes | levels | arithmetic (B: base, S: segment size) |\n"
+                + "|---|---|---|---|\n");
+        for (String design : io.vakit.spec.layout.LayoutLaws.designs()) {
+            for (var c : io.vakit.spec.layout.LayoutLaws.of(design).orElseThrow().cases()) {
+                s.append("| `").append(design).append("` | ").append(c.sizes()).append(" | ").append(c.levels())
+                        .append(" | ").append(c.arithmetic()).append(" |\n");
+            }
+        }
+        return s.toString();
+    }
+
     private static String implementations() {
-        StringBuilder s = new StringBuilder("| design | alignment (16 B request) | max alignment | max block |");
+        StringBuilder s = new StringBuilder("| design | follows | alignment (16 B request) | max alignment | max block |");
         for (Feature f : Feature.values()) {
             s.append(' ').append(f.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')).append(" |");
         }
-        s.append("\n|---|---|---|---|").append("---|".repeat(Feature.values().length)).append('\n');
+        s.append("\n|---|---|---|---|---|").append("---|".repeat(Feature.values().length)).append('\n');
         List<AllocatorProvider> providers = new ArrayList<>();
         ServiceLoader.load(AllocatorProvider.class).forEach(providers::add);
         providers.sort(java.util.Comparator.comparing(AllocatorProvider::id));
@@ -102,7 +115,8 @@ public final class SpecTables {
             if (d.id().startsWith("broken-")) {
                 continue;
             }
-            s.append("| `").append(d.id()).append("` | ").append(d.alignment().alignmentFor(16)).append(" | ")
+            s.append("| `").append(d.id()).append("` | ").append(d.followed().orElse("-")).append(" | ")
+                    .append(d.alignment().alignmentFor(16)).append(" | ")
                     .append(d.maxAlignment()).append(" | ").append(d.maxBlockSize()).append(" |");
             for (Feature f : Feature.values()) {
                 s.append(d.has(f) ? " yes |" : " - |");

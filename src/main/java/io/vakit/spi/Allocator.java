@@ -80,6 +80,16 @@ public interface Allocator extends SegmentAllocator, AutoCloseable {
     }
 
     /**
+     * Where the design placed the live block containing {@code address}, as its own address arithmetic finds it,
+     * or empty when no live block contains it.
+     *
+     * @throws FeatureNotOfferedException unless the design declares {@link Feature#PLACEMENT}
+     */
+    default Optional<Placement> placement(long address) {
+        throw new FeatureNotOfferedException(descriptor().id(), "placement", Feature.PLACEMENT);
+    }
+
+    /**
      * True when {@code [address, address + length)} lies inside address space this allocator reserved.
      *
      * @throws FeatureNotOfferedException unless the design declares {@link Feature#CONTAINMENT}

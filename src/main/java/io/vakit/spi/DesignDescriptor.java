@@ -17,9 +17,13 @@ import java.util.Set;
  * @param features the optional behaviour offered
  * @param deviations known deviations from what its kind of allocator promises, each a sentence the report prints
  *     (the contract still checks what is declared: a deviation is disclosed, never excused)
+ * @param follows the id of the seed design whose layout this implementation claims to follow ({@code groups},
+ *     {@code sized}, ...), opting into that design's layout properties (with {@link Feature#PLACEMENT}); or
+ *     {@code null}
  */
 public record DesignDescriptor(String id, String title, SizeClassTable sizeClasses, AlignmentGuarantee alignment,
-        long maxAlignment, long maxBlockSize, Set<Feature> features, java.util.List<String> deviations) {
+        long maxAlignment, long maxBlockSize, Set<Feature> features, java.util.List<String> deviations,
+        String follows) {
 
     /** Validates and freezes the fields. */
     public DesignDescriptor {
@@ -41,10 +45,27 @@ public record DesignDescriptor(String id, String title, SizeClassTable sizeClass
         }
     }
 
-    /** A design with no known deviations. */
+    /** A design with no known deviations that follows no seed design's layout. */
     public DesignDescriptor(String id, String title, SizeClassTable sizeClasses, AlignmentGuarantee alignment,
             long maxAlignment, long maxBlockSize, Set<Feature> features) {
-        this(id, title, sizeClasses, alignment, maxAlignment, maxBlockSize, features, java.util.List.of());
+        this(id, title, sizeClasses, alignment, maxAlignment, maxBlockSize, features, java.util.List.of(), null);
+    }
+
+    /** A design with known deviations that follows no seed design's layout. */
+    public DesignDescriptor(String id, String title, SizeClassTable sizeClasses, AlignmentGuarantee alignment,
+            long maxAlignment, long maxBlockSize, Set<Feature> features, java.util.List<String> deviations) {
+        this(id, title, sizeClasses, alignment, maxAlignment, maxBlockSize, features, deviations, null);
+    }
+
+    /** This descriptor, claiming to follow the layout of the seed design {@code design}. */
+    public DesignDescriptor following(String design) {
+        return new DesignDescriptor(id, title, sizeClasses, alignment, maxAlignment, maxBlockSize, features,
+                deviations, Objects.requireNonNull(design, "design"));
+    }
+
+    /** The seed design whose layout properties this implementation opts into, if any. */
+    public Optional<String> followed() {
+        return Optional.ofNullable(follows);
     }
 
     /** True when the design offers {@code feature}. */

@@ -23,6 +23,12 @@ public enum Feature {
     INVALID_FREE_DETECTION,
     /** A free whose segment size maps to another class raises {@link InvalidFreeException} (WRONG_SIZE). */
     SIZED_FREE_CHECK,
+    /**
+     * {@link Allocator#placement} tells where the design's own address arithmetic put a live block (segment,
+     * region, chunk, item...). With {@link DesignDescriptor#follows()} the kit also checks that placement against
+     * the followed design's layout.
+     */
+    PLACEMENT,
     /** Every operation may be called from any thread at once. */
     THREAD_SAFE
 }

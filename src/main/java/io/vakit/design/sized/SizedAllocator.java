@@ -12,6 +12,7 @@ import io.vakit.spi.InvalidAlignmentException;
 import io.vakit.spi.InvalidFreeException;
 import io.vakit.spi.InvalidFreeException.Reason;
 import io.vakit.spi.InvalidSizeException;
+import io.vakit.spi.Placement;
 import io.vakit.spi.Requests;
 import io.vakit.spi.Stats;
 import java.lang.foreign.MemorySegment;
@@ -374,6 +375,24 @@ public final class SizedAllocator implements Allocator {
             return Optional.of(new BlockInfo(m.getKey(), m.getValue().size(), -1));
         }
         return Optional.empty();
+    }
+
+    /** The block and slot of a class, or the mapping of a large block: {@code block/slot} or {@code mapping}. */
+    @Override
+    public Optional<Placement> placement(long address) {
+        open("placement(address=0x" + Long.toHexString(address) + ")");
+        Optional<BlockInfo> info = owner(address);
+        if (info.isEmpty()) {
+            return Optional.empty();
+        }
+        long start = info.get().start();
+        SizedBlock b = containingBlock(start);
+        if (b == null) {
+            return Optional.of(new Placement(List.of(new Placement.Level("mapping", 0, start, info.get().usableSize()))));
+        }
+        long slot = b.layout.slot();
+        return Optional.of(new Placement(List.of(new Placement.Level("block", 0, b.base(), b.layout.blockSize()),
+                new Placement.Level("slot", b.containingSlot(start), start, slot))));
     }
 
     @Override

@@ -14,7 +14,7 @@ public final class SizedProvider implements AllocatorProvider {
             new SizedClasses(), SizedClasses::alignmentFor, 4096, 1L << 40,
             EnumSet.of(Feature.REALLOC, Feature.USABLE_SIZE, Feature.OWNER_LOOKUP, Feature.SIZE_CLASSES,
                     Feature.CONTAINMENT, Feature.FOOTPRINT, Feature.INVALID_FREE_DETECTION, Feature.SIZED_FREE_CHECK,
-                    Feature.THREAD_SAFE));
+                    Feature.PLACEMENT, Feature.THREAD_SAFE)).following("sized");
 
     private final SizedAllocator.Options options;
 

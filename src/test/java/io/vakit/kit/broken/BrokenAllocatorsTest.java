@@ -26,7 +26,8 @@ class BrokenAllocatorsTest {
                 Arguments.of(new OverlappingAllocator.Provider(), Rule.C2_NO_OVERLAP),
                 Arguments.of(new MisaligningAllocator.Provider(), Rule.C3_ALIGNMENT),
                 Arguments.of(new UnzeroedCallocAllocator.Provider(), Rule.C6_CALLOC_ZERO),
-                Arguments.of(new SilentDoubleFreeAllocator.Provider(), Rule.M2_DOUBLE_FREE));
+                Arguments.of(new SilentDoubleFreeAllocator.Provider(), Rule.M2_DOUBLE_FREE),
+                Arguments.of(new MisplacingAllocator.Provider(), Rule.L2_DESIGN_LAYOUT));
     }
 
     @ParameterizedTest(name = "{0} breaks {1}")

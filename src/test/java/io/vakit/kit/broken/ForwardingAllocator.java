@@ -44,6 +44,21 @@ abstract class ForwardingAllocator implements Allocator {
     }
 
     @Override
+    public java.util.Optional<io.vakit.spi.BlockInfo> owner(long address) {
+        return delegate.owner(address);
+    }
+
+    @Override
+    public boolean owns(long address, long length) {
+        return delegate.owns(address, length);
+    }
+
+    @Override
+    public java.util.Optional<io.vakit.spi.Placement> placement(long address) {
+        return delegate.placement(address);
+    }
+
+    @Override
     public Stats stats() {
         return delegate.stats();
     }

@@ -1,0 +1,37 @@
+package io.vakit.spec.layout;
+
+import io.vakit.spi.Placement;
+import java.util.Optional;
+
+/** The address arithmetic of one seed design, checked against the placement an implementation reports. */
+public interface LayoutLaw {
+
+    /** The id of the design whose layout this is. */
+    String design();
+
+    /**
+     * The law in words, one case per row: which sizes, the levels (outermost first), and the arithmetic that finds
+     * each from the address; for the spec's generated table.
+     */
+    java.util.List<Case> cases();
+
+    /**
+     * One case of a law.
+     *
+     * @param sizes the requests it covers
+     * @param levels the unit names, outermost first
+     * @param arithmetic how each level follows from the address
+     */
+    record Case(String sizes, String levels, String arithmetic) {}
+
+    /**
+     * Checks the placement of a live block.
+     *
+     * @param address the block's start
+     * @param size its requested size
+     * @param placement what the implementation reports
+     * @param anchors what earlier placements of the same allocator fixed (its base, its segment size)
+     * @return the first way the placement breaks the law, or empty
+     */
+    Optional<String> check(long address, long size, Placement placement, Anchors anchors);
+}
