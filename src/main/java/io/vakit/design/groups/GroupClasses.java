@@ -19,9 +19,18 @@ public final class GroupClasses extends PowerOfTwoClasses {
     /** Classes in Groups A and B. */
     public static final int COUNT = 27;
 
-    /** The table. */
+    /** The seed's table: 27 classes, up to 1 GiB. */
     public GroupClasses() {
-        super(4, COUNT);
+        this(COUNT);
+    }
+
+    /** The first {@code count} classes: a smaller segment size ends Group B earlier. */
+    public GroupClasses(int count) {
+        super(4, count);
+        if (count <= GROUP_A || count > COUNT) {
+            throw new IllegalArgumentException("GroupClasses(" + count + "): between " + (GROUP_A + 1) + " and "
+                    + COUNT + " classes");
+        }
     }
 
     /** The alignment a block gets: its class size (items sit at multiples of it); Group C is page aligned. */

@@ -1,0 +1,71 @@
+package io.vakit.design.groups;
+
+import io.vakit.pal.Reservation;
+import io.vakit.pal.VirtualMemory;
+import io.vakit.pal.VirtualMemoryException;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Group C (the seed's TODO, decided in {@code spec/groups.md}): a request above the segment size gets its own
+ * reservation, page-rounded and committed whole, released on free. Not thread-safe: the allocator's lock guards it.
+ */
+final class GroupC implements AutoCloseable {
+    private final GroupsSpace space;
+    private final TreeMap<Long, Reservation> mappings = new TreeMap<>();
+    private long bytes;
+
+    GroupC(GroupsSpace space) {
+        this.space = space;
+    }
+
+    static long pageRound(long size) {
+        long page = VirtualMemory.pageSize();
+        return (size + page - 1) & -page;
+    }
+
+    /** A mapping of at least {@code size} bytes: its address. */
+    long allocate(long size, String op) {
+        long rounded = pageRound(size);
+        Reservation r;
+        try {
+            r = space.config.vm().reserve(rounded);
+        } catch (VirtualMemoryException e) {
+            throw space.exhausted(op, "no address space for a " + rounded + "-byte mapping", e);
+        }
+        try {
+            r.commit(0, rounded);
+        } catch (VirtualMemoryException e) {
+            r.close();
+            throw space.exhausted(op, "could not commit a " + rounded + "-byte mapping", e);
+        }
+        mappings.put(r.base(), r);
+        bytes += rounded;
+        return r.base();
+    }
+
+    /** The mapping containing {@code address}, or null. */
+    Reservation containing(long address) {
+        Map.Entry<Long, Reservation> e = mappings.floorEntry(address);
+        return e != null && e.getValue().contains(address, 1) ? e.getValue() : null;
+    }
+
+    /** Releases the mapping that starts at {@code address}. */
+    void free(long address) {
+        Reservation r = mappings.remove(address);
+        bytes -= r.size();
+        r.close();
+    }
+
+    /** Bytes reserved (and committed) by mappings. */
+    long bytes() {
+        return bytes;
+    }
+
+    @Override
+    public void close() {
+        mappings.values().forEach(Reservation::close);
+        mappings.clear();
+        bytes = 0;
+    }
+}
