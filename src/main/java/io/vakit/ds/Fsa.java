@@ -270,18 +270,24 @@ public final class Fsa implements AutoCloseable {
     }
 
     private int takeBlock(int si, int size) {
-        int b;
-        if (freeBlocks != NIL) {
-            b = freeBlocks;
-            freeBlocks = u32(recordOffset(b) + NEXT);
-        } else if (untouched < blockCount) {
-            b = untouched++;
-            commitMeta(b);
-        } else {
+        boolean fresh = freeBlocks == NIL;
+        if (fresh && untouched >= blockCount) {
             throw new OutOfSpaceException("FSA allocate(size=" + size + ")", "all " + blockCount + " blocks of "
                     + blockSize + " bytes are in use");
         }
-        space.commit(blocksOffset + (long) b * blockSize, blockSize);
+        int b = fresh ? untouched : freeBlocks;
+        space.commit(blocksOffset + (long) b * blockSize, blockSize); // a failure here changes nothing
+        if (fresh) {
+            try {
+                commitMeta(b);
+            } catch (RuntimeException e) {
+                space.decommit(blocksOffset + (long) b * blockSize, blockSize);
+                throw e;
+            }
+            untouched++;
+        } else {
+            freeBlocks = u32(recordOffset(b) + NEXT);
+        }
         committedBytes += blockSize;
         long rec = recordOffset(b);
         putU16(rec + FREE_HEAD, NIL16);
@@ -306,17 +312,29 @@ public final class Fsa implements AutoCloseable {
         freeBlocks = b;
     }
 
+    /** Commits the metadata pages of block {@code b}; if one commit fails, the pages this call committed are undone. */
     private void commitMeta(int b) {
-        commitMetaRange(recordOffset(b), RECORD);
-        commitMetaRange(recordsBytes + b * mapStride, mapStride);
+        java.util.List<Integer> done = new java.util.ArrayList<>();
+        try {
+            commitMetaRange(recordOffset(b), RECORD, done);
+            commitMetaRange(recordsBytes + b * mapStride, mapStride, done);
+        } catch (RuntimeException e) {
+            for (int p : done) {
+                space.decommit(p * page, page);
+                metaPageCommitted[p] = false;
+                committedBytes -= page;
+            }
+            throw e;
+        }
     }
 
-    private void commitMetaRange(long offset, long length) {
+    private void commitMetaRange(long offset, long length, java.util.List<Integer> done) {
         for (long p = offset / page; p <= (offset + length - 1) / page; p++) {
             if (!metaPageCommitted[(int) p]) {
                 space.commit(p * page, page);
                 metaPageCommitted[(int) p] = true;
                 committedBytes += page;
+                done.add((int) p);
             }
         }
     }

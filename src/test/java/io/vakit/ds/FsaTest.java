@@ -46,6 +46,36 @@ class FsaTest {
     }
 
     @Test
+    void aFailedCommitChangesNothing() {
+        int failures = 0;
+        for (int nth = 1; nth <= 3; nth++) {
+            io.vakit.pal.FaultPlan plan = io.vakit.pal.FaultPlan.none();
+            try (Fsa f = new Fsa(VirtualMemory.withFaults(plan), 64 * 1024, 8)) {
+                for (int i = 0; i < 7; i++) {
+                    f.allocate(8 << i); // blocks 0..6, one per size; block 7's live-item map starts a new page
+                }
+                long committed = f.committedBytes();
+                plan.failNth(io.vakit.pal.Syscall.MPROTECT, nth, io.vakit.pal.Errno.ENOMEM);
+                MemorySegment got = null;
+                try {
+                    got = f.allocate(1024); // block 7: its commit, then its metadata page
+                } catch (io.vakit.pal.VirtualMemoryException e) {
+                    failures++;
+                    assertThat(f.committedBytes()).as("commit %d failed", nth).isEqualTo(committed);
+                    assertThat(java.util.Arrays.stream(f.liveItems()).sum()).isEqualTo(7);
+                }
+                plan.clear();
+                if (got != null) {
+                    f.free(got.address()); // this try needed fewer than nth commits
+                }
+                f.allocate(1024); // the block the failure did not lose is still there
+                assertThatThrownBy(() -> f.allocate(4096)).isInstanceOf(OutOfSpaceException.class);
+            }
+        }
+        assertThat(failures).as("the block's commit and its metadata page's commit failed").isEqualTo(2);
+    }
+
+    @Test
     void useAfterCloseIsRefused() {
         Fsa f = new Fsa(VirtualMemory.system(), 64 * 1024, 1);
         f.close();

@@ -17,8 +17,8 @@ import java.util.List;
  * @param controlCommitted bytes of the control arena committed
  * @param fsaCommitted bytes the FSA of item binmaps has committed
  */
-public record Census(List<SegmentView> segments, List<RegionView> regions, int[] retainedRegions,
-        int[] retainedSegments, long committedChunks, long groupBCommitted, long groupCBytes, long controlCommitted,
+public record Census(List<SegmentView> segments, List<RegionView> regions, List<Integer> retainedRegions,
+        List<Integer> retainedSegments, long committedChunks, long groupBCommitted, long groupCBytes, long controlCommitted,
         long fsaCommitted) {
 
     /**
@@ -62,15 +62,15 @@ public record Census(List<SegmentView> segments, List<RegionView> regions, int[]
                 }
             }
         }
-        int[] retainedA = new int[GroupA.BINS];
-        for (int i = 0; i < retainedA.length; i++) {
-            retainedA[i] = a.retained(i);
+        List<Integer> retainedA = new ArrayList<>();
+        for (int i = 0; i < GroupA.BINS; i++) {
+            retainedA.add(a.retained(i));
         }
-        int[] retainedB = new int[config.bBins()];
-        for (int i = 0; i < retainedB.length; i++) {
-            retainedB[i] = b.retained(i);
+        List<Integer> retainedB = new ArrayList<>();
+        for (int i = 0; i < config.bBins(); i++) {
+            retainedB.add(b.retained(i));
         }
-        return new Census(List.copyOf(segments), List.copyOf(regions), retainedA, retainedB, a.committedChunks(),
+        return new Census(List.copyOf(segments), List.copyOf(regions), List.copyOf(retainedA), List.copyOf(retainedB), a.committedChunks(),
                 b.committedBytes(), c.bytes(), space.control.committed(), space.fsa.committedBytes());
     }
 

@@ -58,10 +58,13 @@ final class GroupsSpace implements AutoCloseable {
         return 8 * n + Binmap.bytesFor(n, Binmap.WordSize.W32) + 8L * (GroupClasses.COUNT + 2) + 64;
     }
 
-    /** FSA blocks for the worst case: every chunk committed, with the largest item binmap (1 KiB). */
+    /**
+     * FSA blocks for the worst case: every chunk committed with the largest item binmap (1 KiB), plus one partly
+     * used block per FSA item size (a block serves one size).
+     */
     static int fsaBlocks(GroupsConfig c) {
         long chunks = (long) c.segments() * GroupsConfig.REGIONS * c.chunksPerRegion();
-        return (int) Math.max(1, Math.min(1 << 16, (chunks * 1024 + Fsa.DEFAULT_BLOCK - 1) / Fsa.DEFAULT_BLOCK));
+        return (int) Math.min(1 << 17, (chunks * 1024 + Fsa.DEFAULT_BLOCK - 1) / Fsa.DEFAULT_BLOCK + Fsa.SIZES);
     }
 
     /** Commits the bookkeeping slot of region {@code g} and returns it. */
