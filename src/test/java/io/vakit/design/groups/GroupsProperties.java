@@ -1,0 +1,186 @@
+package io.vakit.design.groups;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vakit.pal.VirtualMemory;
+import io.vakit.spec.engine.Settings;
+import io.vakit.spi.BlockInfo;
+import io.vakit.spi.Placement;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The design's own properties, on long random runs over the seed's layout and small ones: for every live block,
+ * free-side lookup by address arithmetic (owner, usable size, placement) agrees with the model, which computes it
+ * from the address alone as spec/groups.md writes it; and what is committed follows the spec's policy exactly
+ * (chunks with live items plus one spare per region, one empty region or segment per bin, live Group B blocks and
+ * Group C mappings, 32 KiB of bookkeeping per unit in use), with stats equal to the census's sum.
+ */
+class GroupsProperties {
+    private static final long KIB = 1024;
+
+    /** A live block as the model knows it. */
+    private record Live(long address, long size) {}
+
+    @Test
+    void lookupAndCommitsFollowTheSpecOnRandomRuns() {
+        Settings settings = Settings.fromSystemProperties();
+        SplittableRandom seeds = new SplittableRandom(settings.seed());
+        GroupsConfig[] configs = {GroupsConfig.seed(), GroupsConfig.small(22, 16), GroupsConfig.small(21, 8)};
+        for (int run = 0; run < Math.max(6, settings.tries() / 10); run++) {
+            long seed = seeds.nextLong();
+            GroupsConfig config = configs[run % configs.length];
+            SplittableRandom r = new SplittableRandom(seed);
+            try (GroupsAllocator a = new GroupsProvider(config).openGroups()) {
+                List<Live> live = new ArrayList<>();
+                long focus = 1L << (4 + r.nextInt(12)); // a class many requests share, so chunks fill up
+                for (int step = 0; step < 30 * settings.length(); step++) {
+                    if (live.isEmpty() || r.nextInt(100) < 70) {
+                        long size = r.nextInt(100) < 50 ? focus / 2 + 1 + r.nextLong(focus / 2) : size(r, config);
+                        try {
+                            live.add(new Live(a.allocate(size).address(), size));
+                        } catch (io.vakit.spi.AddressSpaceExhaustedException e) {
+                            assertThat(config.segments()).as("only a small layout runs out").isLessThan(256);
+                        }
+                    } else {
+                        Live b = live.remove(r.nextInt(live.size()));
+                        a.free(MemorySegment.ofAddress(b.address()).reinterpret(b.size()));
+                    }
+                    if (step % 50 == 0) {
+                        check(a, config, live, "seed " + seed + ", step " + step);
+                    }
+                }
+                check(a, config, live, "seed " + seed + ", end");
+            }
+        }
+    }
+
+    private static long size(SplittableRandom r, GroupsConfig config) {
+        int roll = r.nextInt(100);
+        if (roll < 70) {
+            return 1 + r.nextLong(32 * KIB);
+        }
+        if (roll < 97 || config.segments() == 256) {
+            return 32 * KIB + 1 + r.nextLong(Math.min(config.segmentBytes(), 8L << 20) - 32 * KIB);
+        }
+        return config.segmentBytes() + 1 + r.nextLong(config.segmentBytes());
+    }
+
+    private static void check(GroupsAllocator a, GroupsConfig config, List<Live> live, String at) {
+        Census census = a.census();
+        long base = a.base();
+        Map<Integer, Integer> itemsPerRegion = new HashMap<>();
+        Map<Integer, Set<Integer>> chunksPerRegion = new HashMap<>();
+        Map<Integer, Integer> binOfRegion = new HashMap<>();
+        Set<Integer> bSegments = new HashSet<>();
+        long bBytes = 0;
+        long cBytes = 0;
+        for (Live b : live) {
+            Expected e = expected(config, base, b);
+            Placement p = a.placement(b.address()).orElseThrow(() -> new AssertionError(at + ": no placement"));
+            assertThat(p.toString()).as("%s: placement of %s", at, b).isEqualTo(e.placement().toString());
+            long inside = b.address() + (b.size() - 1) / 2;
+            assertThat(a.owner(inside)).as("%s: owner of an address inside %s", at, b)
+                    .contains(new BlockInfo(b.address(), e.bytes(), e.sizeClass()));
+            assertThat(a.usableSize(MemorySegment.ofAddress(b.address()).reinterpret(b.size()))).isEqualTo(e.bytes());
+            switch (p.path()) {
+                case "segment/region/chunk/item" -> {
+                    int g = (int) (p.levels().get(0).index() * GroupsConfig.REGIONS + p.levels().get(1).index());
+                    itemsPerRegion.merge(g, 1, Integer::sum);
+                    chunksPerRegion.computeIfAbsent(g, x -> new HashSet<>()).add((int) p.levels().get(2).index());
+                    binOfRegion.put(g, e.sizeClass());
+                }
+                case "segment/region/block" -> {
+                    bSegments.add((int) p.levels().get(0).index());
+                    bBytes += e.bytes();
+                }
+                default -> cBytes += e.bytes();
+            }
+        }
+        // Group A: regions in use = regions with live items + the retained ones; chunks = live chunks + spares
+        Set<Integer> retained = new HashSet<>(census.retainedRegions());
+        retained.remove(-1);
+        long chunks = 0;
+        for (Census.RegionView v : census.regions()) {
+            int items = itemsPerRegion.getOrDefault(v.index(), 0);
+            assertThat(v.liveItems()).as("%s: live items of region %d", at, v.index()).isEqualTo(items);
+            if (items == 0) {
+                assertThat(retained).as("%s: an empty region in use is its bin's retained one", at).contains(v.index());
+            } else {
+                assertThat(v.bin()).isEqualTo(binOfRegion.get(v.index()));
+            }
+            int liveChunks = chunksPerRegion.getOrDefault(v.index(), Set.of()).size();
+            assertThat(v.committedChunks()).as("%s: committed chunks of region %d", at, v.index())
+                    .isEqualTo(liveChunks + (v.spareChunk() >= 0 ? 1 : 0));
+            if (v.spareChunk() >= 0) {
+                assertThat(chunksPerRegion.getOrDefault(v.index(), Set.of())).doesNotContain(v.spareChunk());
+            }
+            chunks += v.committedChunks();
+        }
+        assertThat(census.regions().stream().map(Census.RegionView::index).toList())
+                .containsAll(itemsPerRegion.keySet());
+        assertThat(census.committedChunks()).isEqualTo(chunks);
+        // segments: A segments count their regions in use; B segments are live blocks' or retained
+        TreeMap<Integer, Integer> aRegionsPerSegment = new TreeMap<>();
+        census.regions().forEach(v -> aRegionsPerSegment.merge(v.index() / GroupsConfig.REGIONS, 1, Integer::sum));
+        Set<Integer> retainedB = new HashSet<>(census.retainedSegments());
+        retainedB.remove(-1);
+        for (Census.SegmentView s : census.segments()) {
+            if (s.groupB()) {
+                assertThat(bSegments.contains(s.index()) || retainedB.contains(s.index()))
+                        .as("%s: B segment %d holds a live block or is retained", at, s.index()).isTrue();
+                assertThat(s.count()).isEqualTo(1);
+                assertThat(s.regionBits()).isEqualTo(GroupsConfig.REGIONS);
+            } else {
+                assertThat(s.count()).as("%s: u8 count of segment %d", at, s.index())
+                        .isEqualTo(aRegionsPerSegment.getOrDefault(s.index(), 0)).isPositive();
+                assertThat(s.regionBits()).isEqualTo(s.count());
+            }
+        }
+        assertThat(census.groupBCommitted()).as("%s: Group B commits exactly its live blocks", at).isEqualTo(bBytes);
+        assertThat(census.groupCBytes()).isEqualTo(cBytes);
+        assertThat(a.stats().committedBytes()).as("%s: committed bytes", at).isEqualTo(census.committedBytes());
+        assertThat(a.stats().liveCount()).isEqualTo(live.size());
+    }
+
+    /** What spec/groups.md's arithmetic says of a live block, from its address and size alone. */
+    private record Expected(Placement placement, long bytes, int sizeClass) {}
+
+    private static Expected expected(GroupsConfig c, long base, Live b) {
+        long a = b.address();
+        long size = b.size();
+        if (size > c.segmentBytes()) {
+            long bytes = (size + VirtualMemory.pageSize() - 1) & -VirtualMemory.pageSize();
+            return new Expected(new Placement(List.of(new Placement.Level("mapping", 0, a, bytes))), bytes, -1);
+        }
+        long offset = a - base;
+        long s = offset >>> c.segmentShift();
+        long segStart = base + (s << c.segmentShift());
+        Placement.Level segment = new Placement.Level("segment", s, segStart, c.segmentBytes());
+        long cls = size <= 16 ? 16 : Long.highestOneBit(size - 1) << 1;
+        int sizeClass = Long.numberOfTrailingZeros(cls) - 4;
+        if (size <= 32 * KIB) {
+            long region = (offset >>> c.regionShift()) & 31;
+            long chunk = (offset >>> 16) & (c.chunksPerRegion() - 1);
+            long item = (offset & 0xFFFF) / cls;
+            long regionStart = segStart + (region << c.regionShift());
+            long chunkStart = regionStart + (chunk << 16);
+            return new Expected(new Placement(List.of(segment,
+                    new Placement.Level("region", region, regionStart, c.regionBytes()),
+                    new Placement.Level("chunk", chunk, chunkStart, 64 * KIB),
+                    new Placement.Level("item", item, chunkStart + item * cls, cls))), cls, sizeClass);
+        }
+        long block = (offset & (c.segmentBytes() - 1)) / cls;
+        return new Expected(new Placement(List.of(segment,
+                new Placement.Level("region", 0, segStart, c.segmentBytes()),
+                new Placement.Level("block", block, segStart + block * cls, cls))), cls, sizeClass);
+    }
+}
