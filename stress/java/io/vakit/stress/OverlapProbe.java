@@ -20,7 +20,12 @@ public final class OverlapProbe {
 
     /** A probe on a fresh allocator of design {@code id}. */
     public OverlapProbe(String id) {
-        allocator = provider(id).open();
+        this(provider(id).open());
+    }
+
+    /** A probe on {@code allocator}, which it closes when judging. */
+    public OverlapProbe(Allocator allocator) {
+        this.allocator = allocator;
     }
 
     static AllocatorProvider provider(String id) {

@@ -46,6 +46,10 @@ final class GroupsSpace implements AutoCloseable {
                 b.close();
             }
             control.close();
+            if (e instanceof VirtualMemoryException) {
+                throw exhausted("open(" + config.segments() + " segments of " + config.segmentBytes() + " bytes)",
+                        "could not reserve the allocator's address space", e);
+            }
             throw e;
         }
         this.main = m;
