@@ -207,7 +207,7 @@ public final class GroupsAllocator implements Allocator {
         if (offset < 0 || offset >= config.reservationBytes()) {
             Reservation r = groupC.containing(a);
             return r == null ? Location.nowhere(Location.Kind.FOREIGN, "no mapping")
-                    : new Location(Location.Kind.C, -1, -1, -1, 0, r.base(), r.size(), -1, true, "Group C mapping");
+                    : new Location(Location.Kind.C, -1, -1, -1, 0, r.base(), r.size(), -1, true, null);
         }
         int s = (int) (offset >>> config.segmentShift());
         int owner = dir.owner(s);
@@ -229,14 +229,13 @@ public final class GroupsAllocator implements Allocator {
             long index = (offset & (GroupClasses.CHUNK - 1)) >>> (4 + bin);
             long bytes = GroupA.itemBytes(bin);
             return new Location(Location.Kind.A, s, r, k, index, a & -bytes, bytes, bin,
-                    groupA.itemLive(g, k, index), "item " + index + " of chunk " + k + " of region " + r
-                            + " of segment " + s);
+                    groupA.itemLive(g, k, index), null);
         }
         int bin = groupB.bin(s);
         int shift = GroupB.blockShift(bin);
         long k = (offset & (config.segmentBytes() - 1)) >>> shift;
         return new Location(Location.Kind.B, s, 0, (int) k, k, a & -(1L << shift), 1L << shift,
-                GroupClasses.GROUP_A + bin, groupB.blockLive(s, k), "block " + k + " of segment " + s);
+                GroupClasses.GROUP_A + bin, groupB.blockLive(s, k), null);
     }
 
     // ------------------------------------------------------------------ queries

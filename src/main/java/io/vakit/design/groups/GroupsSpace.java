@@ -23,6 +23,7 @@ final class GroupsSpace implements AutoCloseable {
     final Reservation main;
     final Reservation bookkeeping;
     final Fsa fsa;
+    private final MemorySegment books;
     private long committedSlots;
     private long committedMain;
 
@@ -54,6 +55,7 @@ final class GroupsSpace implements AutoCloseable {
         }
         this.main = m;
         this.bookkeeping = b;
+        this.books = b.segment(0, b.size()); // one segment: slices of it need no restricted call
     }
 
     /** Control bytes: the directory's arrays and list heads, with room for alignment. */
@@ -84,7 +86,7 @@ final class GroupsSpace implements AutoCloseable {
 
     /** The bookkeeping slot of region {@code g}. */
     MemorySegment slot(int g) {
-        return bookkeeping.segment(g * GroupsConfig.SLOT, GroupsConfig.SLOT);
+        return books.asSlice(g * GroupsConfig.SLOT, GroupsConfig.SLOT);
     }
 
     void decommitSlot(int g) {

@@ -12,10 +12,10 @@ package io.vakit.design.groups;
  * @param bytes its size
  * @param sizeClass its class in the table, or -1 (C)
  * @param live true when that item, block or mapping is live
- * @param where the units named, for messages
+ * @param unused for {@link Kind#UNUSED} and {@link Kind#FOREIGN}, what the address is in; else null
  */
 record Location(Kind kind, int segment, int region, int unit, long index, long start, long bytes, int sizeClass,
-        boolean live, String where) {
+        boolean live, String unused) {
 
     /** Where an address falls. */
     enum Kind {
@@ -33,5 +33,15 @@ record Location(Kind kind, int segment, int region, int unit, long index, long s
 
     static Location nowhere(Kind kind, String where) {
         return new Location(kind, -1, -1, -1, -1, 0, 0, -1, false, where);
+    }
+
+    /** The units named, for messages (built only when a message needs it). */
+    String where() {
+        return switch (kind) {
+            case A -> "item " + index + " of chunk " + unit + " of region " + region + " of segment " + segment;
+            case B -> "block " + index + " of segment " + segment;
+            case C -> "Group C mapping";
+            default -> unused;
+        };
     }
 }
