@@ -27,6 +27,19 @@ class PropertyProviderSourceTest {
     }
 
     @Test
+    void aNamedProviderOptsIntoItsDesignsLayoutLaw() {
+        System.setProperty("vakit.impl", "io.vakit.kit.broken.MisplacingAllocator$Provider");
+        var provider = PropertyProviderSource.named().get(0);
+        assertThat(provider.descriptor().followed()).contains("sized");
+        ContractReport report = ContractReport.run(provider,
+                io.vakit.spec.engine.Settings.fromSystemProperties().withTries(300));
+        assertThat(report.passed()).as("the design property it opted into rejects it").isFalse();
+        assertThat(report.verdict().failure().violation().rule()).isEqualTo("L2 design layout");
+        assertThat(report.rules()).filteredOn(r -> r.rule().id().equals("L1")).singleElement()
+                .satisfies(r -> assertThat(r.status()).isEqualTo(RuleResult.Status.PASS));
+    }
+
+    @Test
     void anUnknownClassOrAMissingJarIsNamed() {
         System.setProperty("vakit.impl", "com.example.NoSuchProvider");
         assertThatThrownBy(PropertyProviderSource::named).hasMessageContaining("com.example.NoSuchProvider")
