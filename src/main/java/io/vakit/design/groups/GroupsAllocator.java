@@ -243,94 +243,62 @@ public final class GroupsAllocator implements Allocator {
     @Override
     public long usableSize(MemorySegment block) {
         String op = Requests.onBlock("usableSize", block.address(), block.byteSize());
-        lock.lock();
-        try {
-            open(op);
-            return requireLive(block.address(), block.byteSize(), op).bytes();
-        } finally {
-            lock.unlock();
-        }
+        return locked(op, () -> requireLive(block.address(), block.byteSize(), op).bytes());
     }
 
     @Override
     public Optional<BlockInfo> owner(long address) {
-        lock.lock();
-        try {
-            open("owner(address=" + hex(address) + ")");
+        return locked("owner(address=" + hex(address) + ")", () -> {
             Location l = locate(address);
             return l.live() ? Optional.of(new BlockInfo(l.start(), l.bytes(), l.sizeClass())) : Optional.empty();
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     /** Segment/region/chunk/item (Group A), segment/region/block (Group B), or mapping (Group C). */
     @Override
     public Optional<Placement> placement(long address) {
-        lock.lock();
-        try {
-            open("placement(address=" + hex(address) + ")");
-            Location l = locate(address);
-            if (!l.live()) {
-                return Optional.empty();
-            }
-            if (l.kind() == Location.Kind.C) {
-                return Optional.of(new Placement(List.of(new Placement.Level("mapping", 0, l.start(), l.bytes()))));
-            }
-            long segStart = base + ((long) l.segment() << config.segmentShift());
-            Placement.Level segment = new Placement.Level("segment", l.segment(), segStart, config.segmentBytes());
-            if (l.kind() == Location.Kind.B) {
-                return Optional.of(new Placement(List.of(segment,
-                        new Placement.Level("region", 0, segStart, config.segmentBytes()),
-                        new Placement.Level("block", l.index(), l.start(), l.bytes()))));
-            }
-            long regionStart = segStart + ((long) l.region() << config.regionShift());
-            long chunkStart = regionStart + ((long) l.unit() << GroupsConfig.CHUNK_SHIFT);
-            return Optional.of(new Placement(List.of(segment,
-                    new Placement.Level("region", l.region(), regionStart, config.regionBytes()),
-                    new Placement.Level("chunk", l.unit(), chunkStart, GroupClasses.CHUNK),
-                    new Placement.Level("item", l.index(), l.start(), l.bytes()))));
-        } finally {
-            lock.unlock();
+        return locked("placement(address=" + hex(address) + ")", () -> placementOf(locate(address)));
+    }
+
+    private Optional<Placement> placementOf(Location l) {
+        if (!l.live()) {
+            return Optional.empty();
         }
+        if (l.kind() == Location.Kind.C) {
+            return Optional.of(new Placement(List.of(new Placement.Level("mapping", 0, l.start(), l.bytes()))));
+        }
+        long segStart = base + ((long) l.segment() << config.segmentShift());
+        Placement.Level segment = new Placement.Level("segment", l.segment(), segStart, config.segmentBytes());
+        if (l.kind() == Location.Kind.B) {
+            return Optional.of(new Placement(List.of(segment,
+                    new Placement.Level("region", 0, segStart, config.segmentBytes()),
+                    new Placement.Level("block", l.index(), l.start(), l.bytes()))));
+        }
+        long regionStart = segStart + ((long) l.region() << config.regionShift());
+        long chunkStart = regionStart + ((long) l.unit() << GroupsConfig.CHUNK_SHIFT);
+        return Optional.of(new Placement(List.of(segment,
+                new Placement.Level("region", l.region(), regionStart, config.regionBytes()),
+                new Placement.Level("chunk", l.unit(), chunkStart, GroupClasses.CHUNK),
+                new Placement.Level("item", l.index(), l.start(), l.bytes()))));
     }
 
     @Override
     public boolean owns(long address, long length) {
-        lock.lock();
-        try {
-            open("owns(address=" + hex(address) + ", length=" + length + ")");
-            if (space.main.contains(address, length)) {
-                return true;
-            }
+        return locked("owns(address=" + hex(address) + ", length=" + length + ")", () -> {
             Reservation r = groupC.containing(address);
-            return r != null && r.contains(address, length);
-        } finally {
-            lock.unlock();
-        }
+            return space.main.contains(address, length) || r != null && r.contains(address, length);
+        });
     }
 
     @Override
     public Stats stats() {
-        lock.lock();
-        try {
-            open("stats()");
-            return new Stats(space.reservedBytes() + groupC.bytes(), space.committedBytes() + groupC.bytes(),
-                    liveBytes, liveCount);
-        } finally {
-            lock.unlock();
-        }
+        return locked("stats()", () -> new Stats(space.reservedBytes() + groupC.bytes(),
+                space.committedBytes() + groupC.bytes(), liveBytes, liveCount));
     }
 
     /** The bookkeeping's own view, for the design's properties and tests. */
     public Census census() {
-        lock.lock();
-        try {
-            open("census()");
-            return Census.of(config, dir, groupA, groupB, groupC, space);
-        } finally {
-            lock.unlock();
-        }
+        return locked("census()", () -> Census.of(config, dir, groupA, groupB, groupC, space));
     }
 
     @Override
@@ -343,6 +311,17 @@ public final class GroupsAllocator implements Allocator {
             closed = true;
             groupC.close();
             space.close();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Runs {@code body} under the lock, once the allocator is known to be open. */
+    private <T> T locked(String op, java.util.function.Supplier<T> body) {
+        lock.lock();
+        try {
+            open(op);
+            return body.get();
         } finally {
             lock.unlock();
         }
