@@ -16,7 +16,6 @@ final class SegmentDirectory {
     static final int FREE = 0;
     static final int GROUP_A = 1;
 
-    private final int segments;
     private final MemorySegment count;
     private final MemorySegment next;
     private final MemorySegment owner;
@@ -25,7 +24,6 @@ final class SegmentDirectory {
     private final Binmap used;
 
     SegmentDirectory(InitArena control, int segments, int lists) {
-        this.segments = segments;
         this.count = control.allocate(segments, 1);
         this.next = control.allocate(2L * segments, 2);
         this.owner = control.allocate(segments, 1);
@@ -78,11 +76,6 @@ final class SegmentDirectory {
         return regions[s];
     }
 
-    /** The number of segments handed out. */
-    long inUse() {
-        return used.count();
-    }
-
     int head(int list) {
         return Short.toUnsignedInt(heads.get(ValueLayout.JAVA_SHORT, 2L * list));
     }
@@ -110,21 +103,7 @@ final class SegmentDirectory {
         throw new IllegalStateException("segment " + s + " is not in list " + list);
     }
 
-    /** True when {@code s} is in {@code list}. */
-    boolean contains(int list, int s) {
-        for (int at = head(list); at != NIL; at = link(at)) {
-            if (at == s) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     private int link(int s) {
         return Short.toUnsignedInt(next.get(ValueLayout.JAVA_SHORT, 2L * s));
-    }
-
-    int segments() {
-        return segments;
     }
 }
