@@ -3,7 +3,9 @@
  * kit rejects them through its native entry point. Never use them.
  *
  * ovl_*   : glibc's malloc, except that every third allocation (counted from the last time nothing was live)
- *           returns the previous block again (overlap).
+ *           returns the previous block again (overlap) if the request fits in it. A block handed out twice is
+ *           never freed into glibc. Both keep the planted bug from corrupting glibc's heap (a calloc filling a
+ *           larger size into a smaller block once aborted the test JVM in CI).
  * racy_*  : 64-byte slots from a fixed pool, with a free list that takes no lock, while the kit is told it is
  *           thread-safe. The pop does a little work between reading and writing the head, as a real allocator
  *           does, so two threads can take the same slot. Links are slot indices, so a torn list hands out
@@ -14,19 +16,44 @@
 #include <stdlib.h>
 
 static void *ovl_last;
+static size_t ovl_last_size;
 static unsigned long ovl_count; /* allocations since the allocator was last empty: runs replay exactly */
 static long ovl_live;
+/*
+ * Blocks handed out twice. Their two owners may each free them, and one may write after the other freed: such a
+ * block is never given back to glibc (it leaks), so the planted bug can only ever overlap two blocks, never corrupt
+ * glibc's heap and abort the JVM. When the table is full, every block leaks.
+ */
+#define OVL_DUPS 4096
+static void *ovl_dups[OVL_DUPS];
+static int ovl_dup_count;
+
+static int ovl_is_dup(void *p) {
+    if (ovl_dup_count == OVL_DUPS) {
+        return 1;
+    }
+    for (int i = 0; i < ovl_dup_count; i++) {
+        if (ovl_dups[i] == p) {
+            return 1;
+        }
+    }
+    return 0;
+}
 
 void *ovl_malloc(size_t size) {
     if (ovl_live == 0) {
         ovl_count = 0;
     }
     void *p = malloc(size);
-    if (++ovl_count % 3 == 0 && ovl_last != NULL) {
+    if (++ovl_count % 3 == 0 && ovl_last != NULL && size <= ovl_last_size) { /* overlap, never overflow */
         free(p);
+        if (!ovl_is_dup(ovl_last)) {
+            ovl_dups[ovl_dup_count++] = ovl_last;
+        }
         return ovl_last; /* not counted as live: the kit stops at the overlap anyway */
     }
     ovl_last = p;
+    ovl_last_size = size;
     ovl_live++;
     return p;
 }
@@ -36,7 +63,9 @@ void ovl_free(void *p) {
         ovl_last = NULL;
     }
     ovl_live--;
-    free(p);
+    if (!ovl_is_dup(p)) {
+        free(p);
+    }
 }
 
 #define SLOT 64

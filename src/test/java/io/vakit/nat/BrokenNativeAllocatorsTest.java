@@ -33,4 +33,23 @@ class BrokenNativeAllocatorsTest {
         assertThat(v.failure().chain()).hasSizeLessThanOrEqualTo(10);
         assertThat(Replay.run(machine, v.failure().replay()).violation().rule()).isEqualTo(Rule.C2_NO_OVERLAP.label());
     }
+
+    /**
+     * The overlapping allocator hands out its previous block again; a calloc then fills the requested size into it
+     * before the kit can look (calloc is malloc + fill here). Before the overlap was limited to requests that fit the
+     * block, this chain wrote 64 KiB into a 24-byte glibc chunk and the test JVM died (CI saw it once, as
+     * "free(): invalid pointer"). Now the planted bug stays an overlap the kit reports, and glibc's heap stays whole.
+     */
+    @Test
+    void thePlantedOverlapNeverCorruptsTheHeap() throws Throwable {
+        ContractMachine machine = new ContractMachine(BrokenNativeLibrary.overlapping());
+        var run = Replay.run(machine, "vakit1|" + machine.name() + "|alloc#0(24,1);alloc#1(24,1);calloc#2(65536);"
+                + "calloc#3(16);alloc#4(16,1);alloc#5(16,1)"); // the 3rd does not fit the 2nd; the 6th fits the 5th
+        assertThat(run.violation().rule()).isEqualTo(Rule.C2_NO_OVERLAP.label());
+        var binding = GlibcProvider.binding();
+        for (int i = 0; i < 1000; i++) { // glibc's bins still work for everyone else
+            var p = (java.lang.foreign.MemorySegment) binding.malloc().invokeExact((long) (16 + i % 4096));
+            binding.free().invokeExact(p);
+        }
+    }
 }

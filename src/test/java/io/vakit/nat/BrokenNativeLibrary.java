@@ -19,9 +19,27 @@ public final class BrokenNativeLibrary {
 
     private BrokenNativeLibrary() {}
 
+    /** True when the library is missing or older than one of its sources. */
+    private static boolean stale() {
+        try {
+            if (!Files.isRegularFile(LIBRARY)) {
+                return true;
+            }
+            var built = Files.getLastModifiedTime(LIBRARY);
+            for (String source : SOURCES) {
+                if (Files.getLastModifiedTime(Path.of(source)).compareTo(built) > 0) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (java.io.IOException e) {
+            return true;
+        }
+    }
+
     /** The compiled library; aborts the calling test, with the reason printed, when gcc is missing or fails. */
     public static synchronized Path library() {
-        if (failure == null && !Files.isRegularFile(LIBRARY)) {
+        if (failure == null && stale()) {
             try {
                 Files.createDirectories(LIBRARY.getParent());
                 List<String> cmd = new java.util.ArrayList<>(List.of("gcc", "-shared", "-fPIC", "-O1", "-o",
