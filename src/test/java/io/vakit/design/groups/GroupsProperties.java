@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vakit.pal.VirtualMemory;
 import io.vakit.spec.engine.Settings;
+import io.vakit.spec.layout.Anchors;
+import io.vakit.spec.layout.LayoutLaw;
+import io.vakit.spec.layout.LayoutLaws;
 import io.vakit.spi.BlockInfo;
 import io.vakit.spi.Placement;
 import java.lang.foreign.MemorySegment;
@@ -83,26 +86,37 @@ class GroupsProperties {
         Set<Integer> bSegments = new HashSet<>();
         long bBytes = 0;
         long cBytes = 0;
+        // the spec's arithmetic is the kit's groups law, anchored to this allocator's real base and segment size
+        LayoutLaw law = LayoutLaws.of("groups").orElseThrow();
+        Anchors anchors = new Anchors();
+        anchors.agree("base", base);
+        anchors.agree("segment size", config.segmentBytes());
         for (Live b : live) {
-            Expected e = expected(config, base, b);
             Placement p = a.placement(b.address()).orElseThrow(() -> new AssertionError(at + ": no placement"));
-            assertThat(p.toString()).as("%s: placement of %s", at, b).isEqualTo(e.placement().toString());
+            law.check(b.address(), b.size(), p, anchors).ifPresent(problem -> {
+                throw new AssertionError(at + ": placement " + p + " of " + b + ": " + problem);
+            });
+            boolean ownMapping = b.size() > config.segmentBytes();
+            long bytes = ownMapping ? (b.size() + VirtualMemory.pageSize() - 1) & -VirtualMemory.pageSize()
+                    : Math.max(16, Long.highestOneBit(b.size() - 1) << 1);
+            int sizeClass = ownMapping ? -1 : Long.numberOfTrailingZeros(bytes) - 4;
+            assertThat(p.slot().bytes()).as("%s: the slot of %s", at, b).isEqualTo(bytes);
             long inside = b.address() + (b.size() - 1) / 2;
             assertThat(a.owner(inside)).as("%s: owner of an address inside %s", at, b)
-                    .contains(new BlockInfo(b.address(), e.bytes(), e.sizeClass()));
-            assertThat(a.usableSize(MemorySegment.ofAddress(b.address()).reinterpret(b.size()))).isEqualTo(e.bytes());
+                    .contains(new BlockInfo(b.address(), bytes, sizeClass));
+            assertThat(a.usableSize(MemorySegment.ofAddress(b.address()).reinterpret(b.size()))).isEqualTo(bytes);
             switch (p.path()) {
                 case "segment/region/chunk/item" -> {
                     int g = (int) (p.levels().get(0).index() * GroupsConfig.REGIONS + p.levels().get(1).index());
                     itemsPerRegion.merge(g, 1, Integer::sum);
                     chunksPerRegion.computeIfAbsent(g, x -> new HashSet<>()).add((int) p.levels().get(2).index());
-                    binOfRegion.put(g, e.sizeClass());
+                    binOfRegion.put(g, sizeClass);
                 }
                 case "segment/region/block" -> {
                     bSegments.add((int) p.levels().get(0).index());
-                    bBytes += e.bytes();
+                    bBytes += bytes;
                 }
-                default -> cBytes += e.bytes();
+                default -> cBytes += bytes;
             }
         }
         // Group A: regions in use = regions with live items + the retained ones; chunks = live chunks + spares
@@ -149,38 +163,5 @@ class GroupsProperties {
         assertThat(census.groupCBytes()).isEqualTo(cBytes);
         assertThat(a.stats().committedBytes()).as("%s: committed bytes", at).isEqualTo(census.committedBytes());
         assertThat(a.stats().liveCount()).isEqualTo(live.size());
-    }
-
-    /** What spec/groups.md's arithmetic says of a live block, from its address and size alone. */
-    private record Expected(Placement placement, long bytes, int sizeClass) {}
-
-    private static Expected expected(GroupsConfig c, long base, Live b) {
-        long a = b.address();
-        long size = b.size();
-        if (size > c.segmentBytes()) {
-            long bytes = (size + VirtualMemory.pageSize() - 1) & -VirtualMemory.pageSize();
-            return new Expected(new Placement(List.of(new Placement.Level("mapping", 0, a, bytes))), bytes, -1);
-        }
-        long offset = a - base;
-        long s = offset >>> c.segmentShift();
-        long segStart = base + (s << c.segmentShift());
-        Placement.Level segment = new Placement.Level("segment", s, segStart, c.segmentBytes());
-        long cls = size <= 16 ? 16 : Long.highestOneBit(size - 1) << 1;
-        int sizeClass = Long.numberOfTrailingZeros(cls) - 4;
-        if (size <= 32 * KIB) {
-            long region = (offset >>> c.regionShift()) & 31;
-            long chunk = (offset >>> 16) & (c.chunksPerRegion() - 1);
-            long item = (offset & 0xFFFF) / cls;
-            long regionStart = segStart + (region << c.regionShift());
-            long chunkStart = regionStart + (chunk << 16);
-            return new Expected(new Placement(List.of(segment,
-                    new Placement.Level("region", region, regionStart, c.regionBytes()),
-                    new Placement.Level("chunk", chunk, chunkStart, 64 * KIB),
-                    new Placement.Level("item", item, chunkStart + item * cls, cls))), cls, sizeClass);
-        }
-        long block = (offset & (c.segmentBytes() - 1)) / cls;
-        return new Expected(new Placement(List.of(segment,
-                new Placement.Level("region", 0, segStart, c.segmentBytes()),
-                new Placement.Level("block", block, segStart + block * cls, cls))), cls, sizeClass);
     }
 }
