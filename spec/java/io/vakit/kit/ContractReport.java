@@ -2,62 +2,137 @@ package io.vakit.kit;
 
 import io.vakit.spec.contract.ContractMachine;
 import io.vakit.spec.contract.Rule;
+import io.vakit.spec.contract.States;
 import io.vakit.spec.engine.Engine;
 import io.vakit.spec.engine.Settings;
 import io.vakit.spec.engine.Verdict;
 import io.vakit.spi.AllocatorProvider;
+import io.vakit.spi.Feature;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
- * The contract's verdict on one implementation, rule by rule.
+ * The contract's verdict on one implementation, rule by rule, and the states its chains reached.
  *
  * @param design the design id
- * @param verdict what the engine found
+ * @param verdict what the engine found, over the normal configuration and (where declared) the small one
  * @param rules one result per {@link Rule}
+ * @param required the states the declared features make reachable ({@link States#required})
+ * @param missing those of them no chain reached: each is UNCHECKED, and fails the run
  */
-public record ContractReport(String design, Verdict verdict, List<RuleResult> rules) {
+public record ContractReport(String design, Verdict verdict, List<RuleResult> rules, List<String> required,
+        List<String> missing) {
 
-    /** Runs the contract machine against {@code provider} and classifies every rule. */
+    /** The share of the tries that run on the small configuration, where it is declared. */
+    static final int SMALL_SHARE = 4;
+
+    /** Runs the contract machines against {@code provider} and classifies every rule and state. */
     public static ContractReport run(AllocatorProvider provider, Settings settings) {
-        Verdict verdict = Engine.check(new ContractMachine(provider), settings);
+        List<Verdict> verdicts = new ArrayList<>();
+        verdicts.add(Engine.check(new ContractMachine(provider), settings));
+        if (provider.descriptor().has(Feature.SMALL_CONFIGURATION)) {
+            verdicts.add(Engine.check(new ContractMachine(provider, true),
+                    settings.withTries(Math.max(1, settings.tries() / SMALL_SHARE))));
+        }
+        Verdict verdict = merge(ContractMachine.PREFIX + provider.id(), settings, verdicts);
         List<RuleResult> rules = new ArrayList<>();
         for (Rule rule : Rule.values()) {
             long checks = verdict.coverage().getOrDefault(rule.label(), 0L);
             Optional<String> skip = rule.skipReason(provider.descriptor());
-            if (!verdict.passed() && verdict.failure().violation().rule().equals(rule.label())) {
-                rules.add(new RuleResult(rule, RuleResult.Status.FAIL, checks, verdict.failure().violation().getMessage()));
+            Verdict.Failure failure = verdict.failureOf(rule.label());
+            if (failure != null) {
+                rules.add(new RuleResult(rule, RuleResult.Status.FAIL, checks, failure.violation().getMessage()));
             } else if (skip.isPresent()) {
                 rules.add(new RuleResult(rule, RuleResult.Status.SKIPPED, checks, skip.get()));
             } else if (checks == 0) {
                 rules.add(new RuleResult(rule, RuleResult.Status.UNCHECKED, 0,
-                        verdict.passed() ? "never reached: raise vakit.tries or vakit.length" : "run stopped early"));
+                        "never reached: raise vakit.tries or vakit.length"));
             } else {
                 rules.add(new RuleResult(rule, RuleResult.Status.PASS, checks, ""));
             }
         }
-        return new ContractReport(provider.id(), verdict, List.copyOf(rules));
+        List<String> required = States.required(provider.descriptor(), verdict.coverage());
+        List<String> missing = States.missing(provider.descriptor(), verdict.coverage());
+        return new ContractReport(provider.id(), verdict, List.copyOf(rules), List.copyOf(required),
+                List.copyOf(missing));
     }
 
-    /** True when no rule failed and every applicable rule was checked. */
+    private static Verdict merge(String machine, Settings settings, List<Verdict> verdicts) {
+        Map<String, Long> coverage = new TreeMap<>();
+        List<Verdict.Failure> failures = new ArrayList<>();
+        int chains = 0;
+        long actions = 0;
+        Duration elapsed = Duration.ZERO;
+        for (Verdict v : verdicts) {
+            Engine.merge(coverage, v.coverage());
+            for (Verdict.Failure f : v.failures()) {
+                if (failures.stream().noneMatch(g -> g.violation().rule().equals(f.violation().rule()))) {
+                    failures.add(f);
+                }
+            }
+            chains += v.chainsRun();
+            actions += v.actionsRun();
+            elapsed = elapsed.plus(v.elapsed());
+        }
+        return new Verdict(machine, settings, chains, actions, elapsed, coverage, failures);
+    }
+
+    /** True when no rule failed, every applicable rule was checked, and every required state was reached. */
     public boolean passed() {
-        return verdict.passed() && rules.stream().noneMatch(r -> r.status() == RuleResult.Status.UNCHECKED);
+        return verdict.passed() && missing.isEmpty()
+                && rules.stream().noneMatch(r -> r.status() == RuleResult.Status.UNCHECKED);
     }
 
-    /** The rows of the result table, one per rule. */
+    /** The calls into the allocator that the model checked. */
+    public long operations() {
+        return verdict.coverage().getOrDefault("count:operations", 0L);
+    }
+
+    /** Checked operations per second of the whole run (shrinking included). */
+    public double operationsPerSecond() {
+        double seconds = Math.max(1e-9, verdict.elapsed().toNanos() / 1e9);
+        return operations() / seconds;
+    }
+
+    /** The largest size allocated. */
+    public long largest() {
+        return verdict.coverage().getOrDefault("max:largest", 0L);
+    }
+
+    /** How often each required state was reached (0 for a missing one), in the order {@link States} gives them. */
+    public Map<String, Long> states() {
+        Map<String, Long> out = new java.util.LinkedHashMap<>();
+        for (String s : required) {
+            out.put(s, verdict.coverage().getOrDefault(States.PREFIX + s, 0L));
+        }
+        return out;
+    }
+
+    /** The rows of the result table, one per rule, then the coverage line and each unreached state. */
     public String table() {
         StringBuilder s = new StringBuilder();
         for (RuleResult r : rules) {
             s.append(String.format("%-12s %-4s %-26s %-9s %8d  %s%n", design, r.rule().id(), r.rule().title(),
                     r.status(), r.checks(), r.status() == RuleResult.Status.FAIL ? "see below" : r.detail()));
         }
+        s.append(String.format("%-12s %-4s %-26s %-9s %8d  %s%n", design, "S", "states reached",
+                missing.isEmpty() ? "PASS" : "UNCHECKED", required.size() - missing.size(),
+                "of " + required.size() + " required; largest block " + largest() + " bytes"));
+        for (String m : missing) {
+            s.append(String.format("%-12s %-4s %-26s %-9s %8d  %s%n", design, "S", m, "UNCHECKED", 0,
+                    "never reached: raise vakit.tries or vakit.length"));
+        }
         return s.toString();
     }
 
-    /** One line: the verdict, chains, actions and time. */
+    /** One line: the verdict, chains, actions, checked operations and their rate, and time. */
     public String summary() {
-        return String.format("%s: %s (%d chains, %d actions, %.1f s)", design, passed() ? "PASS" : "FAIL",
-                verdict.chainsRun(), verdict.actionsRun(), verdict.elapsed().toMillis() / 1000.0);
+        return String.format("%s: %s (%d chains, %d actions, %d checked operations, %.0f per second, %.1f s)", design,
+                passed() ? "PASS" : "FAIL", verdict.chainsRun(), verdict.actionsRun(), operations(),
+                operationsPerSecond(), verdict.elapsed().toMillis() / 1000.0);
     }
 }

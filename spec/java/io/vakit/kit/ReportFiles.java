@@ -34,6 +34,9 @@ public final class ReportFiles {
                         .append(rr.rule().title()).append(" | ").append(rr.status()).append(" | ").append(rr.checks())
                         .append(" | ").append(rr.detail().replace("|", "\\|")).append(" |\n");
             }
+            s.append("\n| state | reached |\n|---|---|\n");
+            r.states().forEach((state, n) -> s.append("| ").append(state).append(" | ")
+                    .append(n > 0 ? String.valueOf(n) : "UNCHECKED").append(" |\n"));
             if (!r.verdict().passed()) {
                 s.append("\n```\n").append(r.verdict().describe()).append("```\n");
             }
@@ -50,6 +53,7 @@ public final class ReportFiles {
             s.append(i == 0 ? "" : ",").append("{\"design\":").append(str(r.design())).append(",\"passed\":")
                     .append(r.passed()).append(",\"chains\":").append(r.verdict().chainsRun()).append(",\"actions\":")
                     .append(r.verdict().actionsRun()).append(",\"millis\":").append(r.verdict().elapsed().toMillis())
+                    .append(",\"operations\":").append(r.operations()).append(",\"largest\":").append(r.largest())
                     .append(",\"seed\":").append(r.verdict().settings().seed()).append(",\"rules\":[");
             for (int k = 0; k < r.rules().size(); k++) {
                 RuleResult rr = r.rules().get(k);
@@ -58,17 +62,24 @@ public final class ReportFiles {
                         .append(",\"status\":").append(str(rr.status().name())).append(",\"checks\":")
                         .append(rr.checks()).append(",\"note\":").append(str(rr.detail())).append('}');
             }
-            s.append(']');
-            if (!r.verdict().passed()) {
-                var f = r.verdict().failure();
-                s.append(",\"failure\":{\"rule\":").append(str(f.violation().rule())).append(",\"message\":")
-                        .append(str(f.violation().getMessage())).append(",\"chain\":[");
-                for (int k = 0; k < f.chain().size(); k++) {
-                    s.append(k == 0 ? "" : ",").append(str(f.chain().get(k)));
-                }
-                s.append("],\"replay\":").append(str(f.replay())).append(",\"junit\":")
-                        .append(str(Replay.junitTest(f.replay()))).append('}');
+            s.append("],\"states\":[");
+            int k = 0;
+            for (var e : r.states().entrySet()) {
+                s.append(k++ == 0 ? "" : ",").append("{\"state\":").append(str(e.getKey())).append(",\"reached\":")
+                        .append(e.getValue()).append('}');
             }
+            s.append("],\"failures\":[");
+            for (int f = 0; f < r.verdict().failures().size(); f++) {
+                var fail = r.verdict().failures().get(f);
+                s.append(f == 0 ? "" : ",").append("{\"rule\":").append(str(fail.violation().rule()))
+                        .append(",\"message\":").append(str(fail.violation().getMessage())).append(",\"chain\":[");
+                for (int c = 0; c < fail.chain().size(); c++) {
+                    s.append(c == 0 ? "" : ",").append(str(fail.chain().get(c)));
+                }
+                s.append("],\"replay\":").append(str(fail.replay())).append(",\"junit\":")
+                        .append(str(Replay.junitTest(fail.replay()))).append('}');
+            }
+            s.append(']');
             s.append('}');
         }
         return s.append("]}\n").toString();

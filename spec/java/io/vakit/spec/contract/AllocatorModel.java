@@ -1,54 +1,87 @@
 package io.vakit.spec.contract;
 
+import io.vakit.spec.engine.Violation;
+import io.vakit.spec.layout.Anchors;
+import io.vakit.spi.AddressSpaceExhaustedException;
 import io.vakit.spi.Allocator;
 import io.vakit.spi.AllocatorFault;
+import io.vakit.spi.BlockInfo;
 import io.vakit.spi.DesignDescriptor;
 import io.vakit.spi.Feature;
+import io.vakit.spi.Placement;
 import io.vakit.spi.SizeClassTable;
 import io.vakit.spi.Stats;
-import io.vakit.spec.engine.Violation;
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
 /**
  * The truth about one allocator: which blocks are live (by label and by address), which were freed, what was
- * written into each, whether it is closed, and how often each {@link Rule} was checked. Its checks compare an
- * {@link Allocator} against it and raise a {@link Violation} naming the rule.
+ * written into each, the containers its placements showed, whether it is closed, how often each {@link Rule} was
+ * checked and which {@link States} were reached. Its checks compare an {@link Allocator} against it and raise a
+ * {@link Violation} naming the rule.
  */
 public final class AllocatorModel {
+    /** Requests up to this size are never refused for exhaustion while less than {@link #MODEST_LIVE} is live. */
+    public static final long MODEST_REQUEST = 64L << 20;
+    /** See {@link #MODEST_REQUEST}. */
+    public static final long MODEST_LIVE = 1L << 30;
+    /** Contents of every live block are checked at least every this many actions (and at the end of a chain). */
+    static final int FULL_CHECK_EVERY = 16;
+    /** A block within this distance of an address an action touched is checked after that action. */
+    static final long NEIGHBOURHOOD = 64 * 1024;
+
     /**
      * A block as the model knows it.
      *
      * @param label the label of the action that allocated it
      * @param address its start
      * @param size its requested size
-     * @param written how many leading bytes hold the label's pattern
+     * @param usable its usable size (its size when the design does not report one)
+     * @param written the length whose pattern windows were written ({@link Patterns}), 0 when nothing was
+     * @param limit the written windows are checked below this offset (a shrinking realloc lowers it)
+     * @param container the start of the container its placement named, or -1
      */
-    public record Block(int label, long address, long size, long written) {
+    public record Block(int label, long address, long size, long usable, long written, long limit, long container) {
         boolean contains(long a) {
             return a >= address && a - address < size;
         }
 
         MemorySegment segment() {
-            return MemorySegment.ofAddress(address).reinterpret(size);
+            return MemorySegment.ofAddress(address).reinterpret(Math.max(size, usable));
         }
     }
 
     private final DesignDescriptor design;
+    private final boolean small;
+    private final long[] edges;
     private final TreeMap<Long, Block> byAddress = new TreeMap<>();
     private final Map<Integer, Block> byLabel = new HashMap<>();
     private final Map<Integer, Block> freed = new HashMap<>();
     private final Map<String, Long> coverage = new TreeMap<>();
-    private final io.vakit.spec.layout.Anchors anchors = new io.vakit.spec.layout.Anchors();
+    private final Anchors anchors = new Anchors();
+    private final Containers containers = new Containers(this::reach);
+    private final List<long[]> touched = new ArrayList<>();
     private boolean closed;
     private long liveBytes;
+    private int actions;
+    private boolean exhausted;
+    private boolean freedSinceExhaustion;
 
-    /** An empty model of a fresh allocator of {@code design}. */
+    /** An empty model of a fresh allocator of {@code design}, opened in its normal configuration. */
     public AllocatorModel(DesignDescriptor design) {
+        this(design, false);
+    }
+
+    /** An empty model of a fresh allocator of {@code design}, in its small configuration when {@code small}. */
+    public AllocatorModel(DesignDescriptor design, boolean small) {
         this.design = design;
+        this.small = small;
+        this.edges = States.edges(design);
     }
 
     /** The design modelled. */
@@ -56,8 +89,18 @@ public final class AllocatorModel {
         return design;
     }
 
+    /** True for an allocator opened in its small configuration, where exhaustion is the point. */
+    public boolean small() {
+        return small;
+    }
+
+    /** The design's class edges ({@link States#edges}). */
+    long[] edges() {
+        return edges;
+    }
+
     /** What the allocator's placements so far fixed, for the layout law. */
-    public io.vakit.spec.layout.Anchors anchors() {
+    public Anchors anchors() {
         return anchors;
     }
 
@@ -95,6 +138,11 @@ public final class AllocatorModel {
         return byLabel.size();
     }
 
+    /** The sum of the live blocks' requested sizes. */
+    public long liveBytes() {
+        return liveBytes;
+    }
+
     /** Every live block. */
     public Iterable<Block> liveBlocks() {
         return byLabel.values();
@@ -116,7 +164,17 @@ public final class AllocatorModel {
         coverage.merge(rule.label(), 1L, Long::sum);
     }
 
-    /** How often each rule was checked. */
+    /** Records that the run reached a {@link States state}. */
+    public void reach(String state) {
+        coverage.merge(States.PREFIX + state, 1L, Long::sum);
+    }
+
+    /** Counts one call into the allocator that the model checked. */
+    void operation() {
+        coverage.merge("count:operations", 1L, Long::sum);
+    }
+
+    /** How often each rule was checked, each state reached, and the operations and largest size. */
     public Map<String, Long> coverage() {
         return Map.copyOf(coverage);
     }
@@ -126,11 +184,20 @@ public final class AllocatorModel {
         return new Violation(rule.label(), message);
     }
 
+    /** Notes that an action touched {@code [address, address + size)}: its neighbourhood is checked after it. */
+    void touch(long address, long size) {
+        touched.add(new long[] {address, size});
+    }
+
+    // ------------------------------------------------------------------ new blocks
+
     /**
-     * Checks a block just returned for a request of {@code size} bytes at {@code alignment} (1 if none was
-     * asked): its size, containment, overlap, alignment, and size class. Records nothing.
+     * Checks a block just returned for a request of {@code size} bytes at {@code alignment} (1 if none was asked):
+     * its size, containment, overlap, alignment and size class; returns its usable size (its size when the design
+     * reports none). Records nothing.
      */
-    public void checkNewBlock(Allocator system, String op, MemorySegment block, long size, long alignment) {
+    public long checkNewBlock(Allocator system, String op, MemorySegment block, long size, long alignment) {
+        operation();
         long a = block.address();
         if (block.byteSize() != size) {
             throw violation(Rule.C2_NO_OVERLAP, op + " returned a segment of " + block.byteSize() + " bytes, not "
@@ -144,11 +211,16 @@ public final class AllocatorModel {
             }
         }
         hit(Rule.C2_NO_OVERLAP);
+        if (a == 0) {
+            throw violation(Rule.C2_NO_OVERLAP, op + " returned NULL");
+        }
         Map.Entry<Long, Block> below = byAddress.floorEntry(a + size - 1);
-        if (a == 0 || below != null && below.getKey() + below.getValue().size() > a) {
+        if (below != null && below.getKey() + Math.max(below.getValue().size(), below.getValue().usable()) > a) {
+            Block b = below.getValue();
+            boolean slack = below.getKey() + b.size() <= a;
             throw violation(Rule.C2_NO_OVERLAP, op + " returned " + hex(a) + "+" + size + ", which overlaps "
-                    + (a == 0 ? "NULL" : "live block #" + below.getValue().label() + " at "
-                            + hex(below.getKey()) + "+" + below.getValue().size()));
+                    + (slack ? "the usable slack of " : "") + "live block #" + b.label() + " at " + hex(b.address())
+                    + "+" + b.size() + (slack ? " (usable " + b.usable() + ")" : ""));
         }
         hit(Rule.C3_ALIGNMENT);
         long need = Math.max(alignment, design.alignment().alignmentFor(size));
@@ -156,53 +228,186 @@ public final class AllocatorModel {
             throw violation(Rule.C3_ALIGNMENT, op + " returned " + hex(a) + ", not aligned to " + need
                     + " (asked " + alignment + ", guaranteed " + design.alignment().alignmentFor(size) + ")");
         }
-        checkClass(system, op, a, size);
+        long usable = usableOf(system, a, size);
+        checkClass(op, a, size, alignment, usable);
+        return usable == -1 ? size : usable;
     }
 
-    private void checkClass(Allocator system, String op, long a, long size) {
+    private long usableOf(Allocator system, long a, long size) {
+        if (design.has(Feature.USABLE_SIZE)) {
+            return system.usableSize(MemorySegment.ofAddress(a).reinterpret(size));
+        }
+        if (design.has(Feature.OWNER_LOOKUP)) {
+            return system.owner(a).map(BlockInfo::usableSize).orElse(-1L);
+        }
+        return -1;
+    }
+
+    /**
+     * C4: the usable size is a class size between the size's own class and the class of {@code max(size,
+     * alignment)} (an aligned request may be served from the class its alignment needs).
+     */
+    private void checkClass(String op, long a, long size, long alignment, long usable) {
         if (Rule.C4_SIZE_CLASS.skipReason(design).isPresent()) {
             return;
         }
         SizeClassTable table = design.sizeClasses();
-        int c = table.classOf(size);
-        if (c < 0) {
+        int low = table.classOf(size);
+        if (low < 0) {
             return;
         }
+        int high = table.classOf(Math.max(size, alignment));
+        high = high < 0 ? table.count() - 1 : high;
         hit(Rule.C4_SIZE_CLASS);
-        long usable = design.has(Feature.USABLE_SIZE)
-                ? system.usableSize(MemorySegment.ofAddress(a).reinterpret(size))
-                : system.owner(a).map(io.vakit.spi.BlockInfo::usableSize).orElse(-1L);
-        if (usable != table.size(c)) {
-            throw violation(Rule.C4_SIZE_CLASS, op + ": block " + hex(a) + " has usable size " + usable
-                    + ", but the table's class " + c + " for " + size + " bytes is " + table.size(c));
+        for (int c = low; c <= high; c++) {
+            if (usable == table.size(c)) {
+                return;
+            }
+        }
+        throw violation(Rule.C4_SIZE_CLASS, op + ": block " + hex(a) + " has usable size " + usable
+                + ", but the table's class for " + size + " bytes" + (high > low ? " at alignment " + alignment
+                        + " is one of classes " + low + ".." + high + " (" + table.size(low) + ".." + table.size(high)
+                        + " bytes)" : " is class " + low + " of " + table.size(low) + " bytes"));
+    }
+
+    /**
+     * Checks a block just returned, then records it live (with nothing written), notes the states it reaches (an
+     * edge, the largest size, an aligned pair, a container) and, after an exhaustion and a free, the recovery.
+     */
+    public Block admit(Allocator system, String op, int label, MemorySegment segment, long size, long alignment) {
+        long usable = checkNewBlock(system, op, segment, size, alignment);
+        long container = -1;
+        if (design.has(Feature.PLACEMENT)) {
+            Optional<Placement> p = system.placement(segment.address());
+            if (p.isPresent() && p.get().levels().size() >= 2) {
+                Placement.Level c = p.get().levels().get(p.get().levels().size() - 2);
+                containers.placed(c.unit(), c.start(), c.bytes(), p.get().slot().bytes());
+                container = c.start();
+            }
+        }
+        Block b = new Block(label, segment.address(), size, usable, 0, 0, container);
+        put(b);
+        reached(size, alignment);
+        return b;
+    }
+
+    private void reached(long size, long alignment) {
+        if (java.util.Arrays.binarySearch(edges, size) >= 0) {
+            reach(States.edge(size));
+        }
+        if (size > States.beyond(design)) {
+            reach(States.BEYOND_TABLE);
+        }
+        coverage.merge("max:largest", size, Math::max);
+        if (alignment >= 256) {
+            reach(States.ALIGNED_256);
+        }
+        if (alignment > design.alignment().alignmentFor(size)) {
+            reach(States.ABOVE_NATURAL);
+        }
+        if (exhausted && freedSinceExhaustion) {
+            reach(States.RECOVERED);
+            exhausted = false;
         }
     }
 
-    /** Records a new live block. */
-    public void add(int label, long address, long size, long written) {
-        Block b = new Block(label, address, size, written);
-        byAddress.put(address, b);
-        byLabel.put(label, b);
-        freed.remove(label);
-        liveBytes += size;
+    private void put(Block b) {
+        byAddress.put(b.address(), b);
+        byLabel.put(b.label(), b);
+        freed.remove(b.label());
+        liveBytes += b.size();
+        touch(b.address(), Math.max(b.size(), b.usable()));
     }
 
-    /** Records that the block labelled {@code label} now holds its pattern over {@code written} bytes. */
-    public void written(int label, long written) {
+    /** Records that the block labelled {@code label} holds its pattern over its usable bytes. */
+    public void written(int label) {
         Block b = byLabel.get(label);
-        Block now = new Block(label, b.address(), b.size(), written);
-        byLabel.put(label, now);
-        byAddress.put(b.address(), now);
+        long length = Math.max(b.size(), b.usable());
+        if (b.usable() > b.size()) {
+            reach(States.SLACK);
+        }
+        replace(new Block(label, b.address(), b.size(), b.usable(), length, length, b.container()));
     }
 
-    /** Records the free of a live block. */
-    public Block remove(int label) {
+    private void replace(Block now) {
+        byLabel.put(now.label(), now);
+        byAddress.put(now.address(), now);
+        touch(now.address(), Math.max(now.size(), now.usable()));
+    }
+
+    /** Records the free of a live block; a block remembered can be used for double-free misuse later. */
+    public Block remove(int label, boolean remember) {
         Block b = byLabel.remove(label);
         byAddress.remove(b.address());
         liveBytes -= b.size();
-        freed.put(label, b);
+        if (remember) {
+            freed.put(label, b);
+        }
+        if (b.container() >= 0) {
+            containers.freed(b.container());
+        }
+        if (exhausted) {
+            freedSinceExhaustion = true;
+        }
+        touch(b.address(), Math.max(b.size(), b.usable()));
         return b;
     }
+
+    /** Records the free of a live block, remembered for double-free misuse. */
+    public Block remove(int label) {
+        return remove(label, true);
+    }
+
+    /** Records a block moved or resized by realloc: its pattern survives below {@code limit}. */
+    void moved(Block old, Block now, long limit) {
+        replace(new Block(now.label(), now.address(), now.size(), now.usable(), old.written(),
+                Math.min(limit, old.written()), now.container()));
+    }
+
+    /** About how many blocks of {@code slot} bytes a container held, or -1 when none was seen. */
+    long capacityHint(long slot) {
+        return containers.capacityHint(slot);
+    }
+
+    // ------------------------------------------------------------------ exhaustion
+
+    /**
+     * An allocation of {@code size} bytes was refused with {@code e}: accepted in the small configuration, or for a
+     * request above {@link #MODEST_REQUEST} or with more than {@link #MODEST_LIVE} live; it must have changed nothing
+     * (against {@code before}, the stats taken before the call, when there are any).
+     */
+    public void exhausted(Allocator system, String op, long size, AddressSpaceExhaustedException e, Stats before) {
+        operation();
+        hit(Rule.C12_EXHAUSTION);
+        String message = String.valueOf(e.getMessage());
+        if (!message.contains(design.id())) {
+            throw new Violation(Rule.C12_EXHAUSTION.label(), op + ": the message must name the design '"
+                    + design.id() + "': " + message, e);
+        }
+        if (!small && size <= MODEST_REQUEST && liveBytes < MODEST_LIVE) {
+            throw new Violation(Rule.C12_EXHAUSTION.label(), op + " was refused for exhaustion with only "
+                    + liveBytes + " bytes live in " + byLabel.size() + " blocks: " + message, e);
+        }
+        if (before != null) {
+            Stats after = system.stats();
+            if (!after.equals(before)) {
+                throw violation(Rule.C12_EXHAUSTION, op + " was refused for exhaustion but changed the stats from "
+                        + before + " to " + after);
+            }
+        }
+        if (small) {
+            reach(States.EXHAUSTED);
+        }
+        exhausted = true;
+        freedSinceExhaustion = false;
+    }
+
+    /** True when an allocation of {@code size} bytes could be refused for exhaustion (so stats are taken first). */
+    boolean mayExhaust(long size) {
+        return small || size > MODEST_REQUEST || liveBytes >= MODEST_LIVE;
+    }
+
+    // ------------------------------------------------------------------ stats and contents
 
     /** Checks live bytes and count, and the footprint where declared. */
     public void checkStats(Allocator system) {
@@ -221,16 +426,71 @@ public final class AllocatorModel {
         }
     }
 
+    /**
+     * After an action: the written blocks near what it touched, and every written block each
+     * {@value #FULL_CHECK_EVERY} actions.
+     */
+    void checkAfterAction() {
+        if (++actions % FULL_CHECK_EVERY == 0) {
+            touched.clear();
+            checkContents(Rule.C5_CONTENTS, "the last action");
+            return;
+        }
+        checkTouched(Rule.C5_CONTENTS, "the last action");
+    }
+
+    /** Checks the written blocks near every range touched since the last check, each once. */
+    void checkTouched(Rule rule, String after) {
+        if (touched.isEmpty()) {
+            return;
+        }
+        touched.sort(java.util.Comparator.comparingLong(t -> t[0]));
+        long from = Long.MIN_VALUE;
+        long to = Long.MIN_VALUE;
+        for (long[] t : touched) {
+            long f = t[0] - NEIGHBOURHOOD;
+            long e = t[0] + t[1] + NEIGHBOURHOOD;
+            if (f > to) {
+                checkRange(from, to, rule, after);
+                from = f;
+            }
+            to = Math.max(to, e);
+        }
+        checkRange(from, to, rule, after);
+        touched.clear();
+    }
+
+    private void checkRange(long from, long to, Rule rule, String after) {
+        if (from == Long.MIN_VALUE) {
+            return;
+        }
+        Long start = byAddress.floorKey(from);
+        if (start == null) {
+            start = byAddress.ceilingKey(from);
+        }
+        if (start == null || start > to) {
+            return;
+        }
+        for (Block b : byAddress.subMap(start, true, to, true).values()) {
+            checkBlock(b, rule, after);
+        }
+    }
+
     /** Checks that every written byte of every live block still holds its pattern. */
     public void checkContents(Rule rule, String after) {
         for (Block b : byLabel.values()) {
-            if (b.written() > 0) {
-                hit(rule);
-                long at = Patterns.firstMismatch(b.segment(), b.label(), b.written());
-                if (at >= 0) {
-                    throw violation(rule, "after " + after + ", block #" + b.label() + " at " + hex(b.address())
-                            + " lost its contents at offset " + at);
-                }
+            checkBlock(b, rule, after);
+        }
+    }
+
+    private void checkBlock(Block b, Rule rule, String after) {
+        if (b.written() > 0) {
+            hit(rule);
+            long at = Patterns.firstMismatch(b.segment(), b.label(), b.written(), b.limit());
+            if (at >= 0) {
+                throw violation(rule, "after " + after + ", block #" + b.label() + " at " + hex(b.address())
+                        + " (" + b.size() + " bytes" + (b.usable() > b.size() ? ", usable " + b.usable() : "")
+                        + ") lost its contents at offset " + at);
             }
         }
     }
@@ -242,6 +502,7 @@ public final class AllocatorModel {
     public <E extends RuntimeException> E expectRefusal(Allocator system, Rule rule, String op, Class<E> type,
             Runnable misuse, String... mentions) {
         hit(rule);
+        operation();
         Stats before = closed ? null : system.stats();
         E fault;
         try {
@@ -270,7 +531,7 @@ public final class AllocatorModel {
             if (!after.equals(before)) {
                 throw violation(rule, op + " was refused but changed the stats from " + before + " to " + after);
             }
-            checkContents(rule, "refused " + op);
+            checkTouched(rule, "refused " + op);
         }
         return fault;
     }

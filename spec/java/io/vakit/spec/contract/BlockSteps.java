@@ -3,9 +3,11 @@ package io.vakit.spec.contract;
 import io.vakit.spec.engine.Action;
 import io.vakit.spec.engine.ActionType;
 import io.vakit.spec.engine.Encoded;
+import io.vakit.spi.AddressSpaceExhaustedException;
 import io.vakit.spi.Allocator;
-import io.vakit.spi.AllocatorClosedException;
 import io.vakit.spi.Feature;
+import io.vakit.spi.InvalidAlignmentException;
+import io.vakit.spi.Stats;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,42 +18,72 @@ final class BlockSteps {
 
     static List<ActionType<Allocator, AllocatorModel>> types() {
         return List.of(
-                Step.type("alloc", m -> 30, (r, m, l) -> {
-                    long size = Sizes.size(r, m.design());
+                Step.type("alloc", m -> m.closed() ? 0 : 30, (r, m, l) -> {
+                    if (r.nextInt(100) < 12) {
+                        long[] pair = Sizes.alignedPair(r, m.design());
+                        return new Alloc(l, pair[0], pair[1]);
+                    }
+                    long size = Sizes.size(r, m);
                     return new Alloc(l, size, Sizes.alignment(r, m.design(), size));
                 }, e -> new Alloc(e.label(), e.arg(0), e.arg(1))),
-                Step.type("calloc", m -> 6, (r, m, l) -> new Calloc(l, Sizes.size(r, m.design())),
+                Step.type("calloc", m -> m.closed() ? 0 : 5, (r, m, l) -> new Calloc(l, Sizes.copiedSize(r, m)),
                         e -> new Calloc(e.label(), e.arg(0))),
                 Step.type("write", m -> m.liveCount() > 0 ? 20 : 0,
                         (r, m, l) -> new Write(Step.pick(r, m.liveLabels())), e -> new Write(e.label())),
                 Step.type("free", m -> m.liveCount() > 0 ? 22 : 0,
                         (r, m, l) -> new Free(Step.pick(r, m.liveLabels())), e -> new Free(e.label())),
-                Step.type("realloc", m -> m.liveCount() > 0 && m.design().has(Feature.REALLOC) ? 8 : 0,
-                        (r, m, l) -> new Realloc(Step.pick(r, m.liveLabels()), Sizes.size(r, m.design())),
-                        e -> new Realloc(e.label(), e.arg(0))));
+                Step.type("realloc", m -> m.liveCount() > 0 && m.design().has(Feature.REALLOC) ? 10 : 0, (r, m, l) -> {
+                    int label = Step.pick(r, m.liveLabels());
+                    AllocatorModel.Block b = m.live(label).orElseThrow();
+                    return new Realloc(label, Sizes.reallocSize(r, m, Math.min(b.size(), Sizes.COPY_MAX)));
+                }, e -> new Realloc(e.label(), e.arg(0))));
     }
 
     static MemorySegment segment(AllocatorModel.Block b) {
         return MemorySegment.ofAddress(b.address()).reinterpret(b.size());
     }
 
-    /** {@code alloc#L(size, alignment)}: allocate a block. */
+    /**
+     * Allocates {@code size} bytes at {@code alignment} as block {@code label}, checking it; an exhaustion is judged
+     * by the model instead. Returns false when the allocator was exhausted.
+     */
+    static boolean allocate(Allocator a, AllocatorModel m, String op, int label, long size, long alignment) {
+        Stats before = m.mayExhaust(size) ? a.stats() : null;
+        MemorySegment block;
+        try {
+            block = alignment == 1 ? a.allocate(size) : a.allocate(size, alignment);
+        } catch (AddressSpaceExhaustedException e) {
+            m.exhausted(a, op, size, e, before);
+            return false;
+        }
+        m.admit(a, op, label, block, size, alignment);
+        return true;
+    }
+
+    /** Writes block {@code label}'s pattern over its usable bytes. */
+    static void write(AllocatorModel m, int label) {
+        AllocatorModel.Block b = m.live(label).orElseThrow();
+        Patterns.fill(b.segment(), label, Math.max(b.size(), b.usable()));
+        m.written(label);
+    }
+
+    /** {@code alloc#L(size, alignment)}: allocate a block (or, above the natural alignment, expect a refusal). */
     record Alloc(int label, long size, long alignment) implements Step {
         @Override
         public boolean applicable(AllocatorModel m) {
-            return m.live(label).isEmpty() && m.freed(label).isEmpty();
+            return !m.closed() && m.live(label).isEmpty() && m.freed(label).isEmpty();
         }
 
         @Override
         public void run(Allocator a, AllocatorModel m) {
-            if (m.closed()) {
-                m.expectRefusal(a, Rule.M7_USE_AFTER_CLOSE, toString(), AllocatorClosedException.class,
-                        () -> a.allocate(size, alignment));
+            long natural = m.design().alignment().alignmentFor(size);
+            if (alignment > natural && !m.design().has(Feature.ALIGNED_ALLOCATION)) {
+                m.expectRefusal(a, Rule.M6_BAD_ALIGNMENT, toString(), InvalidAlignmentException.class,
+                        () -> a.allocate(size, alignment), String.valueOf(alignment));
+                m.reach(States.ABOVE_NATURAL_REFUSED);
                 return;
             }
-            MemorySegment block = a.allocate(size, alignment);
-            m.checkNewBlock(a, toString(), block, size, alignment);
-            m.add(label, block.address(), size, 0);
+            allocate(a, m, toString(), label, size, alignment);
         }
 
         @Override
@@ -76,25 +108,26 @@ final class BlockSteps {
     record Calloc(int label, long size) implements Step {
         @Override
         public boolean applicable(AllocatorModel m) {
-            return m.live(label).isEmpty() && m.freed(label).isEmpty();
+            return !m.closed() && m.live(label).isEmpty() && m.freed(label).isEmpty();
         }
 
         @Override
         public void run(Allocator a, AllocatorModel m) {
-            if (m.closed()) {
-                m.expectRefusal(a, Rule.M7_USE_AFTER_CLOSE, toString(), AllocatorClosedException.class,
-                        () -> a.allocateZeroed(size));
+            Stats before = m.mayExhaust(size) ? a.stats() : null;
+            MemorySegment block;
+            try {
+                block = a.allocateZeroed(size);
+            } catch (AddressSpaceExhaustedException e) {
+                m.exhausted(a, toString(), size, e, before);
                 return;
             }
-            MemorySegment block = a.allocateZeroed(size);
-            m.checkNewBlock(a, toString(), block, size, 1);
+            m.admit(a, toString(), label, block, size, 1);
             m.hit(Rule.C6_CALLOC_ZERO);
             long at = Patterns.firstNonZero(block, size);
             if (at >= 0) {
                 throw m.violation(Rule.C6_CALLOC_ZERO, toString() + " returned " + AllocatorModel.hex(block.address())
-                        + " whose byte at offset " + at + " is not zero");
+                        + " whose byte " + at + " is not zero");
             }
-            m.add(label, block.address(), size, 0);
         }
 
         @Override
@@ -112,7 +145,7 @@ final class BlockSteps {
         }
     }
 
-    /** {@code write#L()}: fill the block with its pattern; from now on it must read back intact. */
+    /** {@code write#L()}: fill the block and its slack with its pattern; from now on it must read back intact. */
     record Write(int label) implements Step {
         @Override
         public boolean applicable(AllocatorModel m) {
@@ -121,9 +154,7 @@ final class BlockSteps {
 
         @Override
         public void run(Allocator a, AllocatorModel m) {
-            AllocatorModel.Block b = m.live(label).orElseThrow();
-            Patterns.fill(segment(b), label, b.size());
-            m.written(label, b.size());
+            write(m, label);
         }
 
         @Override
@@ -141,6 +172,7 @@ final class BlockSteps {
 
         @Override
         public void run(Allocator a, AllocatorModel m) {
+            m.operation();
             a.free(segment(m.live(label).orElseThrow()));
             m.remove(label);
         }
@@ -151,30 +183,53 @@ final class BlockSteps {
         }
     }
 
-    /** {@code realloc#L(newSize)}: resize a live block; its written prefix must survive. */
+    /**
+     * {@code realloc#L(newSize)}: resize a live block; its written prefix must survive, and with REALLOC_IN_PLACE a
+     * size of the same class keeps the address.
+     */
     record Realloc(int label, long newSize) implements Step {
         @Override
         public boolean applicable(AllocatorModel m) {
-            return m.live(label).isPresent() && m.design().has(Feature.REALLOC);
+            return m.live(label).filter(b -> b.size() <= Sizes.COPY_MAX).isPresent()
+                    && m.design().has(Feature.REALLOC);
         }
 
         @Override
         public void run(Allocator a, AllocatorModel m) {
             AllocatorModel.Block old = m.live(label).orElseThrow();
-            MemorySegment moved = a.reallocate(segment(old), newSize);
-            m.remove(label);
-            m.checkNewBlock(a, toString(), moved, newSize, 1);
-            long kept = Math.min(old.written(), newSize);
-            if (kept > 0) {
+            Stats before = m.mayExhaust(newSize) ? a.stats() : null;
+            MemorySegment moved;
+            try {
+                moved = a.reallocate(segment(old), newSize);
+            } catch (AddressSpaceExhaustedException e) {
+                m.exhausted(a, toString(), newSize, e, before);
+                return;
+            }
+            m.remove(label, false);
+            AllocatorModel.Block now = m.admit(a, toString(), label, moved, newSize, 1);
+            int from = Sizes.classOf(m.design(), old.size());
+            int to = Sizes.classOf(m.design(), newSize);
+            m.reach(to > from ? States.REALLOC_UP : to < from ? States.REALLOC_DOWN : States.REALLOC_SAME);
+            long kept = Math.min(old.limit(), Math.min(old.size(), newSize)); // the slack is not carried over
+            if (old.written() > 0 && kept > 0) {
                 m.hit(Rule.C7_REALLOC_PREFIX);
-                long at = Patterns.firstMismatch(moved, label, kept);
+                long at = Patterns.firstMismatch(moved, label, old.written(), kept);
                 if (at >= 0) {
                     throw m.violation(Rule.C7_REALLOC_PREFIX, toString() + " moved block #" + label + " from "
                             + AllocatorModel.hex(old.address()) + " to " + AllocatorModel.hex(moved.address())
                             + " but lost byte " + at + " of its " + kept + "-byte prefix");
                 }
             }
-            m.add(label, moved.address(), newSize, kept);
+            if (to == from && m.design().has(Feature.REALLOC_IN_PLACE) && m.design().sizeClasses() != null
+                    && m.design().sizeClasses().classOf(newSize) >= 0) {
+                m.hit(Rule.C7_REALLOC_PREFIX);
+                if (moved.address() != old.address()) {
+                    throw m.violation(Rule.C7_REALLOC_PREFIX, toString() + " kept block #" + label + " in its class "
+                            + "but moved it from " + AllocatorModel.hex(old.address()) + " to "
+                            + AllocatorModel.hex(moved.address()) + " (the design declares REALLOC_IN_PLACE)");
+                }
+            }
+            m.moved(old, now, kept);
         }
 
         @Override

@@ -1,48 +1,85 @@
 package io.vakit.spec.contract;
 
+import io.vakit.spec.engine.Action;
 import io.vakit.spec.engine.ActionType;
 import io.vakit.spec.engine.StateMachine;
 import io.vakit.spi.Allocator;
 import io.vakit.spi.AllocatorProvider;
+import io.vakit.spi.Feature;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The contract as a state machine over any {@link AllocatorProvider}: every action runs against a fresh
- * allocator and an {@link AllocatorModel}; after each one the stats and every written block are checked.
- * Its name is {@code contract:<design id>}.
+ * allocator and an {@link AllocatorModel}; after each one the stats and the written blocks near what it touched
+ * are checked (every written block every {@value AllocatorModel#FULL_CHECK_EVERY} actions and before close). Every
+ * generated chain ends by closing the allocator and checking that every operation is then refused.
+ *
+ * <p>Its name is {@code contract:<design id>}; the variant on the provider's small configuration, where exhaustion
+ * is reached, is {@code contract-small:<design id>}.
  */
 public final class ContractMachine implements StateMachine<Allocator, AllocatorModel> {
     /** The prefix of every contract machine's name. */
     public static final String PREFIX = "contract:";
+    /** The prefix of the machines on a provider's small configuration. */
+    public static final String SMALL_PREFIX = "contract-small:";
 
     private final AllocatorProvider provider;
+    private final boolean small;
     private final List<ActionType<Allocator, AllocatorModel>> types;
+    private final io.vakit.spi.DesignDescriptor descriptor;
 
-    /** The contract machine of {@code provider}'s design. */
+    /** The contract machine of {@code provider}'s design, on its normal configuration. */
     public ContractMachine(AllocatorProvider provider) {
+        this(provider, false);
+    }
+
+    /**
+     * The contract machine of {@code provider}'s design, on its small configuration when {@code small}.
+     *
+     * @throws IllegalArgumentException for {@code small} when the design does not declare SMALL_CONFIGURATION
+     */
+    public ContractMachine(AllocatorProvider provider, boolean small) {
+        if (small && !provider.descriptor().has(Feature.SMALL_CONFIGURATION)) {
+            throw new IllegalArgumentException("design '" + provider.id() + "' does not declare SMALL_CONFIGURATION");
+        }
         this.provider = provider;
+        this.small = small;
+        this.descriptor = small ? smallDescriptor(provider) : provider.descriptor();
         List<ActionType<Allocator, AllocatorModel>> all = new ArrayList<>();
         all.addAll(BlockSteps.types());
+        all.addAll(BurstSteps.types());
         all.addAll(QuerySteps.types());
         all.addAll(MisuseSteps.types());
         this.types = List.copyOf(all);
     }
 
+    /** The descriptor of the provider's small configuration: opened once to read it. */
+    private static io.vakit.spi.DesignDescriptor smallDescriptor(AllocatorProvider provider) {
+        try (Allocator a = provider.openSmall()) {
+            return a.descriptor();
+        }
+    }
+
     @Override
     public String name() {
-        return PREFIX + provider.id();
+        return (small ? SMALL_PREFIX : PREFIX) + provider.id();
+    }
+
+    /** True for the machine on the small configuration. */
+    public boolean small() {
+        return small;
     }
 
     @Override
     public Allocator newSystem() {
-        return provider.open();
+        return small ? provider.openSmall() : provider.open();
     }
 
     @Override
     public AllocatorModel newModel() {
-        return new AllocatorModel(provider.descriptor());
+        return new AllocatorModel(descriptor, small);
     }
 
     @Override
@@ -51,12 +88,17 @@ public final class ContractMachine implements StateMachine<Allocator, AllocatorM
     }
 
     @Override
+    public List<Action<Allocator, AllocatorModel>> finish(AllocatorModel model) {
+        return MisuseSteps.finish(model);
+    }
+
+    @Override
     public void checkInvariants(Allocator system, AllocatorModel model) {
         if (model.closed()) {
             return;
         }
         model.checkStats(system);
-        model.checkContents(Rule.C5_CONTENTS, "the last action");
+        model.checkAfterAction();
     }
 
     @Override

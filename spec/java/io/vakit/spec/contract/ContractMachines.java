@@ -7,13 +7,19 @@ import java.util.Optional;
 import io.vakit.spi.ProviderSource;
 import java.util.ServiceLoader;
 
-/** Makes {@code contract:<id>} machines for every {@link AllocatorProvider} on the class path. */
+/**
+ * Makes {@code contract:<id>} machines for every {@link AllocatorProvider} on the class path, and
+ * {@code contract-small:<id>} for those with a small configuration.
+ */
 public final class ContractMachines implements MachineFactory {
     /** Used by {@link ServiceLoader}. */
     public ContractMachines() {}
 
     @Override
     public Optional<StateMachine<?, ?>> create(String name) {
+        if (name.startsWith(ContractMachine.SMALL_PREFIX)) {
+            return provider(name.substring(ContractMachine.SMALL_PREFIX.length())).map(p -> new ContractMachine(p, true));
+        }
         if (!name.startsWith(ContractMachine.PREFIX)) {
             return Optional.empty();
         }

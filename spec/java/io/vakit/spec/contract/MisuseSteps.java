@@ -20,7 +20,7 @@ import java.util.Set;
 /** Bad input: invalid, double, foreign and wrong-size frees, bad sizes and alignments, use after close. */
 final class MisuseSteps {
     /** Memory no allocator under test owns: the JVM's own, allocated once. */
-    private static final MemorySegment FOREIGN = Arena.global().allocate(8192, 4096);
+    static final MemorySegment FOREIGN = Arena.global().allocate(8192, 4096);
 
     private MisuseSteps() {}
 
@@ -35,7 +35,7 @@ final class MisuseSteps {
                         e -> new FreeForeign(e.arg(0))),
                 Step.type("freeWrongSize", m -> !m.closed() && m.liveCount() > 0
                         && m.design().has(Feature.SIZED_FREE_CHECK) ? 3 : 0,
-                        (r, m, l) -> new FreeWrongSize(Step.pick(r, m.liveLabels()), Sizes.size(r, m.design())),
+                        (r, m, l) -> new FreeWrongSize(Step.pick(r, m.liveLabels()), Sizes.edge(r, m, Sizes.COPY_MAX)),
                         e -> new FreeWrongSize(e.label(), e.arg(0))),
                 Step.type("badSize", m -> 2, (r, m, l) -> new BadSize(r.nextInt(4)), e -> new BadSize((int) e.arg(0))),
                 Step.type("badAlignment", m -> 2, (r, m, l) -> new BadAlignment(r.nextInt(4)),
@@ -44,9 +44,101 @@ final class MisuseSteps {
                         && m.design().has(Feature.REALLOC) ? 1 : 0,
                         (r, m, l) -> new ReallocBadSize(Step.pick(r, m.liveLabels()), r.nextInt(3)),
                         e -> new ReallocBadSize(e.label(), (int) e.arg(0))),
-                Step.type("close", m -> m.closed() ? 0 : 1, (r, m, l) -> new Close(), e -> new Close()),
-                Step.type("afterClose", m -> m.closed() ? 10 : 0, (r, m, l) -> new AfterClose(r.nextInt(5)),
-                        e -> new AfterClose((int) e.arg(0))));
+                Step.type("reallocInterior", m -> detects(m) && m.design().has(Feature.REALLOC) && m.liveCount() > 0
+                        ? 1 : 0, (r, m, l) -> new ReallocInterior(Step.pick(r, m.liveLabels()), r.nextLong(1L << 20)),
+                        e -> new ReallocInterior(e.label(), e.arg(0))),
+                Step.type("reallocFreed", m -> detects(m) && m.design().has(Feature.REALLOC)
+                        && m.staleLabels().length > 0 ? 1 : 0,
+                        (r, m, l) -> new ReallocFreed(Step.pick(r, m.staleLabels())), e -> new ReallocFreed(e.label())),
+                Step.type("reallocForeign", m -> detects(m) && m.design().has(Feature.REALLOC) ? 1 : 0,
+                        (r, m, l) -> new ReallocForeign(r.nextLong(4096)), e -> new ReallocForeign(e.arg(0))),
+                Step.type("close", m -> 0, (r, m, l) -> new Close(), e -> new Close()),
+                Step.type("afterClose", m -> 0, (r, m, l) -> new AfterClose(), e -> new AfterClose()));
+    }
+
+    /** The actions every generated chain ends with: close, then every operation refused. */
+    static List<io.vakit.spec.engine.Action<Allocator, AllocatorModel>> finish(AllocatorModel m) {
+        return m.closed() ? List.of() : List.of(new Close(), new AfterClose());
+    }
+
+    private static void expectInvalidRealloc(Allocator a, AllocatorModel m, Rule rule, String op, MemorySegment s,
+            Set<Reason> reasons) {
+        InvalidFreeException e = m.expectRefusal(a, rule, op, InvalidFreeException.class, () -> a.reallocate(s, 64),
+                AllocatorModel.hex(s.address()));
+        if (!reasons.contains(e.reason())) {
+            throw m.violation(rule, op + " was refused as " + e.reason() + "; expected one of " + reasons);
+        }
+    }
+
+    /** {@code reallocInterior#L(offset)}: reallocate an address inside a live block: refused as a free would be. */
+    record ReallocInterior(int label, long offset) implements Step {
+        @Override
+        public boolean applicable(AllocatorModel m) {
+            return detects(m) && m.design().has(Feature.REALLOC) && m.live(label).filter(b -> b.size() > 1).isPresent();
+        }
+
+        @Override
+        public void run(Allocator a, AllocatorModel m) {
+            AllocatorModel.Block b = m.live(label).orElseThrow();
+            long at = b.address() + 1 + offset % (b.size() - 1);
+            expectInvalidRealloc(a, m, Rule.M1_INVALID_FREE, toString(),
+                    MemorySegment.ofAddress(at).reinterpret(b.address() + b.size() - at),
+                    EnumSet.of(Reason.INTERIOR, Reason.UNKNOWN));
+        }
+
+        @Override
+        public List<Action<Allocator, AllocatorModel>> simplifications() {
+            return offset == 0 ? List.of() : List.of(new ReallocInterior(label, 0));
+        }
+
+        @Override
+        public String toString() {
+            return Encoded.format("reallocInterior", label, offset);
+        }
+    }
+
+    /** {@code reallocFreed#L()}: reallocate a freed block no live block covers: refused as a double free. */
+    record ReallocFreed(int label) implements Step {
+        @Override
+        public boolean applicable(AllocatorModel m) {
+            return detects(m) && m.design().has(Feature.REALLOC)
+                    && m.freed(label).filter(b -> m.containing(b.address()).isEmpty()).isPresent();
+        }
+
+        @Override
+        public void run(Allocator a, AllocatorModel m) {
+            expectInvalidRealloc(a, m, Rule.M2_DOUBLE_FREE, toString(),
+                    BlockSteps.segment(m.freed(label).orElseThrow()), EnumSet.of(Reason.DOUBLE, Reason.UNKNOWN));
+        }
+
+        @Override
+        public String toString() {
+            return Encoded.format("reallocFreed", label);
+        }
+    }
+
+    /** {@code reallocForeign(offset)}: reallocate memory this allocator never handed out. */
+    record ReallocForeign(long offset) implements Step {
+        @Override
+        public boolean applicable(AllocatorModel m) {
+            return detects(m) && m.design().has(Feature.REALLOC);
+        }
+
+        @Override
+        public void run(Allocator a, AllocatorModel m) {
+            expectInvalidRealloc(a, m, Rule.M3_FOREIGN_FREE, toString(), FOREIGN.asSlice(offset % 4096, 16),
+                    EnumSet.of(Reason.FOREIGN, Reason.UNKNOWN));
+        }
+
+        @Override
+        public List<Action<Allocator, AllocatorModel>> simplifications() {
+            return offset == 0 ? List.of() : List.of(new ReallocForeign(0));
+        }
+
+        @Override
+        public String toString() {
+            return Encoded.format("reallocForeign", -1, offset);
+        }
     }
 
     private static boolean detects(AllocatorModel m) {
@@ -239,6 +331,7 @@ final class MisuseSteps {
 
         @Override
         public void run(Allocator a, AllocatorModel m) {
+            m.checkContents(Rule.C5_CONTENTS, "the chain, before close");
             a.close();
             m.close();
         }
@@ -249,8 +342,8 @@ final class MisuseSteps {
         }
     }
 
-    /** {@code afterClose(kind)}: stats, free, usable size, reallocate or close again, after close. */
-    record AfterClose(int kind) implements Step {
+    /** {@code afterClose()}: after close, every operation is refused, and close again is a no-op. */
+    record AfterClose() implements Step {
         @Override
         public boolean applicable(AllocatorModel m) {
             return m.closed();
@@ -259,33 +352,43 @@ final class MisuseSteps {
         @Override
         public void run(Allocator a, AllocatorModel m) {
             MemorySegment some = FOREIGN.asSlice(0, 16);
-            switch (Math.floorMod(kind, 5)) {
-                case 0 -> m.expectRefusal(a, Rule.M7_USE_AFTER_CLOSE, toString(), AllocatorClosedException.class,
-                        a::stats);
-                case 1 -> m.expectRefusal(a, Rule.M7_USE_AFTER_CLOSE, toString(), AllocatorClosedException.class,
-                        () -> a.free(some));
-                case 2 -> {
-                    if (m.design().has(Feature.USABLE_SIZE)) {
-                        m.expectRefusal(a, Rule.M7_USE_AFTER_CLOSE, toString(), AllocatorClosedException.class,
-                                () -> a.usableSize(some));
-                    }
-                }
-                case 3 -> {
-                    if (m.design().has(Feature.REALLOC)) {
-                        m.expectRefusal(a, Rule.M7_USE_AFTER_CLOSE, toString(), AllocatorClosedException.class,
-                                () -> a.reallocate(some, 32));
-                    }
-                }
-                default -> {
-                    m.hit(Rule.M7_USE_AFTER_CLOSE);
-                    a.close();
-                }
+            long at = some.address();
+            var d = m.design();
+            refused(a, m, "stats()", a::stats);
+            refused(a, m, "allocate(16, 1)", () -> a.allocate(16, 1));
+            refused(a, m, "allocateZeroed(16)", () -> a.allocateZeroed(16));
+            refused(a, m, "free(" + AllocatorModel.hex(at) + ")", () -> a.free(some));
+            if (d.has(Feature.REALLOC)) {
+                refused(a, m, "reallocate(" + AllocatorModel.hex(at) + ", 32)", () -> a.reallocate(some, 32));
             }
+            if (d.has(Feature.USABLE_SIZE)) {
+                refused(a, m, "usableSize(" + AllocatorModel.hex(at) + ")", () -> a.usableSize(some));
+            }
+            if (d.has(Feature.OWNER_LOOKUP)) {
+                refused(a, m, "owner(" + AllocatorModel.hex(at) + ")", () -> a.owner(at));
+            }
+            if (d.has(Feature.PLACEMENT)) {
+                refused(a, m, "placement(" + AllocatorModel.hex(at) + ")", () -> a.placement(at));
+            }
+            if (d.has(Feature.CONTAINMENT)) {
+                refused(a, m, "owns(" + AllocatorModel.hex(at) + ", 16)", () -> a.owns(at, 16));
+            }
+            m.hit(Rule.M7_USE_AFTER_CLOSE);
+            try {
+                a.close();
+            } catch (RuntimeException e) {
+                throw new io.vakit.spec.engine.Violation(Rule.M7_USE_AFTER_CLOSE.label(),
+                        "close() a second time threw " + e + "; close is idempotent", e);
+            }
+        }
+
+        private static void refused(Allocator a, AllocatorModel m, String op, Runnable call) {
+            m.expectRefusal(a, Rule.M7_USE_AFTER_CLOSE, "after close: " + op, AllocatorClosedException.class, call);
         }
 
         @Override
         public String toString() {
-            return Encoded.format("afterClose", -1, kind);
+            return Encoded.format("afterClose", -1);
         }
     }
 }

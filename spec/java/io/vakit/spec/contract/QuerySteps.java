@@ -27,7 +27,58 @@ final class QuerySteps {
                         e -> new OwnerFreed(e.label())),
                 Step.type("placement", m -> m.liveCount() > 0 && m.design().has(Feature.PLACEMENT) ? 5 : 0,
                         (r, m, l) -> new PlacementOf(Step.pick(r, m.liveLabels()), r.nextLong(1L << 20)),
-                        e -> new PlacementOf(e.label(), e.arg(0))));
+                        e -> new PlacementOf(e.label(), e.arg(0))),
+                Step.type("notOwned", m -> !m.closed() && m.design().has(Feature.CONTAINMENT) ? 2 : 0,
+                        (r, m, l) -> new NotOwned(r.nextInt(NotOwned.KINDS)), e -> new NotOwned((int) e.arg(0))));
+    }
+
+    /**
+     * {@code notOwned(kind)}: containment says no where it must: for the JVM's own memory (0), for a range that
+     * starts in a live block but runs far past any reservation (1), and for address 0 (2).
+     */
+    record NotOwned(int kind) implements Step {
+        static final int KINDS = 3;
+
+        @Override
+        public boolean applicable(AllocatorModel m) {
+            return !m.closed() && m.design().has(Feature.CONTAINMENT);
+        }
+
+        @Override
+        public void run(Allocator a, AllocatorModel m) {
+            long address;
+            long length;
+            switch (Math.floorMod(kind, KINDS)) {
+                case 0 -> {
+                    address = MisuseSteps.FOREIGN.address() + 64;
+                    length = 16;
+                }
+                case 1 -> {
+                    address = m.liveCount() > 0 ? m.live(m.liveLabels()[0]).orElseThrow().address()
+                            : MisuseSteps.FOREIGN.address();
+                    length = 1L << 60;
+                }
+                default -> {
+                    address = 0;
+                    length = 16;
+                }
+            }
+            m.hit(Rule.C1_CONTAINMENT);
+            if (a.owns(address, length)) {
+                throw m.violation(Rule.C1_CONTAINMENT, toString() + ": owns(" + AllocatorModel.hex(address) + ", "
+                        + length + ") is true, but the allocator cannot have reserved that range");
+            }
+        }
+
+        @Override
+        public List<io.vakit.spec.engine.Action<Allocator, AllocatorModel>> simplifications() {
+            return kind == 0 ? List.of() : List.of(new NotOwned(0));
+        }
+
+        @Override
+        public String toString() {
+            return Encoded.format("notOwned", -1, kind);
+        }
     }
 
     /** {@code usable#L()}: the usable size is at least the size, and the class size where there are classes. */

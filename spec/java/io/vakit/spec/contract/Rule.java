@@ -34,6 +34,11 @@ public enum Rule {
     C10_OWNER("C10", "owner lookup", EnumSet.of(Feature.OWNER_LOOKUP)),
     /** Committed bytes never exceed reserved bytes, and cover the live bytes. */
     C11_FOOTPRINT("C11", "footprint", EnumSet.of(Feature.FOOTPRINT)),
+    /**
+     * Address-space exhaustion is a typed refusal that changes nothing, is never raised for a modest request while
+     * little is live, and the allocator serves again once blocks are freed.
+     */
+    C12_EXHAUSTION("C12", "exhaustion", EnumSet.noneOf(Feature.class)),
     /** Placement reports the live block's own slot, inside nested units, for any address of the block. */
     L1_PLACEMENT("L1", "placement", EnumSet.of(Feature.PLACEMENT)),
     /** The placement follows the address arithmetic of the seed design the implementation declares it follows. */

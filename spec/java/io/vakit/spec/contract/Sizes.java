@@ -2,30 +2,116 @@ package io.vakit.spec.contract;
 
 import io.vakit.spi.DesignDescriptor;
 import io.vakit.spi.Feature;
+import io.vakit.spi.SizeClassTable;
 import java.util.random.RandomGenerator;
 
-/** How the contract machine picks sizes and alignments: mostly small, sometimes large, never above the max. */
+/**
+ * How the contract machine picks sizes and alignments. Half the sizes are class edges (c-1, c, c+1 of every class
+ * of the design's table, or 2^k-1, 2^k, 2^k+1 without one), the rest log-uniform: mostly small, some up to the
+ * design's largest block. Blocks above {@link Patterns#FULL} are written and checked in windows, so a chain stays
+ * fast whatever its sizes; calloc and realloc copy or zero whole blocks, so their sizes stay below
+ * {@link #COPY_MAX}. Alignments are (k*A, A) pairs for every power of two A up to the design's maximum, and
+ * alignments above the natural one (which a design without ALIGNED_ALLOCATION must refuse).
+ */
 final class Sizes {
-    /** Above this, the contract does not generate requests (it keeps chains fast); misuse uses the real max. */
-    static final long GENERATED_MAX = 1L << 20;
+    /** calloc and realloc sizes stay at or below this: the allocator touches every byte of them. */
+    static final long COPY_MAX = 16L << 20;
+    /** A burst touches at most this many bytes of pattern. */
+    static final long BURST_BYTES = 32L << 20;
+    /** The most blocks in one burst. */
+    static final int BURST_MAX = 10_000;
 
     private Sizes() {}
 
-    static long size(RandomGenerator r, DesignDescriptor design) {
+    /** A size for an allocation: an edge, small, or anything up to the design's maximum. */
+    static long size(RandomGenerator r, AllocatorModel m) {
         int roll = r.nextInt(100);
-        long upper = roll < 65 ? 256 : roll < 88 ? 8192 : roll < 97 ? 256 * 1024 : GENERATED_MAX;
-        upper = Math.min(upper, Math.min(GENERATED_MAX, design.maxBlockSize()));
-        return 1 + r.nextLong(upper);
+        if (roll < 50) {
+            return edge(r, m, m.design().maxBlockSize());
+        }
+        return logUniform(r, roll < 85 ? Math.min(4096, m.design().maxBlockSize()) : m.design().maxBlockSize());
     }
 
+    /** A size whose allocation the allocator touches whole: at most {@link #COPY_MAX}. */
+    static long copiedSize(RandomGenerator r, AllocatorModel m) {
+        long max = Math.min(COPY_MAX, m.design().maxBlockSize());
+        return r.nextInt(100) < 50 ? edge(r, m, max) : logUniform(r, r.nextBoolean() ? Math.min(4096, max) : max);
+    }
+
+    /** A class edge of at most {@code max} bytes. */
+    static long edge(RandomGenerator r, AllocatorModel m, long max) {
+        long[] edges = m.edges();
+        int n = upper(edges, max);
+        return n == 0 ? logUniform(r, max) : edges[r.nextInt(n)];
+    }
+
+    /** The number of edges of at most {@code max}. */
+    private static int upper(long[] edges, long max) {
+        int i = java.util.Arrays.binarySearch(edges, max);
+        return i >= 0 ? i + 1 : -i - 1;
+    }
+
+    /** Log-uniform in {@code [1, max]}. */
+    static long logUniform(RandomGenerator r, long max) {
+        int bits = 64 - Long.numberOfLeadingZeros(max);
+        int b = r.nextInt(bits) + 1;
+        long hi = Math.min(max, (1L << b) - 1);
+        long lo = 1L << (b - 1);
+        return lo + (hi > lo ? r.nextLong(hi - lo + 1) : 0);
+    }
+
+    /**
+     * An alignment for {@code size}: mostly none (1); else a power of two A up to the design's maximum (with
+     * ALIGNED_ALLOCATION) or up to a little above the natural alignment (without it, so that the refusal is tried).
+     */
     static long alignment(RandomGenerator r, DesignDescriptor design, long size) {
-        if (r.nextInt(100) < 70) {
+        if (r.nextInt(100) < 60) {
             return 1;
         }
-        long max = design.has(Feature.ALIGNED_ALLOCATION) ? Math.min(design.maxAlignment(), 1L << 16)
-                : Math.min(design.maxAlignment(), design.alignment().alignmentFor(size));
+        long natural = design.alignment().alignmentFor(size);
+        long max = design.has(Feature.ALIGNED_ALLOCATION) ? design.maxAlignment()
+                : Math.min(design.maxAlignment(), natural << 2);
         int bits = 63 - Long.numberOfLeadingZeros(max);
         return 1L << r.nextInt(bits + 1);
+    }
+
+    /** An aligned pair (k*A, A): A a power of two up to the maximum, k 1 to 3. */
+    static long[] alignedPair(RandomGenerator r, DesignDescriptor design) {
+        long max = design.has(Feature.ALIGNED_ALLOCATION) ? design.maxAlignment()
+                : Math.min(design.maxAlignment(), Math.max(16, design.alignment().alignmentFor(design.maxBlockSize())));
+        int bits = 63 - Long.numberOfLeadingZeros(max);
+        long a = 1L << r.nextInt(bits + 1);
+        long k = 1 + r.nextInt(3);
+        long size = Math.min(design.maxBlockSize(), k * a);
+        return new long[] {size, a};
+    }
+
+    /** The class index of {@code size}: the table's, or its power of two without one (above the table: count). */
+    static int classOf(DesignDescriptor design, long size) {
+        SizeClassTable t = design.sizeClasses();
+        if (t != null) {
+            int c = t.classOf(size);
+            return c < 0 ? t.count() : c;
+        }
+        return 64 - Long.numberOfLeadingZeros(size - 1);
+    }
+
+    /** A new size for a realloc of a block of {@code size} bytes: within its class, a class up, or a class down. */
+    static long reallocSize(RandomGenerator r, AllocatorModel m, long size) {
+        long max = Math.min(COPY_MAX, m.design().maxBlockSize());
+        long[] edges = m.edges();
+        int n = upper(edges, max);
+        int c = classOf(m.design(), size);
+        int want = switch (r.nextInt(3)) {
+            case 0 -> c;
+            case 1 -> c + 1;
+            default -> c - 1;
+        };
+        long[] matching = java.util.Arrays.stream(edges, 0, n).filter(e -> classOf(m.design(), e) == want).toArray();
+        if (matching.length == 0) {
+            return copiedSize(r, m);
+        }
+        return matching[r.nextInt(matching.length)];
     }
 
     /** Strictly simpler sizes than {@code size}: 1, then half. */

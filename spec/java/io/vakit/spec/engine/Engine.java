@@ -1,61 +1,116 @@
 package io.vakit.spec.engine;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 
-/** Generates random chains for a machine, runs each against system and model, and shrinks the first failure. */
+/**
+ * Generates random chains for a machine, runs each against system and model, and shrinks a failure of every rule
+ * that fails. After a failure the run goes on with new chains that keep away from the failing action (its text
+ * without the label is never generated again), until the tries are spent; a chain that fails a rule already
+ * reported adds its own failing action to those kept away from, and is not shrunk again.
+ */
 public final class Engine {
+    /** How often the generator redraws an action it must keep away from before it skips the step. */
+    private static final int REDRAWS = 20;
+
     private Engine() {}
 
-    /** Checks {@code machine} with {@code settings}; stops at the first failing chain and shrinks it. */
+    /** Checks {@code machine} with {@code settings}: one shrunk failure per failing rule. */
     public static <S, M> Verdict check(StateMachine<S, M> machine, Settings settings) {
         long started = System.nanoTime();
         Map<String, Long> coverage = new TreeMap<>();
         long actions = 0;
+        List<Verdict.Failure> failures = new ArrayList<>();
+        Set<String> failedRules = new HashSet<>();
+        Set<String> avoid = new HashSet<>();
         for (int i = 0; i < settings.tries(); i++) {
             long chainSeed = settings.seedOf(i);
-            Run<S, M> run = generate(machine, chainSeed, settings.length());
+            Run<S, M> run = generate(machine, chainSeed, settings.length(), avoid);
             actions += run.applied().size();
-            run.coverage().forEach((rule, n) -> coverage.merge(rule, n, Long::sum));
-            if (!run.passed()) {
+            merge(coverage, run.coverage());
+            if (run.passed()) {
+                continue;
+            }
+            String rule = run.violation().rule();
+            if (failedRules.add(rule)) {
                 Shrinker.Result<S, M> shrunk = Shrinker.shrink(machine, run);
                 List<String> chain = shrunk.run().applied().stream().map(Object::toString).toList();
-                Verdict.Failure failure = new Verdict.Failure(chainSeed, run.applied().size(), shrunk.attempts(),
-                        chain, shrunk.run().violation(), Replay.encode(machine.name(), shrunk.run().applied()));
-                return new Verdict(machine.name(), settings, i + 1, actions, elapsed(started), coverage, failure);
+                failures.add(new Verdict.Failure(i + 1, chainSeed, run.applied().size(), shrunk.attempts(), chain,
+                        shrunk.run().violation(), Replay.encode(machine.name(), shrunk.run().applied())));
+                avoid.add(signature(shrunk.run().applied().getLast()));
             }
+            avoid.add(signature(run.applied().getLast()));
         }
-        return new Verdict(machine.name(), settings, settings.tries(), actions, elapsed(started), coverage, null);
+        return new Verdict(machine.name(), settings, settings.tries(), actions, elapsed(started), coverage,
+                List.copyOf(failures));
     }
 
-    /** Generates and runs one chain of at most {@code length} actions from {@code seed}. */
+    /** Adds one chain's coverage to a run's: sums, except {@code max:} counters, which keep the largest. */
+    public static void merge(Map<String, Long> into, Map<String, Long> from) {
+        from.forEach((key, n) -> into.merge(key, n, key.startsWith("max:") ? Math::max : Long::sum));
+    }
+
+    /** An action's text without its label: what the generator keeps away from after it failed. */
+    static String signature(Action<?, ?> action) {
+        return action.toString().replaceFirst("#\\d+", "");
+    }
+
+    /** Generates and runs one chain of at most {@code length} random actions from {@code seed}, then its finish. */
     public static <S, M> Run<S, M> generate(StateMachine<S, M> machine, long seed, int length) {
+        return generate(machine, seed, length, Set.of());
+    }
+
+    private static <S, M> Run<S, M> generate(StateMachine<S, M> machine, long seed, int length, Set<String> avoid) {
         SplittableRandom random = new SplittableRandom(seed);
         List<ActionType<S, M>> types = machine.actionTypes();
         int[] label = {0};
+        ArrayDeque<Action<S, M>> closing = new ArrayDeque<>();
+        boolean[] finished = {false};
         return Run.drive(machine, () -> null, model -> {
-            if (label[0] >= length) {
-                return null;
+            Action<S, M> next = label[0] < length ? draw(types, random, model, label, avoid) : null;
+            if (next != null) {
+                return next;
             }
-            int total = 0;
-            int[] weights = new int[types.size()];
-            for (int t = 0; t < weights.length; t++) {
-                weights[t] = Math.max(0, types.get(t).weight(model));
-                total += weights[t];
+            if (!finished[0]) {
+                finished[0] = true;
+                closing.addAll(machine.finish(model));
             }
-            if (total == 0) {
-                return null;
-            }
+            return closing.poll();
+        });
+    }
+
+    private static <S, M> Action<S, M> draw(List<ActionType<S, M>> types, SplittableRandom random, M model, int[] label,
+            Set<String> avoid) {
+        int total = 0;
+        int[] weights = new int[types.size()];
+        for (int t = 0; t < weights.length; t++) {
+            weights[t] = Math.max(0, types.get(t).weight(model));
+            total += weights[t];
+        }
+        if (total == 0) {
+            return null;
+        }
+        Action<S, M> action = null;
+        for (int attempt = 0; attempt < REDRAWS; attempt++) {
             int pick = random.nextInt(total);
             int t = 0;
             while (pick >= weights[t]) {
                 pick -= weights[t++];
             }
-            return types.get(t).generate(random, model, label[0]++);
-        });
+            action = types.get(t).generate(random, model, label[0]);
+            if (avoid.isEmpty() || !avoid.contains(signature(action))) {
+                break;
+            }
+        }
+        label[0]++;
+        return action;
     }
 
     private static Duration elapsed(long started) {

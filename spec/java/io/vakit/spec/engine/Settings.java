@@ -13,6 +13,11 @@ public record Settings(long seed, int tries, int length) {
     public static final int DEFAULT_TRIES = 60;
     /** Default length when {@code vakit.length} is not set. */
     public static final int DEFAULT_LENGTH = 60;
+    /**
+     * The seed every run uses unless {@code vakit.seed} says otherwise, so two builds run the same chains and a
+     * verdict never depends on luck. {@code -Dvakit.seed=random} explores with a seed from the clock.
+     */
+    public static final long DEFAULT_SEED = 20261122L;
 
     /** Checks the values. */
     public Settings {
@@ -21,16 +26,41 @@ public record Settings(long seed, int tries, int length) {
         }
     }
 
-    /** The settings the system properties give; with no {@code vakit.seed}, a seed from the clock. */
+    /**
+     * The settings the system properties give. {@code vakit.seed} is a number, {@code random} (a seed from the
+     * clock, printed with every report), or unset or empty ({@link #DEFAULT_SEED}).
+     *
+     * @throws IllegalArgumentException when {@code vakit.seed} is neither a number nor {@code random}
+     */
     public static Settings fromSystemProperties() {
-        long seed = Long.getLong("vakit.seed", System.nanoTime() ^ System.currentTimeMillis());
-        return new Settings(seed, Integer.getInteger("vakit.tries", DEFAULT_TRIES),
-                Integer.getInteger("vakit.length", DEFAULT_LENGTH));
+        return new Settings(seedOf(System.getProperty("vakit.seed", "")),
+                Integer.getInteger("vakit.tries", DEFAULT_TRIES), Integer.getInteger("vakit.length", DEFAULT_LENGTH));
+    }
+
+    /** The seed a {@code vakit.seed} value names. */
+    static long seedOf(String property) {
+        String p = property.strip();
+        if (p.isEmpty()) {
+            return DEFAULT_SEED;
+        }
+        if (p.equals("random")) {
+            return System.nanoTime() ^ System.currentTimeMillis();
+        }
+        try {
+            return Long.parseLong(p);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("vakit.seed=" + property + ": expected a number or 'random'", e);
+        }
     }
 
     /** The same settings with another number of tries. */
     public Settings withTries(int newTries) {
         return new Settings(seed, newTries, length);
+    }
+
+    /** The same settings with another chain length. */
+    public Settings withLength(int newLength) {
+        return new Settings(seed, tries, newLength);
     }
 
     /** The seed of chain {@code i}. */

@@ -24,7 +24,20 @@ public interface StateMachine<S, M> {
     /** Checks everything that must hold between any two actions. */
     void checkInvariants(S system, M model) throws Violation;
 
-    /** How often each rule was checked in the run that left {@code model}, by rule id. */
+    /**
+     * The actions that end every generated chain, given the model's state after its last random action (the contract
+     * closes the allocator here, and then checks that every operation is refused). Replays run exactly what they
+     * list, so these are part of a chain's text.
+     */
+    default List<Action<S, M>> finish(M model) {
+        return List.of();
+    }
+
+    /**
+     * What the run that left {@code model} covered: how often each rule was checked, by rule id, and any other
+     * counters the machine keeps. Counters are summed over a run's chains, except those whose name starts with
+     * {@code max:}, whose largest value is kept.
+     */
     default java.util.Map<String, Long> coverage(M model) {
         return java.util.Map.of();
     }

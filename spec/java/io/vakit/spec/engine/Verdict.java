@@ -9,50 +9,76 @@ import java.util.Map;
  *
  * @param machine the machine's name
  * @param settings the settings used
- * @param chainsRun the chains run before the verdict
+ * @param chainsRun the chains run
  * @param actionsRun the actions run, not counting shrinking
  * @param elapsed the wall time, shrinking included
- * @param coverage how often each rule was checked, over all chains
- * @param failure the shrunk counterexample, or {@code null} when every chain passed
+ * @param coverage how often each rule was checked, and the machine's other counters, over all chains
+ * @param failures one shrunk counterexample per failing rule, in the order found; empty when every chain passed
  */
 public record Verdict(String machine, Settings settings, int chainsRun, long actionsRun, Duration elapsed,
-        Map<String, Long> coverage, Failure failure) {
+        Map<String, Long> coverage, List<Failure> failures) {
 
     /**
      * A shrunk counterexample.
      *
-     * @param chainSeed the seed of the chain that failed first
+     * @param chainNumber which chain of the run failed first on this rule, from 1
+     * @param chainSeed that chain's seed
      * @param originalLength the number of actions before shrinking
      * @param shrinkAttempts how many candidate runs shrinking took
      * @param chain the shrunk chain, in its textual form
      * @param violation the rule the shrunk chain breaks
      * @param replay the one-line replay string
      */
-    public record Failure(long chainSeed, int originalLength, int shrinkAttempts, List<String> chain,
-            Violation violation, String replay) {}
+    public record Failure(int chainNumber, long chainSeed, int originalLength, int shrinkAttempts, List<String> chain,
+            Violation violation, String replay) {
+
+        /** The failure for a test's assertion message: the rule, the chain, how to replay it. */
+        public String describe(Settings settings) {
+            StringBuilder s = new StringBuilder();
+            s.append(violation.getMessage()).append('\n');
+            s.append("  chain ").append(chainNumber).append(" (seed ").append(chainSeed).append(") failed after ")
+                    .append(originalLength).append(" actions; shrunk to ").append(chain.size()).append(" in ")
+                    .append(shrinkAttempts).append(" runs:\n");
+            for (int i = 0; i < chain.size(); i++) {
+                s.append("    ").append(i + 1).append(". ").append(chain.get(i)).append('\n');
+            }
+            s.append("  replay: ").append(replay).append('\n');
+            s.append("  rerun these settings: -Dvakit.seed=").append(settings.seed()).append(" -Dvakit.tries=")
+                    .append(settings.tries()).append(" -Dvakit.length=").append(settings.length()).append('\n');
+            s.append("  as a JUnit test:\n").append(Replay.junitTest(replay).indent(4));
+            return s.toString();
+        }
+    }
+
+    /** Freezes the failures. */
+    public Verdict {
+        failures = List.copyOf(failures);
+    }
 
     /** True when every chain passed. */
     public boolean passed() {
-        return failure == null;
+        return failures.isEmpty();
     }
 
-    /** A report of the failure for a test's assertion message: the rule, the chain, how to replay it. */
+    /** The first failure found, or {@code null} when every chain passed. */
+    public Failure failure() {
+        return failures.isEmpty() ? null : failures.getFirst();
+    }
+
+    /** The failure of the rule labelled {@code rule}, or {@code null}. */
+    public Failure failureOf(String rule) {
+        return failures.stream().filter(f -> f.violation().rule().equals(rule)).findFirst().orElse(null);
+    }
+
+    /** A report of every failure for a test's assertion message: the rule, the chain, how to replay it. */
     public String describe() {
-        if (failure == null) {
-            return machine + ": passed " + chainsRun + " chains, " + actionsRun + " actions";
+        if (failures.isEmpty()) {
+            return machine + ": passed " + chainsRun + " chains, " + actionsRun + " actions\n";
         }
         StringBuilder s = new StringBuilder();
-        s.append(machine).append(": ").append(failure.violation().getMessage()).append('\n');
-        s.append("  chain ").append(chainsRun).append(" (seed ").append(failure.chainSeed()).append(") failed after ")
-                .append(failure.originalLength()).append(" actions; shrunk to ").append(failure.chain().size())
-                .append(" in ").append(failure.shrinkAttempts()).append(" runs:\n");
-        for (int i = 0; i < failure.chain().size(); i++) {
-            s.append("    ").append(i + 1).append(". ").append(failure.chain().get(i)).append('\n');
+        for (Failure f : failures) {
+            s.append(machine).append(": ").append(f.describe(settings));
         }
-        s.append("  replay: ").append(failure.replay()).append('\n');
-        s.append("  rerun these settings: -Dvakit.seed=").append(settings.seed()).append(" -Dvakit.tries=")
-                .append(settings.tries()).append(" -Dvakit.length=").append(settings.length()).append('\n');
-        s.append("  as a JUnit test:\n").append(Replay.junitTest(failure.replay()).indent(4));
         return s.toString();
     }
 }

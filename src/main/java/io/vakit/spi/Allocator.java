@@ -22,10 +22,14 @@ public interface Allocator extends SegmentAllocator, AutoCloseable {
 
     /**
      * Allocates a block of {@code byteSize} bytes aligned to at least {@code byteAlignment} and to the design's
-     * {@linkplain DesignDescriptor#alignment() guarantee} for that size.
+     * {@linkplain DesignDescriptor#alignment() guarantee} for that size. An alignment above that guarantee is honoured
+     * when the design declares {@link Feature#ALIGNED_ALLOCATION} (up to {@link DesignDescriptor#maxAlignment()});
+     * otherwise it is refused, because a design that frees by size cannot tell, from the size alone, that a block
+     * came from a larger class.
      *
      * @throws InvalidSizeException if {@code byteSize} is below 1 or above the design's maximum
-     * @throws InvalidAlignmentException if {@code byteAlignment} is not a power of two or above the maximum
+     * @throws InvalidAlignmentException if {@code byteAlignment} is not a power of two, above the maximum, or above
+     *     the natural alignment of {@code byteSize} without {@link Feature#ALIGNED_ALLOCATION}
      * @throws AddressSpaceExhaustedException if no address space is left for the block
      * @throws AllocatorClosedException after {@link #close()}
      */

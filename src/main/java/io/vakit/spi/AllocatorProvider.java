@@ -11,6 +11,18 @@ public interface AllocatorProvider {
     /** Opens a new, independent allocator. The caller closes it. */
     Allocator open();
 
+    /**
+     * Opens an allocator of the same design whose address space is small enough to exhaust in a test (a few
+     * megabytes), on the same code path as {@link #open()}; the design then declares
+     * {@link Feature#SMALL_CONFIGURATION}. Its {@link Allocator#descriptor()} may have a shorter size-class table or
+     * a lower maximum alignment than the provider's (a smaller layout has fewer classes); the kit judges it by its own.
+     *
+     * @throws FeatureNotOfferedException unless the design declares {@link Feature#SMALL_CONFIGURATION}
+     */
+    default Allocator openSmall() {
+        throw new FeatureNotOfferedException(id(), "openSmall", Feature.SMALL_CONFIGURATION);
+    }
+
     /** The design id, the key the kit and its reports use. */
     default String id() {
         return descriptor().id();

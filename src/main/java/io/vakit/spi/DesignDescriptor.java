@@ -12,7 +12,8 @@ import java.util.Set;
  * @param title one line saying what it is
  * @param sizeClasses the size-class table, or {@code null} when the design has none
  * @param alignment the alignment guaranteed with no explicit alignment
- * @param maxAlignment the largest explicit alignment accepted
+ * @param maxAlignment the largest explicit alignment accepted: for every size with
+ *     {@link Feature#ALIGNED_ALLOCATION}, otherwise only where it is the natural alignment of the size
  * @param maxBlockSize the largest request accepted; larger ones raise {@link InvalidSizeException}
  * @param features the optional behaviour offered
  * @param deviations known deviations from what its kind of allocator promises, each a sentence the report prints

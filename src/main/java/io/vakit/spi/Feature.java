@@ -7,7 +7,12 @@ package io.vakit.spi;
 public enum Feature {
     /** {@link Allocator#reallocate} is offered. */
     REALLOC,
-    /** Explicit alignments above the natural guarantee, up to {@link DesignDescriptor#maxAlignment()}. */
+    /** A {@link Allocator#reallocate} to a size of the block's own size class returns the same address. */
+    REALLOC_IN_PLACE,
+    /**
+     * Explicit alignments above the natural guarantee, up to {@link DesignDescriptor#maxAlignment()}, for every size.
+     * Without it, an alignment above the natural one for the size is refused with {@link InvalidAlignmentException}.
+     */
     ALIGNED_ALLOCATION,
     /** {@link Allocator#usableSize} is offered. */
     USABLE_SIZE,
@@ -19,6 +24,11 @@ public enum Feature {
     CONTAINMENT,
     /** {@link Stats#reservedBytes()} and {@link Stats#committedBytes()} are measured, not zero. */
     FOOTPRINT,
+    /**
+     * {@link AllocatorProvider#openSmall()} opens an allocator of the same design whose address space is small enough
+     * for a test to exhaust, so that exhaustion and the recovery after it can be checked.
+     */
+    SMALL_CONFIGURATION,
     /** Unknown, interior, double and foreign frees raise {@link InvalidFreeException}. */
     INVALID_FREE_DETECTION,
     /** A free whose segment size maps to another class raises {@link InvalidFreeException} (WRONG_SIZE). */

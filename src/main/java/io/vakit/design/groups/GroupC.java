@@ -11,8 +11,12 @@ import java.util.TreeMap;
  * reservation, page-rounded and committed whole, released on free. Not thread-safe: the allocator's lock guards it.
  */
 final class GroupC implements AutoCloseable {
+    /** How many freed mapping addresses are remembered, to tell a double free from a foreign address. */
+    static final int REMEMBERED = 4096;
+
     private final GroupsSpace space;
     private final TreeMap<Long, Reservation> mappings = new TreeMap<>();
+    private final java.util.LinkedHashSet<Long> freed = new java.util.LinkedHashSet<>();
     private long bytes;
 
     GroupC(GroupsSpace space) {
@@ -40,6 +44,7 @@ final class GroupC implements AutoCloseable {
             throw space.exhausted(op, "could not commit a " + rounded + "-byte mapping", e);
         }
         mappings.put(r.base(), r);
+        freed.remove(r.base());
         bytes += rounded;
         return r.base();
     }
@@ -55,6 +60,15 @@ final class GroupC implements AutoCloseable {
         Reservation r = mappings.remove(address);
         bytes -= r.size();
         r.close();
+        freed.add(address);
+        if (freed.size() > REMEMBERED) {
+            freed.remove(freed.iterator().next());
+        }
+    }
+
+    /** True when a mapping started at {@code address} and was freed (among the last {@value #REMEMBERED}). */
+    boolean wasFreed(long address) {
+        return freed.contains(address);
     }
 
     /** Bytes reserved (and committed) by mappings. */
@@ -66,6 +80,7 @@ final class GroupC implements AutoCloseable {
     public void close() {
         mappings.values().forEach(Reservation::close);
         mappings.clear();
+        freed.clear();
         bytes = 0;
     }
 }

@@ -46,9 +46,10 @@ public final class GroupsAllocator implements Allocator {
                 + (config.segmentBytes() >> 20) + " MiB; Group A items 16 B..32 KiB, Group B blocks 64 KiB.."
                 + (config.segmentBytes() >> 20) + " MiB, Group C mappings", table, table::alignmentFor,
                 config.segmentBytes(), 1L << 40,
-                EnumSet.of(Feature.REALLOC, Feature.USABLE_SIZE, Feature.OWNER_LOOKUP, Feature.SIZE_CLASSES,
-                        Feature.CONTAINMENT, Feature.FOOTPRINT, Feature.INVALID_FREE_DETECTION,
-                        Feature.SIZED_FREE_CHECK, Feature.PLACEMENT, Feature.THREAD_SAFE)).following("groups");
+                EnumSet.of(Feature.REALLOC, Feature.REALLOC_IN_PLACE, Feature.USABLE_SIZE, Feature.OWNER_LOOKUP,
+                        Feature.SIZE_CLASSES, Feature.CONTAINMENT, Feature.FOOTPRINT, Feature.SMALL_CONFIGURATION,
+                        Feature.INVALID_FREE_DETECTION, Feature.SIZED_FREE_CHECK, Feature.PLACEMENT,
+                        Feature.THREAD_SAFE)).following("groups");
     }
 
     /** An allocator of {@code config}'s layout, described by {@code descriptor}. */
@@ -149,8 +150,11 @@ public final class GroupsAllocator implements Allocator {
         Location l = locate(address);
         String id = descriptor.id();
         switch (l.kind()) {
-            case FOREIGN -> throw new InvalidFreeException(id, op, Reason.FOREIGN, hex(address)
-                    + " is outside the allocator's segments and mappings");
+            case FOREIGN -> throw groupC.wasFreed(address)
+                    ? new InvalidFreeException(id, op, Reason.DOUBLE, "the Group C mapping at " + hex(address)
+                            + " was already freed")
+                    : new InvalidFreeException(id, op, Reason.FOREIGN, hex(address)
+                            + " is outside the allocator's segments and mappings");
             case UNUSED -> throw new InvalidFreeException(id, op, Reason.UNKNOWN, hex(address) + " is in " + l.where());
             default -> { }
         }

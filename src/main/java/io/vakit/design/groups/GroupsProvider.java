@@ -30,6 +30,16 @@ public final class GroupsProvider implements AllocatorProvider {
         return openGroups();
     }
 
+    /**
+     * The same arithmetic on 2 segments of 2 MiB ({@link GroupsConfig#small}), small enough to exhaust: its
+     * descriptor has that layout's shorter table (Group B ends at 2 MiB).
+     */
+    @Override
+    public Allocator openSmall() {
+        GroupsConfig small = GroupsConfig.small(21, 2).withVm(config.vm());
+        return new GroupsAllocator(GroupsAllocator.descriptor(small), small);
+    }
+
     /** Opens the concrete type, for the design's own queries. */
     public GroupsAllocator openGroups() {
         return new GroupsAllocator(descriptor, config);

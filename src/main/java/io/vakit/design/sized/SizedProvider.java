@@ -12,9 +12,13 @@ public final class SizedProvider implements AllocatorProvider {
     public static final DesignDescriptor DESCRIPTOR = new DesignDescriptor("sized",
             "seed 003: sized free, no per-allocation metadata, power-of-two classes 1..8192 B, families",
             new SizedClasses(), SizedClasses::alignmentFor, 4096, 1L << 40,
-            EnumSet.of(Feature.REALLOC, Feature.USABLE_SIZE, Feature.OWNER_LOOKUP, Feature.SIZE_CLASSES,
-                    Feature.CONTAINMENT, Feature.FOOTPRINT, Feature.INVALID_FREE_DETECTION, Feature.SIZED_FREE_CHECK,
-                    Feature.PLACEMENT, Feature.THREAD_SAFE)).following("sized");
+            EnumSet.of(Feature.REALLOC, Feature.REALLOC_IN_PLACE, Feature.USABLE_SIZE, Feature.OWNER_LOOKUP,
+                    Feature.SIZE_CLASSES, Feature.CONTAINMENT, Feature.FOOTPRINT, Feature.SMALL_CONFIGURATION,
+                    Feature.INVALID_FREE_DETECTION, Feature.SIZED_FREE_CHECK, Feature.PLACEMENT, Feature.THREAD_SAFE))
+            .following("sized");
+
+    /** The address-space budget of the small configuration: a few blocks, and a few pages of large mappings. */
+    public static final long SMALL_BUDGET = 8L << 20;
 
     private final SizedAllocator.Options options;
 
@@ -36,6 +40,12 @@ public final class SizedProvider implements AllocatorProvider {
     @Override
     public Allocator open() {
         return new SizedAllocator(DESCRIPTOR, options);
+    }
+
+    /** The same design with an address-space budget of {@link #SMALL_BUDGET}, small enough to exhaust. */
+    @Override
+    public Allocator openSmall() {
+        return new SizedAllocator(DESCRIPTOR, options.withBudget(SMALL_BUDGET));
     }
 
     /** Opens the concrete type, for the seed's family and counter API. */

@@ -1,0 +1,233 @@
+package io.vakit.spec.contract;
+
+import io.vakit.spec.engine.Action;
+import io.vakit.spec.engine.ActionType;
+import io.vakit.spec.engine.Encoded;
+import io.vakit.spi.AddressSpaceExhaustedException;
+import io.vakit.spi.Allocator;
+import io.vakit.spi.Feature;
+import io.vakit.spi.SizeClassTable;
+import io.vakit.spi.Stats;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.random.RandomGenerator;
+
+/**
+ * The actions that fill and empty containers, each one action of a chain: a burst of blocks of one class freed in
+ * one of four orders, and (in the small configuration) a fill up to exhaustion and the recovery after it.
+ */
+final class BurstSteps {
+    /** The orders a burst frees its blocks in, by its {@code order} argument. */
+    static final List<String> ORDERS = List.of("ascending", "descending", "alternate", "random");
+    /** The most blocks a fill allocates before it gives up reaching exhaustion. */
+    static final int FILL_MAX = 20_000;
+
+    private BurstSteps() {}
+
+    static List<ActionType<Allocator, AllocatorModel>> types() {
+        return List.of(
+                Step.type("burst", m -> m.closed() ? 0 : 3, BurstSteps::burst,
+                        e -> new Burst(e.label(), e.arg(0), (int) e.arg(1), (int) e.arg(2))),
+                Step.type("fill", m -> m.small() && !m.closed() ? 4 : 0,
+                        (r, m, l) -> new Fill(l, fillSize(r, m)), e -> new Fill(e.label(), e.arg(0))));
+    }
+
+    /** The label of the {@code i}th block of the burst labelled {@code label}. */
+    static int sub(int label, int i) {
+        return 1_000_000 + label * 16_384 + i;
+    }
+
+    private static Burst burst(RandomGenerator r, AllocatorModel m, int label) {
+        boolean placed = m.design().has(Feature.PLACEMENT);
+        long size = Sizes.edge(r, m, placed && r.nextInt(100) < 40 ? m.design().maxBlockSize() : 64 * 1024);
+        long hint = m.capacityHint(slot(m, size));
+        int count;
+        if (hint > 0) {
+            count = (int) Math.min(Sizes.BURST_MAX, 2 * hint + 2);
+        } else {
+            count = size > 64 * 1024 ? 2 + r.nextInt(4) : 64 << (2 * r.nextInt(4));
+        }
+        long touched = Math.max(1, Patterns.touched(size));
+        count = (int) Math.max(2, Math.min(count, Sizes.BURST_BYTES / touched));
+        return new Burst(label, size, count, r.nextInt(ORDERS.size()));
+    }
+
+    /** The slot size a block of {@code size} gets: its class size, or the size without a table. */
+    private static long slot(AllocatorModel m, long size) {
+        SizeClassTable t = m.design().sizeClasses();
+        int c = t == null ? -1 : t.classOf(size);
+        return c < 0 ? size : t.size(c);
+    }
+
+    private static long fillSize(RandomGenerator r, AllocatorModel m) {
+        long[] edges = java.util.Arrays.stream(m.edges()).filter(e -> e >= 1024 && e <= 64 * 1024).toArray();
+        return edges.length == 0 ? 4096 : edges[r.nextInt(edges.length)];
+    }
+
+    /** Allocates and writes one block of a burst; false when the allocator was exhausted. */
+    private static boolean add(Allocator a, AllocatorModel m, String op, int label, long size, List<Integer> into) {
+        if (!BlockSteps.allocate(a, m, op, label, size, 1)) {
+            return false;
+        }
+        BlockSteps.write(m, label);
+        into.add(label);
+        return true;
+    }
+
+    private static void free(Allocator a, AllocatorModel m, int label) {
+        m.operation();
+        a.free(BlockSteps.segment(m.live(label).orElseThrow()));
+        m.remove(label, false);
+        m.checkStats(a);
+    }
+
+    /**
+     * {@code burst#L(size, count, order)}: allocate {@code count} blocks of {@code size} and write each; free the
+     * middle one and allocate again (a free from a full container, and its refill); free them all in the order (the
+     * stats checked after each free); then allocate half as many again (a container emptied and reused) and free
+     * them. Nothing it allocates stays live.
+     */
+    record Burst(int label, long size, int count, int order) implements Step {
+        @Override
+        public boolean applicable(AllocatorModel m) {
+            return !m.closed() && count >= 2 && m.live(sub(label, 0)).isEmpty();
+        }
+
+        @Override
+        public void run(Allocator a, AllocatorModel m) {
+            String op = toString();
+            List<Integer> blocks = new ArrayList<>();
+            for (int i = 0; i < count && add(a, m, op, sub(label, i), size, blocks); i++) {
+                // allocate until done or exhausted
+            }
+            m.checkTouched(Rule.C5_CONTENTS, op + " allocating");
+            if (blocks.size() >= 2) {
+                int middle = blocks.remove(blocks.size() / 2);
+                free(a, m, middle);
+                add(a, m, op, sub(label, count), size, blocks);
+                m.checkTouched(Rule.C5_CONTENTS, op + " freeing one and allocating again");
+            }
+            List<Integer> sequence = order(blocks, Math.floorMod(order, ORDERS.size()), label);
+            for (int i = 0; i < sequence.size(); i++) {
+                free(a, m, sequence.get(i));
+                if (i % 256 == 255) {
+                    m.checkTouched(Rule.C5_CONTENTS, op + " freeing");
+                }
+            }
+            m.checkTouched(Rule.C5_CONTENTS, op + " freeing");
+            m.reach(States.burst(ORDERS.get(Math.floorMod(order, ORDERS.size()))));
+            List<Integer> again = new ArrayList<>();
+            for (int i = 0; i < Math.max(1, count / 2) && add(a, m, op, sub(label, count + 1 + i), size, again); i++) {
+                // reuse what was emptied
+            }
+            m.checkTouched(Rule.C5_CONTENTS, op + " allocating again");
+            for (int l : again) {
+                free(a, m, l);
+            }
+        }
+
+        static List<Integer> order(List<Integer> blocks, int order, int seed) {
+            List<Integer> out = new ArrayList<>(blocks);
+            switch (order) {
+                case 1 -> java.util.Collections.reverse(out);
+                case 2 -> {
+                    out.clear();
+                    for (int i = 0; i < blocks.size(); i += 2) {
+                        out.add(blocks.get(i));
+                    }
+                    for (int i = 1; i < blocks.size(); i += 2) {
+                        out.add(blocks.get(i));
+                    }
+                }
+                case 3 -> java.util.Collections.shuffle(out, new java.util.Random(seed));
+                default -> { }
+            }
+            return out;
+        }
+
+        @Override
+        public List<Action<Allocator, AllocatorModel>> simplifications() {
+            List<Action<Allocator, AllocatorModel>> out = new ArrayList<>();
+            if (order != 0) {
+                out.add(new Burst(label, size, count, 0));
+            }
+            if (count > 2) {
+                out.add(new Burst(label, size, count / 2, order));
+            }
+            for (long s : Sizes.simpler(size)) {
+                out.add(new Burst(label, s, count, order));
+            }
+            return out;
+        }
+
+        @Override
+        public String toString() {
+            return Encoded.format("burst", label, size, count, order);
+        }
+    }
+
+    /**
+     * {@code fill#L(size)} (small configuration): allocate blocks of {@code size} until the allocator is exhausted
+     * (the refusal must change nothing); free every other one; allocate again, which must succeed (recovery); free
+     * everything.
+     */
+    record Fill(int label, long size) implements Step {
+        @Override
+        public boolean applicable(AllocatorModel m) {
+            return m.small() && !m.closed() && m.live(sub(label, 0)).isEmpty();
+        }
+
+        @Override
+        public void run(Allocator a, AllocatorModel m) {
+            String op = toString();
+            List<Integer> blocks = new ArrayList<>();
+            boolean exhausted = false;
+            for (int i = 0; i < FILL_MAX; i++) {
+                if (!add(a, m, op, sub(label, i), size, blocks)) {
+                    exhausted = true;
+                    break;
+                }
+            }
+            m.checkTouched(Rule.C5_CONTENTS, op + " filling");
+            List<Integer> kept = new ArrayList<>();
+            for (int i = 0; i < blocks.size(); i++) {
+                if (i % 2 == 0) {
+                    free(a, m, blocks.get(i));
+                } else {
+                    kept.add(blocks.get(i));
+                }
+            }
+            if (exhausted && !blocks.isEmpty()) {
+                m.hit(Rule.C12_EXHAUSTION);
+                Stats before = a.stats();
+                MemorySegment again;
+                try {
+                    again = a.allocate(size);
+                } catch (AddressSpaceExhaustedException e) {
+                    throw m.violation(Rule.C12_EXHAUSTION, op + ": after the allocator was exhausted and "
+                            + (blocks.size() + 1) / 2 + " of its " + blocks.size() + " blocks of " + size
+                            + " bytes were freed, allocate(" + size + ") was still refused (stats " + before + "): "
+                            + e.getMessage());
+                }
+                m.admit(a, op, sub(label, FILL_MAX), again, size, 1);
+                BlockSteps.write(m, sub(label, FILL_MAX));
+                kept.add(sub(label, FILL_MAX));
+            }
+            m.checkTouched(Rule.C5_CONTENTS, op + " recovering");
+            for (int l : kept) {
+                free(a, m, l);
+            }
+        }
+
+        @Override
+        public List<Action<Allocator, AllocatorModel>> simplifications() {
+            return List.of();
+        }
+
+        @Override
+        public String toString() {
+            return Encoded.format("fill", label, size);
+        }
+    }
+}

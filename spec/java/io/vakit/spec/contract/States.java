@@ -1,0 +1,161 @@
+package io.vakit.spec.contract;
+
+import io.vakit.spi.DesignDescriptor;
+import io.vakit.spi.Feature;
+import io.vakit.spi.SizeClassTable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * The states a contract run must reach, by name: each class edge, the largest sizes, aligned pairs, realloc across
+ * classes, full and emptied containers, exhaustion and recovery, written slack. A run records every state it reached
+ * in its coverage (as {@code state:<name>}); a state that the declared features make reachable but that no chain
+ * reached is UNCHECKED, and the run fails. See spec/contract.md, "Coverage".
+ */
+public final class States {
+    /** The coverage key prefix of a state. */
+    public static final String PREFIX = "state:";
+    /** Without a size-class table, edges are drawn around the powers of two up to this one. */
+    public static final int EDGE_SHIFT = 30;
+
+    private States() {}
+
+    /** A successful allocation of exactly {@code size} bytes, a class edge. */
+    public static String edge(long size) {
+        return "edge " + size;
+    }
+
+    /** A successful allocation above the table's last class (or of at least 2^30 bytes without a table). */
+    public static final String BEYOND_TABLE = "beyond the last class";
+    /** A successful allocation with an explicit alignment of at least 256. */
+    public static final String ALIGNED_256 = "aligned to 256 or more";
+    /** A successful allocation with an alignment above the natural one for its size. */
+    public static final String ABOVE_NATURAL = "aligned above natural";
+    /** An alignment above the natural one refused, by a design without ALIGNED_ALLOCATION. */
+    public static final String ABOVE_NATURAL_REFUSED = "aligned above natural refused";
+    /** A reallocation to a larger class. */
+    public static final String REALLOC_UP = "realloc up a class";
+    /** A reallocation to a smaller class. */
+    public static final String REALLOC_DOWN = "realloc down a class";
+    /** A reallocation within the block's class. */
+    public static final String REALLOC_SAME = "realloc within its class";
+    /** An allocation refused for exhaustion in the small configuration. */
+    public static final String EXHAUSTED = "exhausted";
+    /** A successful allocation after an exhaustion and a free. */
+    public static final String RECOVERED = "recovered after exhaustion";
+    /** Slack ({@code [size, usableSize)}) written and checked. */
+    public static final String SLACK = "slack written";
+
+    /** A container of {@code unit} was seen. */
+    static String container(String unit) {
+        return "container " + unit;
+    }
+
+    /** A container of {@code unit} was full. */
+    static String full(String unit) {
+        return "full " + unit;
+    }
+
+    /** A block was freed from a full {@code unit}. */
+    static String freeFromFull(String unit) {
+        return "free from a full " + unit;
+    }
+
+    /** A {@code unit} was refilled after a free from it while full. */
+    static String refilled(String unit) {
+        return "refilled " + unit;
+    }
+
+    /** A {@code unit} that had emptied served again. */
+    static String reused(String unit) {
+        return "emptied and reused " + unit;
+    }
+
+    /** A burst freed its blocks in {@code order} (ascending, descending, alternate, random). */
+    static String burst(String order) {
+        return "burst freed " + order;
+    }
+
+    /** The class edges of a design: c-1, c and c+1 of every class, or 2^k-1, 2^k, 2^k+1 without a table. */
+    public static long[] edges(DesignDescriptor design) {
+        TreeSet<Long> out = new TreeSet<>();
+        SizeClassTable t = design.sizeClasses();
+        if (t != null) {
+            for (int c = 0; c < t.count(); c++) {
+                long s = t.size(c);
+                out.add(s - 1);
+                out.add(s);
+                out.add(s + 1);
+            }
+        } else {
+            for (int k = 1; k <= EDGE_SHIFT; k++) {
+                out.add((1L << k) - 1);
+                out.add(1L << k);
+                out.add((1L << k) + 1);
+            }
+        }
+        out.removeIf(s -> s < 1 || s > design.maxBlockSize());
+        return out.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    /** The size above which an allocation is "beyond the last class". */
+    static long beyond(DesignDescriptor design) {
+        SizeClassTable t = design.sizeClasses();
+        return t != null ? t.size(t.count() - 1) : (1L << EDGE_SHIFT) - 1;
+    }
+
+    /**
+     * The states a run against {@code design} must reach, given what it covered (containers are required once one
+     * of their kind was seen). Each with the reason it applies.
+     */
+    public static List<String> required(DesignDescriptor design, Map<String, Long> coverage) {
+        List<String> out = new ArrayList<>();
+        for (long e : edges(design)) {
+            out.add(edge(e));
+        }
+        if (beyond(design) < design.maxBlockSize()) {
+            out.add(BEYOND_TABLE);
+        }
+        if (design.maxAlignment() >= 256) {
+            out.add(ALIGNED_256);
+        }
+        boolean aboveNatural = design.alignment().alignmentFor(1) < design.maxAlignment();
+        if (aboveNatural) {
+            out.add(design.has(Feature.ALIGNED_ALLOCATION) ? ABOVE_NATURAL : ABOVE_NATURAL_REFUSED);
+        }
+        if (design.has(Feature.REALLOC)) {
+            out.add(REALLOC_UP);
+            out.add(REALLOC_DOWN);
+            out.add(REALLOC_SAME);
+        }
+        if (design.has(Feature.PLACEMENT)) {
+            for (String key : coverage.keySet()) {
+                if (key.startsWith(PREFIX + "container ")) {
+                    String unit = key.substring((PREFIX + "container ").length());
+                    out.add(full(unit));
+                    out.add(freeFromFull(unit));
+                    out.add(reused(unit));
+                }
+            }
+        } else {
+            for (String order : BurstSteps.ORDERS) {
+                out.add(burst(order));
+            }
+        }
+        if (design.has(Feature.SMALL_CONFIGURATION)) {
+            out.add(EXHAUSTED);
+            out.add(RECOVERED);
+        }
+        if (design.has(Feature.USABLE_SIZE)) {
+            out.add(SLACK);
+        }
+        return out;
+    }
+
+    /** The required states a run's coverage lacks. */
+    public static List<String> missing(DesignDescriptor design, Map<String, Long> coverage) {
+        return required(design, coverage).stream().filter(s -> !coverage.containsKey(PREFIX + s)).toList();
+    }
+}
