@@ -26,7 +26,10 @@ import java.util.TreeMap;
  * {@link Violation} naming the rule.
  */
 public final class AllocatorModel {
-    /** Requests up to this size are never refused for exhaustion while less than {@link #MODEST_LIVE} is live. */
+    /**
+     * A design whose largest block is at least {@link #MODEST_LIVE} never refuses a request of up to this size for
+     * exhaustion while less than {@link #MODEST_LIVE} is live (in its normal configuration).
+     */
     public static final long MODEST_REQUEST = 64L << 20;
     /** See {@link #MODEST_REQUEST}. */
     public static final long MODEST_LIVE = 1L << 30;
@@ -229,6 +232,13 @@ public final class AllocatorModel {
                     + " (asked " + alignment + ", guaranteed " + design.alignment().alignmentFor(size) + ")");
         }
         long usable = usableOf(system, a, size);
+        if (design.has(Feature.USABLE_SIZE)) {
+            hit(Rule.C9_USABLE_SIZE);
+            if (usable < size) {
+                throw violation(Rule.C9_USABLE_SIZE, op + ": block " + hex(a) + " has usable size " + usable
+                        + ", below its size " + size);
+            }
+        }
         checkClass(op, a, size, alignment, usable);
         return usable == -1 ? size : usable;
     }
@@ -292,6 +302,9 @@ public final class AllocatorModel {
     }
 
     private void reached(long size, long alignment) {
+        if (!small && design.maxBlockSize() >= MODEST_LIVE && size <= MODEST_REQUEST) {
+            hit(Rule.C12_EXHAUSTION); // a modest request served: the clause "never refused while modest" held
+        }
         if (java.util.Arrays.binarySearch(edges, size) >= 0) {
             reach(States.edge(size));
         }
@@ -384,7 +397,7 @@ public final class AllocatorModel {
             throw new Violation(Rule.C12_EXHAUSTION.label(), op + ": the message must name the design '"
                     + design.id() + "': " + message, e);
         }
-        if (!small && size <= MODEST_REQUEST && liveBytes < MODEST_LIVE) {
+        if (!small && design.maxBlockSize() >= MODEST_LIVE && size <= MODEST_REQUEST && liveBytes < MODEST_LIVE) {
             throw new Violation(Rule.C12_EXHAUSTION.label(), op + " was refused for exhaustion with only "
                     + liveBytes + " bytes live in " + byLabel.size() + " blocks: " + message, e);
         }
@@ -404,7 +417,7 @@ public final class AllocatorModel {
 
     /** True when an allocation of {@code size} bytes could be refused for exhaustion (so stats are taken first). */
     boolean mayExhaust(long size) {
-        return small || size > MODEST_REQUEST || liveBytes >= MODEST_LIVE;
+        return small || design.maxBlockSize() < MODEST_LIVE || size > MODEST_REQUEST || liveBytes >= MODEST_LIVE;
     }
 
     // ------------------------------------------------------------------ stats and contents

@@ -56,5 +56,11 @@ public final class MisplacingAllocator extends ForwardingAllocator {
         public Allocator open() {
             return new MisplacingAllocator(new SizedAllocator(DESCRIPTOR, SizedAllocator.Options.defaults()));
         }
+
+        @Override
+        public Allocator openSmall() {
+            return new MisplacingAllocator(new SizedAllocator(DESCRIPTOR,
+                    SizedAllocator.Options.defaults().withBudget(SizedProvider.SMALL_BUDGET)));
+        }
     }
 }

@@ -121,6 +121,7 @@ public final class RacyFreeListAllocator implements Allocator {
 
     @Override
     public boolean owns(long address, long length) {
+        open("owns(address=0x" + Long.toHexString(address) + ")");
         return space.contains(address, length);
     }
 

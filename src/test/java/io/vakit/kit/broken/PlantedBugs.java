@@ -1,0 +1,157 @@
+package io.vakit.kit.broken;
+
+import io.vakit.spi.Allocator;
+import io.vakit.spi.AllocatorProvider;
+import io.vakit.spi.DesignDescriptor;
+import io.vakit.spi.Feature;
+import java.util.EnumSet;
+import java.util.function.Function;
+
+/**
+ * The toy slab allocator ({@link ToySlabAllocator}), correct, and with one bug each of the kinds allocator authors
+ * make, planted by overriding one hook. Each provider is registered for ServiceLoader in the test tree, so replay
+ * strings find it; {@code PlantedBugsTest} shows the kit's default settings reject each one.
+ */
+public final class PlantedBugs {
+    private PlantedBugs() {}
+
+    /** A provider of the toy, or of one of its broken variants. */
+    abstract static class ToyProvider implements AllocatorProvider {
+        private final DesignDescriptor descriptor;
+        private final Function<ToyProvider, ToySlabAllocator> normal;
+        private final Function<ToyProvider, ToySlabAllocator> small;
+
+        ToyProvider(String id, String bug, EnumSet<Feature> features, Factory factory) {
+            this.descriptor = ToySlabAllocator.descriptor(id, "toy slab allocator" + (bug.isEmpty() ? "" : ": " + bug),
+                    features);
+            this.normal = p -> factory.open(p.descriptor, false);
+            this.small = p -> factory.open(p.descriptor, true);
+        }
+
+        @FunctionalInterface
+        interface Factory {
+            ToySlabAllocator open(DesignDescriptor descriptor, boolean small);
+        }
+
+        @Override
+        public DesignDescriptor descriptor() {
+            return descriptor;
+        }
+
+        @Override
+        public Allocator open() {
+            return normal.apply(this);
+        }
+
+        @Override
+        public Allocator openSmall() {
+            return small.apply(this);
+        }
+    }
+
+    /** The toy as written: correct. */
+    public static final class Correct extends ToyProvider {
+        /** Used by ServiceLoader. */
+        public Correct() {
+            super("toy-slab", "", ToySlabAllocator.features(), ToySlabAllocator::new);
+        }
+    }
+
+    /**
+     * Seed 003's bug: a free from a full page puts the page back on its class's list but forgets to push the slot, so
+     * the next allocation from the page bumps past its last slot, into the next page.
+     */
+    public static final class LosesSlotWhenFull extends ToyProvider {
+        /** Used by ServiceLoader. */
+        public LosesSlotWhenFull() {
+            super("broken-full-free", "a free from a full page loses its slot", ToySlabAllocator.features(),
+                    (d, small) -> new ToySlabAllocator(d, small) {
+                        @Override
+                        protected void pushFree(Page p, int index, boolean wasFull) {
+                            if (wasFull) {
+                                link(p); // back on the list... and the slot is never pushed
+                                return;
+                            }
+                            super.pushFree(p, index, false);
+                        }
+                    });
+        }
+    }
+
+    /**
+     * An off-by-one at the last class edge: the large-request test compares sizes in 16-byte granules after a
+     * truncating shift, so 4097 to 4111 bytes count as 4096 and get a 4 KiB slot.
+     */
+    public static final class LastEdgeOffByOne extends ToyProvider {
+        /** Used by ServiceLoader. */
+        public LastEdgeOffByOne() {
+            super("broken-last-edge", "4097..4111 bytes get the 4096 class", ToySlabAllocator.features(),
+                    (d, small) -> new ToySlabAllocator(d, small) {
+                        @Override
+                        protected boolean large(long size) {
+                            return (size >>> 4) > (MAX_CLASS >>> 4);
+                        }
+                    });
+        }
+    }
+
+    /**
+     * A bug only exhaustion shows: the live counters are bumped before the slot is taken, so a request refused for
+     * want of pages is still counted.
+     */
+    public static final class CountsBeforeExhaustion extends ToyProvider {
+        /** Used by ServiceLoader. */
+        public CountsBeforeExhaustion() {
+            super("broken-exhaustion", "a refused request is still counted", ToySlabAllocator.features(),
+                    (d, small) -> new ToySlabAllocator(d, small) {
+                        @Override
+                        protected long allocateSmall(int cls, long size, String op) {
+                            count(size);
+                            return take(cls, op);
+                        }
+                    });
+        }
+    }
+
+    /**
+     * A stats drift only an emptied page shows: giving an empty page back subtracts one slot from the live bytes, as
+     * if its last block were freed twice.
+     */
+    public static final class DriftsWhenPageEmpties extends ToyProvider {
+        /** Used by ServiceLoader. */
+        public DriftsWhenPageEmpties() {
+            super("broken-empty-drift", "releasing an empty page drifts the live bytes", ToySlabAllocator.features(),
+                    (d, small) -> new ToySlabAllocator(d, small) {
+                        @Override
+                        protected void releasePage(Page p) {
+                            super.releasePage(p);
+                            liveBytes -= p.slot; // the page's last slot, "freed" again
+                        }
+                    });
+        }
+    }
+
+    /**
+     * A usable size overstated by 16 bytes (a header the author believed every slot had). Declared without size
+     * classes, as a native library is, so C4 cannot see it: the next block handed out lies inside the first one's
+     * claimed slack (C2), and writing the slack would overwrite it.
+     */
+    public static final class UsableOverstated extends ToyProvider {
+        /** Used by ServiceLoader. */
+        public UsableOverstated() {
+            super("broken-usable", "usable size 16 bytes too large", without(Feature.SIZE_CLASSES),
+                    (d, small) -> new ToySlabAllocator(d, small) {
+                        @Override
+                        protected long usable(Page p) {
+                            return p.slot + 16;
+                        }
+                    });
+        }
+    }
+
+    private static EnumSet<Feature> without(Feature f) {
+        EnumSet<Feature> all = ToySlabAllocator.features();
+        all.remove(f);
+        return all;
+    }
+}

@@ -1,0 +1,453 @@
+package io.vakit.kit.broken;
+
+import io.vakit.pal.Reservation;
+import io.vakit.pal.VirtualMemory;
+import io.vakit.pal.VirtualMemoryException;
+import io.vakit.spi.AddressSpaceExhaustedException;
+import io.vakit.spi.Allocator;
+import io.vakit.spi.AllocatorClosedException;
+import io.vakit.spi.BlockInfo;
+import io.vakit.spi.DesignDescriptor;
+import io.vakit.spi.Feature;
+import io.vakit.spi.InvalidAlignmentException;
+import io.vakit.spi.InvalidFreeException;
+import io.vakit.spi.InvalidFreeException.Reason;
+import io.vakit.spi.Placement;
+import io.vakit.spi.Requests;
+import io.vakit.spi.SizeClassTable;
+import io.vakit.spi.Stats;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * A small slab allocator written the way an outside author would write one, to try the kit on: 64 KiB pages of one
+ * class each (16 B to 4 KiB, powers of two) cut from one reservation, a bump index and a free list per page, a list
+ * of the pages of each class that have room (a full page leaves it and comes back on its first free), an empty page
+ * given back when its class has another with room, and its own mapping for anything larger. Correct as written:
+ * {@link ToySlabAllocatorTest} shows it passes the kit. Each planted bug ({@link PlantedBugs}) overrides one hook.
+ * Sequential (not THREAD_SAFE).
+ */
+class ToySlabAllocator implements Allocator {
+    static final long PAGE = 64 * 1024;
+    static final long MIN_CLASS = 16;
+    static final long MAX_CLASS = 4096;
+    static final int CLASSES = 9;
+    /** Pages of the normal configuration (256 MiB) and of the small one (1 MiB). */
+    static final int PAGES = 4096;
+    static final int SMALL_PAGES = 16;
+    /** The largest block, and the most its own mappings may hold at once (normal, small). */
+    static final long MAX_BLOCK = 1L << 30;
+    static final long LARGE_BUDGET = 64L << 30;
+    static final long SMALL_LARGE_BUDGET = 1L << 20;
+
+    /** The class of each 16-byte granule of a size, (size + 15) / 16: one entry spare for the rounding. */
+    private static final byte[] CLASS_OF_GRANULE = new byte[(int) (MAX_CLASS / 16) + 2];
+
+    static {
+        for (int g = 0; g < CLASS_OF_GRANULE.length; g++) {
+            long size = Math.max(1, Math.min(MAX_CLASS, g * 16L));
+            CLASS_OF_GRANULE[g] = (byte) (size <= MIN_CLASS ? 0 : 64 - Long.numberOfLeadingZeros(size - 1) - 4);
+        }
+    }
+
+    /** The table: 16 B to 4 KiB. */
+    static final SizeClassTable TABLE = new SizeClassTable() {
+        @Override
+        public int count() {
+            return CLASSES;
+        }
+
+        @Override
+        public long size(int c) {
+            return MIN_CLASS << c;
+        }
+
+        @Override
+        public int classOf(long size) {
+            return size > MAX_CLASS ? -1 : size <= MIN_CLASS ? 0 : 64 - Long.numberOfLeadingZeros(size - 1) - 4;
+        }
+    };
+
+    /** The features the toy offers. */
+    static EnumSet<Feature> features() {
+        return EnumSet.of(Feature.REALLOC, Feature.REALLOC_IN_PLACE, Feature.USABLE_SIZE, Feature.OWNER_LOOKUP,
+                Feature.SIZE_CLASSES, Feature.CONTAINMENT, Feature.FOOTPRINT, Feature.SMALL_CONFIGURATION,
+                Feature.INVALID_FREE_DETECTION, Feature.SIZED_FREE_CHECK, Feature.PLACEMENT);
+    }
+
+    /** A descriptor of the toy under {@code id}, with {@code features}. */
+    static DesignDescriptor descriptor(String id, String title, EnumSet<Feature> features) {
+        return new DesignDescriptor(id, title, features.contains(Feature.SIZE_CLASSES) ? TABLE : null,
+                ToySlabAllocator::alignmentFor, MAX_CLASS, MAX_BLOCK, features);
+    }
+
+    static long alignmentFor(long size) {
+        return size > MAX_CLASS ? MAX_CLASS : Math.max(MIN_CLASS, Long.highestOneBit(Math.max(1, size - 1)) << 1);
+    }
+
+    /** One page: a bump index, a free list (links on the heap), the live slots, and whether it is listed. */
+    static final class Page {
+        final int index;
+        final int cls;
+        final long base;
+        final long slot;
+        final int capacity;
+        final int[] next;
+        final BitSet live = new BitSet();
+        int bump;
+        int freeHead = -1;
+        int count;
+        boolean listed;
+
+        Page(int index, int cls, long base) {
+            this.index = index;
+            this.cls = cls;
+            this.base = base;
+            this.slot = MIN_CLASS << cls;
+            this.capacity = (int) (PAGE / slot);
+            this.next = new int[capacity];
+        }
+    }
+
+    private final DesignDescriptor descriptor;
+    private final Reservation space;
+    private final Page[] pages;
+    private final TreeSet<Integer> freePages = new TreeSet<>();
+    private final List<List<Page>> partial = new ArrayList<>();
+    private final TreeMap<Long, Reservation> large = new TreeMap<>();
+    private final java.util.Set<Long> freedLarge = new java.util.HashSet<>();
+    private final long largeBudget;
+    private long largeBytes;
+    long liveBytes;
+    long liveCount;
+    private boolean closed;
+
+    ToySlabAllocator(DesignDescriptor descriptor, boolean small) {
+        this.descriptor = descriptor;
+        int n = small ? SMALL_PAGES : PAGES;
+        this.largeBudget = small ? SMALL_LARGE_BUDGET : LARGE_BUDGET;
+        this.space = VirtualMemory.system().reserve(n * PAGE, PAGE);
+        this.space.commit(0, n * PAGE); // committed once: an untouched page costs no memory
+        this.pages = new Page[n];
+        for (int i = 0; i < n; i++) {
+            freePages.add(i);
+        }
+        for (int c = 0; c < CLASSES; c++) {
+            partial.add(new ArrayList<>());
+        }
+    }
+
+    @Override
+    public DesignDescriptor descriptor() {
+        return descriptor;
+    }
+
+    // ------------------------------------------------------------------ hooks a planted bug overrides
+
+    /** True when {@code size} gets its own mapping. */
+    protected boolean large(long size) {
+        return size > MAX_CLASS;
+    }
+
+    /** The class of a small size, from the granule table. */
+    protected int classOf(long size) {
+        return CLASS_OF_GRANULE[(int) ((size + 15) >>> 4)];
+    }
+
+    /** Takes a slot of class {@code cls} for a block of {@code size} bytes and counts it live. */
+    protected long allocateSmall(int cls, long size, String op) {
+        long a = take(cls, op);
+        count(size);
+        return a;
+    }
+
+    /** Puts slot {@code index} of {@code p} back; a page that was full goes back on its class's list. */
+    protected void pushFree(Page p, int index, boolean wasFull) {
+        p.next[index] = p.freeHead;
+        p.freeHead = index;
+        if (wasFull) {
+            link(p);
+        }
+    }
+
+    /** Gives an empty page back to the pool. */
+    protected void releasePage(Page p) {
+        unlink(p);
+        pages[p.index] = null;
+        freePages.add(p.index);
+    }
+
+    /** The usable size of a live slot. */
+    protected long usable(Page p) {
+        return p.slot;
+    }
+
+    // ------------------------------------------------------------------ what the hooks use
+
+    final void count(long size) {
+        liveBytes += size;
+        liveCount++;
+    }
+
+    final void uncount(long size) {
+        liveBytes -= size;
+        liveCount--;
+    }
+
+    final void link(Page p) {
+        if (!p.listed) {
+            partial.get(p.cls).add(0, p);
+            p.listed = true;
+        }
+    }
+
+    final void unlink(Page p) {
+        if (p.listed) {
+            partial.get(p.cls).remove(p);
+            p.listed = false;
+        }
+    }
+
+    final long take(int cls, String op) {
+        List<Page> list = partial.get(cls);
+        Page p;
+        if (list.isEmpty()) {
+            Integer i = freePages.pollFirst();
+            if (i == null) {
+                throw new AddressSpaceExhaustedException(descriptor.id(), op, "every one of the " + pages.length
+                        + " pages is in use");
+            }
+            p = new Page(i, cls, space.base() + i * PAGE);
+            pages[i] = p;
+            link(p);
+        } else {
+            p = list.get(0);
+        }
+        int index;
+        if (p.freeHead >= 0) {
+            index = p.freeHead;
+            p.freeHead = p.next[index];
+        } else {
+            index = p.bump++;
+        }
+        p.live.set(index);
+        p.count++;
+        if (p.count == p.capacity) {
+            unlink(p);
+        }
+        return p.base + index * p.slot;
+    }
+
+    // ------------------------------------------------------------------ the SPI
+
+    @Override
+    public MemorySegment allocate(long byteSize, long byteAlignment) {
+        String op = Requests.allocation(byteSize, byteAlignment);
+        open(op);
+        Requests.checkAllocation(descriptor, op, byteSize, byteAlignment);
+        if (byteAlignment > alignmentFor(byteSize)) {
+            throw new InvalidAlignmentException(descriptor.id(), op, "alignment " + byteAlignment
+                    + " is above the natural " + alignmentFor(byteSize));
+        }
+        return MemorySegment.ofAddress(place(byteSize, op)).reinterpret(byteSize);
+    }
+
+    private long place(long size, String op) {
+        if (!large(size)) {
+            return allocateSmall(classOf(size), size, op);
+        }
+        long bytes = (size + 4095) & -4096L;
+        if (largeBytes + bytes > largeBudget) {
+            throw new AddressSpaceExhaustedException(descriptor.id(), op, "the mappings' budget of " + largeBudget
+                    + " bytes is used up");
+        }
+        try {
+            Reservation r = VirtualMemory.system().reserve(bytes);
+            r.commit(0, bytes);
+            large.put(r.base(), r);
+            freedLarge.remove(r.base());
+            largeBytes += bytes;
+            count(size);
+            return r.base();
+        } catch (VirtualMemoryException e) {
+            throw new AddressSpaceExhaustedException(descriptor.id(), op, e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void free(MemorySegment block) {
+        String op = Requests.onBlock("free", block.address(), block.byteSize());
+        open(op);
+        release(block.address(), block.byteSize(), op);
+    }
+
+    private void release(long a, long size, String op) {
+        Reservation r = large.get(a);
+        if (r != null) {
+            if (!large(size) || ((size + 4095) & -4096L) != r.size()) {
+                throw new InvalidFreeException(descriptor.id(), op, Reason.WRONG_SIZE, "the mapping holds "
+                        + r.size() + " bytes");
+            }
+            large.remove(a);
+            freedLarge.add(a);
+            largeBytes -= r.size();
+            r.close();
+            uncount(size);
+            return;
+        }
+        Page p = pageAt(a);
+        if (p == null) {
+            Map.Entry<Long, Reservation> m = large.floorEntry(a);
+            boolean inside = m != null && m.getValue().contains(a, 1);
+            throw new InvalidFreeException(descriptor.id(), op, inside ? Reason.INTERIOR
+                    : freedLarge.contains(a) ? Reason.DOUBLE
+                    : space.contains(a, 1) ? Reason.UNKNOWN : Reason.FOREIGN, "no live block starts here");
+        }
+        long offset = a - p.base;
+        int index = (int) (offset / p.slot);
+        if (offset % p.slot != 0) {
+            throw new InvalidFreeException(descriptor.id(), op, p.live.get(index) ? Reason.INTERIOR : Reason.UNKNOWN,
+                    "not a slot start of page " + p.index);
+        }
+        if (!p.live.get(index)) {
+            throw new InvalidFreeException(descriptor.id(), op, Reason.DOUBLE, "slot " + index + " of page " + p.index
+                    + " is free");
+        }
+        if (large(size) || classOf(size) != p.cls) {
+            throw new InvalidFreeException(descriptor.id(), op, Reason.WRONG_SIZE, "page " + p.index + " holds "
+                    + p.slot + "-byte slots");
+        }
+        boolean wasFull = p.count == p.capacity;
+        p.live.clear(index);
+        p.count--;
+        pushFree(p, index, wasFull);
+        uncount(size);
+        if (p.count == 0 && partial.get(p.cls).size() > 1) {
+            releasePage(p);
+        }
+    }
+
+    private Page pageAt(long a) {
+        if (!space.contains(a, 1)) {
+            return null;
+        }
+        return pages[(int) ((a - space.base()) / PAGE)];
+    }
+
+    @Override
+    public MemorySegment reallocate(MemorySegment block, long newSize) {
+        String op = Requests.onBlock("reallocate", block.address(), block.byteSize()) + "->" + newSize;
+        open(op);
+        Requests.checkSize(descriptor, op, newSize);
+        Optional<BlockInfo> info = ownerOf(block.address());
+        if (info.isEmpty() || info.get().start() != block.address()) {
+            release(block.address(), block.byteSize(), op); // throws the refusal a free would
+        }
+        boolean bothSmall = !large(block.byteSize()) && !large(newSize);
+        if (bothSmall && classOf(block.byteSize()) == classOf(newSize)) {
+            Page p = pageAt(block.address());
+            if (p.cls != classOf(block.byteSize())) {
+                throw new InvalidFreeException(descriptor.id(), op, Reason.WRONG_SIZE, "page holds other slots");
+            }
+            liveBytes += newSize - block.byteSize();
+            return MemorySegment.ofAddress(block.address()).reinterpret(newSize);
+        }
+        long moved = place(newSize, op);
+        MemorySegment to = MemorySegment.ofAddress(moved).reinterpret(newSize);
+        MemorySegment.copy(block, 0, to, 0, Math.min(block.byteSize(), newSize));
+        try {
+            release(block.address(), block.byteSize(), op);
+        } catch (RuntimeException e) {
+            release(moved, newSize, op);
+            throw e;
+        }
+        return to;
+    }
+
+    @Override
+    public long usableSize(MemorySegment block) {
+        String op = Requests.onBlock("usableSize", block.address(), block.byteSize());
+        open(op);
+        Reservation r = large.get(block.address());
+        if (r != null) {
+            return r.size();
+        }
+        Page p = pageAt(block.address());
+        long offset = p == null ? -1 : block.address() - p.base;
+        if (p == null || offset % p.slot != 0 || !p.live.get((int) (offset / p.slot))) {
+            throw new InvalidFreeException(descriptor.id(), op, Reason.UNKNOWN, "no live block starts here");
+        }
+        return usable(p);
+    }
+
+    @Override
+    public Optional<BlockInfo> owner(long address) {
+        open("owner(address=0x" + Long.toHexString(address) + ")");
+        return ownerOf(address);
+    }
+
+    private Optional<BlockInfo> ownerOf(long address) {
+        Page p = pageAt(address);
+        if (p != null) {
+            int index = (int) ((address - p.base) / p.slot);
+            return p.live.get(index) ? Optional.of(new BlockInfo(p.base + index * p.slot, p.slot, p.cls))
+                    : Optional.empty();
+        }
+        Map.Entry<Long, Reservation> m = large.floorEntry(address);
+        return m != null && m.getValue().contains(address, 1)
+                ? Optional.of(new BlockInfo(m.getKey(), m.getValue().size(), -1)) : Optional.empty();
+    }
+
+    @Override
+    public Optional<Placement> placement(long address) {
+        open("placement(address=0x" + Long.toHexString(address) + ")");
+        return ownerOf(address).map(info -> {
+            Page p = pageAt(info.start());
+            if (p == null) {
+                return new Placement(List.of(new Placement.Level("mapping", 0, info.start(), info.usableSize())));
+            }
+            return new Placement(List.of(new Placement.Level("page", p.index, p.base, PAGE),
+                    new Placement.Level("slot", (info.start() - p.base) / p.slot, info.start(), p.slot)));
+        });
+    }
+
+    @Override
+    public boolean owns(long address, long length) {
+        open("owns(address=0x" + Long.toHexString(address) + ", length=" + length + ")");
+        if (space.contains(address, length)) {
+            return true;
+        }
+        Map.Entry<Long, Reservation> m = large.floorEntry(address);
+        return m != null && m.getValue().contains(address, length);
+    }
+
+    @Override
+    public Stats stats() {
+        open("stats()");
+        return new Stats(space.size() + largeBytes, space.size() + largeBytes, liveBytes, liveCount);
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        large.values().forEach(Reservation::close);
+        large.clear();
+        space.close();
+    }
+
+    private void open(String op) {
+        if (closed) {
+            throw new AllocatorClosedException(descriptor.id(), op, "the allocator is closed");
+        }
+    }
+}
