@@ -48,8 +48,10 @@ public final class AllocatorModel {
      * @param written the length whose pattern windows were written ({@link Patterns}), 0 when nothing was
      * @param limit the written windows are checked below this offset (a shrinking realloc lowers it)
      * @param container the start of the container its placement named, or -1
+     * @param family the family it was allocated in (0 without {@code FAMILIES})
      */
-    public record Block(int label, long address, long size, long usable, long written, long limit, long container) {
+    public record Block(int label, long address, long size, long usable, long written, long limit, long container,
+            int family) {
         boolean contains(long a) {
             return a >= address && a - address < size;
         }
@@ -295,7 +297,7 @@ public final class AllocatorModel {
                 container = c.start();
             }
         }
-        Block b = new Block(label, segment.address(), size, usable, 0, 0, container);
+        Block b = new Block(label, segment.address(), size, usable, 0, 0, container, 0);
         put(b);
         reached(size, alignment);
         return b;
@@ -339,7 +341,7 @@ public final class AllocatorModel {
         if (b.usable() > b.size()) {
             reach(States.SLACK);
         }
-        replace(new Block(label, b.address(), b.size(), b.usable(), length, length, b.container()));
+        replace(new Block(label, b.address(), b.size(), b.usable(), length, length, b.container(), b.family()));
     }
 
     private void replace(Block now) {
@@ -374,7 +376,13 @@ public final class AllocatorModel {
     /** Records a block moved or resized by realloc: its pattern survives below {@code limit}. */
     void moved(Block old, Block now, long limit) {
         replace(new Block(now.label(), now.address(), now.size(), now.usable(), old.written(),
-                Math.min(limit, old.written()), now.container()));
+                Math.min(limit, old.written()), now.container(), old.family()));
+    }
+
+    /** Records that the live block labelled {@code label} belongs to {@code family}. */
+    void family(int label, int family) {
+        Block b = byLabel.get(label);
+        replace(new Block(label, b.address(), b.size(), b.usable(), b.written(), b.limit(), b.container(), family));
     }
 
     /** About how many blocks of {@code slot} bytes a container held, or -1 when none was seen. */

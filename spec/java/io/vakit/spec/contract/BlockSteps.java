@@ -5,6 +5,7 @@ import io.vakit.spec.engine.ActionType;
 import io.vakit.spec.engine.Encoded;
 import io.vakit.spi.AddressSpaceExhaustedException;
 import io.vakit.spi.Allocator;
+import io.vakit.spi.FamilyAllocator;
 import io.vakit.spi.Feature;
 import io.vakit.spi.InvalidAlignmentException;
 import io.vakit.spi.Stats;
@@ -173,7 +174,12 @@ final class BlockSteps {
         @Override
         public void run(Allocator a, AllocatorModel m) {
             m.operation();
-            a.free(segment(m.live(label).orElseThrow()));
+            AllocatorModel.Block b = m.live(label).orElseThrow();
+            if (b.family() != 0) {
+                ((FamilyAllocator) a).freeIn(b.family(), segment(b));
+            } else {
+                a.free(segment(b));
+            }
             m.remove(label);
         }
 
@@ -200,7 +206,8 @@ final class BlockSteps {
             Stats before = m.mayExhaust(newSize) ? a.stats() : null;
             MemorySegment moved;
             try {
-                moved = a.reallocate(segment(old), newSize);
+                moved = old.family() != 0 ? ((FamilyAllocator) a).reallocateIn(old.family(), segment(old), newSize)
+                        : a.reallocate(segment(old), newSize);
             } catch (AddressSpaceExhaustedException e) {
                 m.exhausted(a, toString(), newSize, e, before);
                 return;

@@ -50,6 +50,7 @@ public final class ContractMachine implements StateMachine<Allocator, AllocatorM
         List<ActionType<Allocator, AllocatorModel>> all = new ArrayList<>();
         all.addAll(BlockSteps.types());
         all.addAll(BurstSteps.types());
+        all.addAll(FamilySteps.types());
         all.addAll(QuerySteps.types());
         all.addAll(MisuseSteps.types());
         this.types = List.copyOf(all);

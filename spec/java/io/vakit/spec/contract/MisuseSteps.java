@@ -230,7 +230,8 @@ final class MisuseSteps {
         public boolean applicable(AllocatorModel m) {
             SizeClassTable t = m.design().sizeClasses();
             return !m.closed() && m.design().has(Feature.SIZED_FREE_CHECK) && t != null
-                    && m.live(label).filter(b -> t.classOf(b.size()) != t.classOf(wrongSize)).isPresent();
+                    && m.live(label).filter(b -> b.family() == 0 && t.classOf(b.size()) != t.classOf(wrongSize))
+                            .isPresent();
         }
 
         @Override
@@ -372,6 +373,10 @@ final class MisuseSteps {
             }
             if (d.has(Feature.CONTAINMENT)) {
                 refused(a, m, "owns(" + AllocatorModel.hex(at) + ", 16)", () -> a.owns(at, 16));
+            }
+            if (d.has(Feature.FAMILIES) && a instanceof io.vakit.spi.FamilyAllocator f) {
+                refused(a, m, "allocateIn(0, 16)", () -> f.allocateIn(0, 16));
+                refused(a, m, "freeIn(0, " + AllocatorModel.hex(at) + ")", () -> f.freeIn(0, some));
             }
             m.hit(Rule.M7_USE_AFTER_CLOSE);
             try {

@@ -56,7 +56,9 @@ public enum Rule {
     /** A bad alignment is refused with InvalidAlignmentException; nothing changes. */
     M6_BAD_ALIGNMENT("M6", "bad alignment refused", EnumSet.noneOf(Feature.class)),
     /** Every operation after close is refused with AllocatorClosedException. */
-    M7_USE_AFTER_CLOSE("M7", "use after close refused", EnumSet.noneOf(Feature.class));
+    M7_USE_AFTER_CLOSE("M7", "use after close refused", EnumSet.noneOf(Feature.class)),
+    /** A free in another family than the block's, or a family out of range, is refused; nothing changes. */
+    M8_WRONG_FAMILY("M8", "family misuse refused", EnumSet.of(Feature.FAMILIES));
 
     private final String id;
     private final String title;

@@ -151,6 +151,9 @@ public final class States {
         if (design.has(Feature.USABLE_SIZE)) {
             out.add(SLACK);
         }
+        if (design.has(Feature.FAMILIES)) {
+            out.add(FamilySteps.OTHER_FAMILY);
+        }
         return out;
     }
 

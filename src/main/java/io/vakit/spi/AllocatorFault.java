@@ -9,7 +9,7 @@ package io.vakit.spi;
  */
 public sealed interface AllocatorFault permits InvalidFreeException, InvalidSizeException,
         InvalidAlignmentException, AddressSpaceExhaustedException, AllocatorClosedException,
-        FeatureNotOfferedException {
+        FeatureNotOfferedException, InvalidFamilyException {
 
     /** The id of the design that raised it. */
     String design();

@@ -39,6 +39,11 @@ public enum Feature {
      * the followed design's layout.
      */
     PLACEMENT,
+    /**
+     * The allocator is a {@link FamilyAllocator}: blocks belong to families (lifetimes, kinds), and a free in the
+     * wrong family is refused.
+     */
+    FAMILIES,
     /** Every operation may be called from any thread at once. */
     THREAD_SAFE
 }

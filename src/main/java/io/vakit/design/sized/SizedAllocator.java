@@ -8,6 +8,8 @@ import io.vakit.spi.Allocator;
 import io.vakit.spi.AllocatorClosedException;
 import io.vakit.spi.BlockInfo;
 import io.vakit.spi.DesignDescriptor;
+import io.vakit.spi.FamilyAllocator;
+import io.vakit.spi.InvalidFamilyException;
 import io.vakit.spi.InvalidAlignmentException;
 import io.vakit.spi.InvalidFreeException;
 import io.vakit.spi.InvalidFreeException.Reason;
@@ -38,7 +40,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code ...In(family, ...)} form that takes a family (the seed's second dimension); the SPI forms use family 0.
  * (The family forms have their own names so that {@code allocate(16, 8)} can never mean "family 16".)
  */
-public final class SizedAllocator implements Allocator {
+public final class SizedAllocator implements FamilyAllocator {
     /**
      * How an allocator is built.
      *
@@ -89,6 +91,7 @@ public final class SizedAllocator implements Allocator {
     private final SizedSpace space;
     private final ConcurrentSkipListMap<Long, Reservation> large = new ConcurrentSkipListMap<>();
     private final Set<Long> freedLarge = Collections.synchronizedSet(new LinkedHashSet<>());
+    private final Map<Long, Integer> largeFamily = new java.util.concurrent.ConcurrentHashMap<>();
     private final AtomicLong liveBytes = new AtomicLong();
     private final AtomicLong liveCount = new AtomicLong();
     private volatile boolean closed;
@@ -128,6 +131,7 @@ public final class SizedAllocator implements Allocator {
     }
 
     /** The seed's {@code Malloc(size)} in {@code family}. */
+    @Override
     public MemorySegment allocateIn(int family, long byteSize) {
         String op = "allocate(family=" + family + ", size=" + byteSize + ")";
         open(op);
@@ -150,7 +154,7 @@ public final class SizedAllocator implements Allocator {
     private MemorySegment allocate(int family, long size, String op) {
         long address;
         if (size > SizedClasses.MAX_CLASS) {
-            address = mapLarge(size, op);
+            address = mapLarge(family, size, op);
         } else {
             address = heaps[family][CLASSES.classOf(size)].allocate(space, op);
         }
@@ -159,12 +163,13 @@ public final class SizedAllocator implements Allocator {
         return MemorySegment.ofAddress(address).reinterpret(size);
     }
 
-    private long mapLarge(long size, String op) {
+    private long mapLarge(int family, long size, String op) {
         long bytes = SizedSpace.pageRound(size);
         space.claim(bytes, op);
         try {
             Reservation r = options.vm().reserve(bytes);
             r.commit(0, bytes);
+            largeFamily.put(r.base(), family);
             large.put(r.base(), r);
             freedLarge.remove(r.base());
             return r.base();
@@ -197,6 +202,7 @@ public final class SizedAllocator implements Allocator {
      *
      * @throws InvalidFreeException for anything but a live block of that family and size class
      */
+    @Override
     public void freeIn(int family, MemorySegment block) {
         String op = Requests.onBlock("free", block.address(), block.byteSize()) + (family == 0 ? "" : " in family "
                 + family);
@@ -214,10 +220,11 @@ public final class SizedAllocator implements Allocator {
     private void release(int family, long address, long size, String op) {
         if (size > SizedClasses.MAX_CLASS) {
             Reservation r = large.get(address);
-            if (r == null || r.size() != SizedSpace.pageRound(size)) {
+            if (r == null || r.size() != SizedSpace.pageRound(size) || !Integer.valueOf(family).equals(largeFamily.get(address))) {
                 throw refusal(family, address, size, op);
             }
             if (large.remove(address, r)) {
+                largeFamily.remove(address);
                 freedLarge.add(address);
                 r.close();
                 space.unclaim(r.size());
@@ -261,6 +268,11 @@ public final class SizedAllocator implements Allocator {
         }
         Map.Entry<Long, Reservation> m = large.floorEntry(address);
         if (m != null && address < m.getKey() + m.getValue().size()) {
+            Integer owner = largeFamily.get(m.getKey());
+            if (address == m.getKey() && owner != null && owner != family) {
+                return new InvalidFreeException(id, op, Reason.UNKNOWN, "the mapping at 0x"
+                        + Long.toHexString(address) + " belongs to family " + owner);
+            }
             return address == m.getKey()
                     ? new InvalidFreeException(id, op, Reason.WRONG_SIZE, "size " + size + " does not match the "
                             + m.getValue().size() + "-byte mapping at this address")
@@ -301,6 +313,7 @@ public final class SizedAllocator implements Allocator {
     }
 
     /** The seed's {@code Remalloc(ptr, old, new)} in {@code family}. */
+    @Override
     public MemorySegment reallocateIn(int family, MemorySegment block, long newSize) {
         return reallocate(family, block, newSize, false);
     }
@@ -340,7 +353,8 @@ public final class SizedAllocator implements Allocator {
         int cls = size > SizedClasses.MAX_CLASS ? -1 : CLASSES.classOf(size);
         boolean ok = owner.isPresent() && owner.get().start() == address && owner.get().sizeClass() == cls
                 && (cls >= 0 ? containingBlock(address).family == family
-                        : owner.get().usableSize() == SizedSpace.pageRound(size));
+                        : owner.get().usableSize() == SizedSpace.pageRound(size)
+                                && Integer.valueOf(family).equals(largeFamily.get(address)));
         if (!ok) {
             throw refusal(family, address, size, op);
         }
@@ -426,6 +440,7 @@ public final class SizedAllocator implements Allocator {
     }
 
     /** The number of families. */
+    @Override
     public int families() {
         return heaps.length;
     }
@@ -444,6 +459,7 @@ public final class SizedAllocator implements Allocator {
         space.clear();
         large.values().forEach(Reservation::close);
         large.clear();
+        largeFamily.clear();
     }
 
     private void open(String op) {
@@ -454,8 +470,8 @@ public final class SizedAllocator implements Allocator {
 
     private void checkFamily(String op, int family) {
         if (family < 0 || family >= heaps.length) {
-            throw new IllegalArgumentException(op + " in design '" + descriptor.id() + "': family " + family
-                    + " is not in 0.." + (heaps.length - 1));
+            throw new InvalidFamilyException(descriptor.id(), op, "family " + family + " is not in 0.."
+                    + (heaps.length - 1));
         }
     }
 }

@@ -14,7 +14,8 @@ public final class SizedProvider implements AllocatorProvider {
             new SizedClasses(), SizedClasses::alignmentFor, 4096, 1L << 40,
             EnumSet.of(Feature.REALLOC, Feature.REALLOC_IN_PLACE, Feature.USABLE_SIZE, Feature.OWNER_LOOKUP,
                     Feature.SIZE_CLASSES, Feature.CONTAINMENT, Feature.FOOTPRINT, Feature.SMALL_CONFIGURATION,
-                    Feature.INVALID_FREE_DETECTION, Feature.SIZED_FREE_CHECK, Feature.PLACEMENT, Feature.THREAD_SAFE))
+                    Feature.INVALID_FREE_DETECTION, Feature.SIZED_FREE_CHECK, Feature.PLACEMENT, Feature.FAMILIES,
+                    Feature.THREAD_SAFE))
             .following("sized");
 
     /** The address-space budget of the small configuration: a few blocks, and a few pages of large mappings. */

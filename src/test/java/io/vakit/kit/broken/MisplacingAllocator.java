@@ -42,8 +42,10 @@ public final class MisplacingAllocator extends ForwardingAllocator {
         public Provider() {}
 
         private static DesignDescriptor rename(DesignDescriptor d) {
+            java.util.EnumSet<io.vakit.spi.Feature> features = java.util.EnumSet.copyOf(d.features());
+            features.remove(io.vakit.spi.Feature.FAMILIES); // a forwarding allocator: not a FamilyAllocator
             return new DesignDescriptor("broken-misplaced", "sized whose placement masks the block with 1/256 of its size",
-                    d.sizeClasses(), d.alignment(), d.maxAlignment(), d.maxBlockSize(), d.features(), d.deviations(),
+                    d.sizeClasses(), d.alignment(), d.maxAlignment(), d.maxBlockSize(), features, d.deviations(),
                     d.follows());
         }
 

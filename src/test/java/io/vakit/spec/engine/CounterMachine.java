@@ -5,9 +5,23 @@ import java.util.Optional;
 
 /**
  * A toy machine for testing the engine itself: a counter whose system has a planted bug (adding 7 while the value
- * is above 20 adds 8). The model is the true sum.
+ * is above 20 adds 8). The model is the true sum. With {@code second}, a second, independent bug breaks another
+ * rule ("thirteen": the system refuses to hold a positive multiple of 13); with {@code finish}, every generated chain
+ * ends with {@code add(1)}.
  */
 final class CounterMachine implements StateMachine<long[], long[]> {
+    private final boolean second;
+    private final boolean finish;
+
+    CounterMachine() {
+        this(false, false);
+    }
+
+    CounterMachine(boolean second, boolean finish) {
+        this.second = second;
+        this.finish = finish;
+    }
+
     record Add(long n) implements Action<long[], long[]> {
         @Override
         public boolean applicable(long[] model) {
@@ -71,6 +85,19 @@ final class CounterMachine implements StateMachine<long[], long[]> {
         if (system[0] != model[0]) {
             throw new Violation("sum", "system has " + system[0] + ", model " + model[0]);
         }
+        if (second && system[0] > 0 && system[0] % 13 == 0) {
+            throw new Violation("thirteen", "system holds " + system[0]);
+        }
+    }
+
+    @Override
+    public List<Action<long[], long[]>> finish(long[] model) {
+        return finish ? List.of(new Add(1)) : List.of();
+    }
+
+    @Override
+    public java.util.Map<String, Long> coverage(long[] model) {
+        return java.util.Map.of("max:value", model[0], "adds", 1L);
     }
 
     @Override

@@ -26,6 +26,42 @@ class EngineTest {
     }
 
     @Test
+    void everyFailingRuleGetsItsOwnShrunkChain() {
+        CounterMachine two = new CounterMachine(true, false);
+        Verdict v = Engine.check(two, new Settings(42, 200, 30));
+        assertThat(v.failures()).extracting(f -> f.violation().rule()).containsExactlyInAnyOrder("sum", "thirteen");
+        for (Verdict.Failure f : v.failures()) {
+            assertThat(Replay.run(two, f.replay()).violation().rule()).isEqualTo(f.violation().rule());
+            assertThat(f.chain().size()).isLessThanOrEqualTo(5);
+        }
+        assertThat(v.failureOf("thirteen")).isNotNull();
+        assertThat(v.describe()).contains("sum:", "thirteen:");
+        assertThat(v.chainsRun()).isEqualTo(200);
+    }
+
+    @Test
+    void generatedChainsEndWithTheMachinesFinish() {
+        Run<long[], long[]> run = Engine.generate(new CounterMachine(false, true), 3, 4);
+        assertThat(run.applied()).hasSize(5);
+        assertThat(run.applied().getLast().toString()).isEqualTo("add(1)");
+    }
+
+    @Test
+    void coverageSumsCountersAndKeepsTheLargestOfMaxCounters() {
+        Verdict v = Engine.check(machine, new Settings(1, 20, 2));
+        assertThat(v.coverage()).containsEntry("adds", 20L);
+        assertThat(v.coverage().get("max:value")).isBetween(2L, 18L);
+    }
+
+    @Test
+    void theSeedIsFixedUnlessRandomIsAsked() {
+        assertThat(Settings.seedOf("")).isEqualTo(Settings.DEFAULT_SEED);
+        assertThat(Settings.seedOf(" 42 ")).isEqualTo(42);
+        assertThat(Settings.seedOf("random")).isNotEqualTo(Settings.DEFAULT_SEED);
+        assertThatThrownBy(() -> Settings.seedOf("soon")).hasMessageContaining("vakit.seed=soon");
+    }
+
+    @Test
     void sameSeedSameChain() {
         Run<long[], long[]> a = Engine.generate(machine, 7, 20);
         Run<long[], long[]> b = Engine.generate(machine, 7, 20);
