@@ -448,6 +448,45 @@ public final class AllocatorModel {
     }
 
     /**
+     * With {@code FOOTPRINT}, what the kernel says (C11): the allocator's ranges add up to its reserved bytes, and no
+     * more is resident in them than it says is committed. Returns the ranges (empty without FOOTPRINT), so that
+     * {@link #checkReleased} can check them after close.
+     */
+    List<io.vakit.spi.AddressRange> checkKernelFootprint(Allocator system, String op) {
+        if (!design.has(Feature.FOOTPRINT) || !KernelMemory.available()) {
+            return List.of();
+        }
+        hit(Rule.C11_FOOTPRINT);
+        List<io.vakit.spi.AddressRange> ranges = List.copyOf(system.reservedRanges());
+        Stats s = system.stats();
+        long sum = ranges.stream().mapToLong(io.vakit.spi.AddressRange::bytes).sum();
+        if (sum != s.reservedBytes()) {
+            throw violation(Rule.C11_FOOTPRINT, op + ": reservedRanges() add up to " + sum + " bytes in "
+                    + ranges.size() + " ranges, but stats say " + s.reservedBytes() + " are reserved");
+        }
+        long resident = KernelMemory.resident(ranges);
+        coverage.merge("max:resident", resident, Math::max);
+        if (resident > s.committedBytes()) {
+            throw violation(Rule.C11_FOOTPRINT, op + ": the kernel has " + resident + " bytes resident in the "
+                    + "allocator's ranges, more than the " + s.committedBytes() + " its stats say are committed "
+                    + "(memory it released on paper is still there)");
+        }
+        return ranges;
+    }
+
+    /** After close: none of the allocator's former ranges is still mapped (C11). */
+    void checkReleased(List<io.vakit.spi.AddressRange> ranges, String op) {
+        for (io.vakit.spi.AddressRange r : ranges) {
+            hit(Rule.C11_FOOTPRINT);
+            long last = r.end() - 1;
+            if (KernelMemory.mapped(r.start()) || KernelMemory.mapped(last)) {
+                throw violation(Rule.C11_FOOTPRINT, op + ": after close, the range " + hex(r.start()) + "+" + r.bytes()
+                        + " is still mapped: close must release every reservation");
+            }
+        }
+    }
+
+    /**
      * After an action: the written blocks near what it touched, and every written block each
      * {@value #FULL_CHECK_EVERY} actions.
      */

@@ -333,8 +333,10 @@ final class MisuseSteps {
         @Override
         public void run(Allocator a, AllocatorModel m) {
             m.checkContents(Rule.C5_CONTENTS, "the chain, before close");
+            List<io.vakit.spi.AddressRange> ranges = m.checkKernelFootprint(a, toString());
             a.close();
             m.close();
+            m.checkReleased(ranges, toString());
         }
 
         @Override

@@ -93,6 +93,11 @@ public final class Binmap implements AutoCloseable {
         }
     }
 
+    /** The first address of the binmap's storage (its own reservation's, for {@link #allocate}). */
+    public long storageAddress() {
+        return words.address();
+    }
+
     /** The bytes of storage a binmap of {@code capacity} bits needs. */
     public static long bytesFor(long capacity, WordSize size) {
         long total = 0;

@@ -250,6 +250,11 @@ public final class Fsa implements AutoCloseable {
         }
     }
 
+    /** The first address of the reservation. */
+    public long base() {
+        return space.base();
+    }
+
     /** Bytes reserved. */
     public long reservedBytes() {
         return space.size();

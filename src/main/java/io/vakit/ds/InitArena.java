@@ -69,6 +69,11 @@ public final class InitArena implements AutoCloseable {
         return committed;
     }
 
+    /** The first address of the reservation. */
+    public long base() {
+        return space.base();
+    }
+
     /** Bytes reserved. */
     public long capacity() {
         return space.size();

@@ -75,6 +75,15 @@ public final class Reservation implements AutoCloseable {
         vm.protect(base + offset, length, false);
     }
 
+    /**
+     * Drops the physical pages of the page-aligned committed range but leaves it committed: it reads zero when next
+     * touched, and touching it does not fault ({@code madvise(MADV_DONTNEED)}, what mimalloc calls a reset).
+     */
+    public void reset(long offset, long length) {
+        checkRange("reset", offset, length, true);
+        vm.dropPages(base + offset, length);
+    }
+
     /** Releases the whole reservation. A second call is refused with {@link IllegalStateException}. */
     @Override
     public void close() {

@@ -102,6 +102,17 @@ public interface Allocator extends SegmentAllocator, AutoCloseable {
         throw new FeatureNotOfferedException(descriptor().id(), "owns", Feature.CONTAINMENT);
     }
 
+    /**
+     * The address ranges this allocator holds reserved now: its reservations and mappings, metadata included. Their
+     * bytes add up to {@link Stats#reservedBytes()}; the kit asks the kernel what is resident in them, and checks
+     * that they are unmapped after {@link #close()}.
+     *
+     * @throws FeatureNotOfferedException unless the design declares {@link Feature#FOOTPRINT}
+     */
+    default java.util.List<AddressRange> reservedRanges() {
+        throw new FeatureNotOfferedException(descriptor().id(), "reservedRanges", Feature.FOOTPRINT);
+    }
+
     /** The allocator's counters now. */
     Stats stats();
 

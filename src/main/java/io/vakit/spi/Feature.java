@@ -22,7 +22,10 @@ public enum Feature {
     SIZE_CLASSES,
     /** {@link Allocator#owns} tells whether a range lies in the allocator's reserved address space. */
     CONTAINMENT,
-    /** {@link Stats#reservedBytes()} and {@link Stats#committedBytes()} are measured, not zero. */
+    /**
+     * {@link Stats#reservedBytes()} and {@link Stats#committedBytes()} are measured, not zero, and
+     * {@link Allocator#reservedRanges()} lists the ranges behind them, so the kit can ask the kernel.
+     */
     FOOTPRINT,
     /**
      * {@link AllocatorProvider#openSmall()} opens an allocator of the same design whose address space is small enough

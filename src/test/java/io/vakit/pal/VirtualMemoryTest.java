@@ -35,6 +35,23 @@ class VirtualMemoryTest {
     }
 
     @Test
+    void resetDropsThePagesButKeepsThemUsable() {
+        try (Reservation r = VirtualMemory.system().reserve(4 * page)) {
+            r.commit(0, 4 * page);
+            MemorySegment s = r.segment(0, 4 * page);
+            s.fill((byte) 7);
+            r.reset(page, 2 * page);
+            assertThat(s.get(ValueLayout.JAVA_BYTE, 0)).isEqualTo((byte) 7);
+            assertThat(s.get(ValueLayout.JAVA_BYTE, page)).isZero(); // dropped: reads zero, and does not fault
+            assertThat(s.get(ValueLayout.JAVA_BYTE, 3 * page - 1)).isZero();
+            assertThat(s.get(ValueLayout.JAVA_BYTE, 3 * page)).isEqualTo((byte) 7);
+            s.set(ValueLayout.JAVA_BYTE, page, (byte) 9); // still committed
+            assertThat(s.get(ValueLayout.JAVA_BYTE, page)).isEqualTo((byte) 9);
+            assertThatThrownBy(() -> r.reset(1, page)).hasMessageContaining("reset(offset=1");
+        }
+    }
+
+    @Test
     void alignsToAnyPowerOfTwo() {
         for (long alignment : new long[] {page, 2 * page, 1L << 21, GIB}) {
             try (Reservation r = VirtualMemory.system().reserve(4 * page, alignment)) {

@@ -71,6 +71,11 @@ final class GroupC implements AutoCloseable {
         return freed.contains(address);
     }
 
+    /** The mappings' ranges. */
+    java.util.List<io.vakit.spi.AddressRange> ranges() {
+        return mappings.values().stream().map(r -> new io.vakit.spi.AddressRange(r.base(), r.size())).toList();
+    }
+
     /** Bytes reserved (and committed) by mappings. */
     long bytes() {
         return bytes;

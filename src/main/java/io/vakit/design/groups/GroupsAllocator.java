@@ -300,6 +300,15 @@ public final class GroupsAllocator implements Allocator {
                 space.committedBytes() + groupC.bytes(), liveBytes, liveCount));
     }
 
+    @Override
+    public List<io.vakit.spi.AddressRange> reservedRanges() {
+        return locked("reservedRanges()", () -> {
+            List<io.vakit.spi.AddressRange> out = new java.util.ArrayList<>(space.ranges());
+            out.addAll(groupC.ranges());
+            return out;
+        });
+    }
+
     /** The bookkeeping's own view, for the design's properties and tests. */
     public Census census() {
         return locked("census()", () -> Census.of(config, dir, groupA, groupB, groupC, space));

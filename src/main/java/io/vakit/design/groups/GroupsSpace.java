@@ -123,6 +123,14 @@ final class GroupsSpace implements AutoCloseable {
                 cause);
     }
 
+    /** The reservations: control, main, bookkeeping, the FSA's. */
+    java.util.List<io.vakit.spi.AddressRange> ranges() {
+        return java.util.List.of(new io.vakit.spi.AddressRange(control.base(), control.capacity()),
+                new io.vakit.spi.AddressRange(main.base(), main.size()),
+                new io.vakit.spi.AddressRange(bookkeeping.base(), bookkeeping.size()),
+                new io.vakit.spi.AddressRange(fsa.base(), fsa.reservedBytes()));
+    }
+
     long reservedBytes() {
         return control.capacity() + main.size() + bookkeeping.size() + fsa.reservedBytes();
     }

@@ -427,6 +427,14 @@ public final class SizedAllocator implements FamilyAllocator {
         return new Stats(r, r, liveBytes.get(), liveCount.get());
     }
 
+    @Override
+    public List<io.vakit.spi.AddressRange> reservedRanges() {
+        open("reservedRanges()");
+        List<io.vakit.spi.AddressRange> out = space.ranges();
+        large.values().forEach(r -> out.add(new io.vakit.spi.AddressRange(r.base(), r.size())));
+        return out;
+    }
+
     /** The seed's counters: live slots and blocks of every (family, class). */
     public List<ClassCounters> counters() {
         open("counters()");

@@ -116,6 +116,17 @@ final class SizedSpace {
         }
     }
 
+    /** The ranges of every block and of its live-slot binmap. */
+    java.util.List<io.vakit.spi.AddressRange> ranges() {
+        java.util.List<io.vakit.spi.AddressRange> out = new java.util.ArrayList<>();
+        for (SizedBlock b : blocks.values()) {
+            out.add(new io.vakit.spi.AddressRange(b.space.base(), b.space.size()));
+            out.add(new io.vakit.spi.AddressRange(b.live.storageAddress(),
+                    pageRound(Binmap.bytesFor(b.layout.capacity(), Binmap.WordSize.W64))));
+        }
+        return out;
+    }
+
     /** Every block, for close. */
     Iterator<SizedBlock> all() {
         return blocks.values().iterator();

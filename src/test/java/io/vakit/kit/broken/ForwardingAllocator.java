@@ -59,6 +59,11 @@ abstract class ForwardingAllocator implements Allocator {
     }
 
     @Override
+    public java.util.List<io.vakit.spi.AddressRange> reservedRanges() {
+        return delegate.reservedRanges();
+    }
+
+    @Override
     public Stats stats() {
         return delegate.stats();
     }

@@ -149,6 +149,37 @@ public final class PlantedBugs {
         }
     }
 
+    /**
+     * A leak only the kernel shows: giving an empty page back counts it out of {@code committedBytes} but forgets to
+     * drop its physical pages, so memory released on paper stays resident.
+     */
+    public static final class ReleasesOnPaper extends ToyProvider {
+        /** Used by ServiceLoader. */
+        public ReleasesOnPaper() {
+            super("broken-paper-release", "a page given back keeps its physical pages", ToySlabAllocator.features(),
+                    (d, small) -> new ToySlabAllocator(d, small) {
+                        @Override
+                        protected void dropPages(Page p) {
+                            // forgotten: space.reset(p.index * PAGE, PAGE)
+                        }
+                    });
+        }
+    }
+
+    /** A leak at close: the own mappings of large blocks still live at close are never unmapped. */
+    public static final class LeaksMappingsAtClose extends ToyProvider {
+        /** Used by ServiceLoader. */
+        public LeaksMappingsAtClose() {
+            super("broken-close-leak", "close forgets the large mappings", ToySlabAllocator.features(),
+                    (d, small) -> new ToySlabAllocator(d, small) {
+                        @Override
+                        protected void closeMappings() {
+                            // forgotten: large.values().forEach(Reservation::close)
+                        }
+                    });
+        }
+    }
+
     private static EnumSet<Feature> without(Feature f) {
         EnumSet<Feature> all = ToySlabAllocator.features();
         all.remove(f);

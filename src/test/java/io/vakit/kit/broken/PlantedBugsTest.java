@@ -29,7 +29,9 @@ class PlantedBugsTest {
                 Arguments.of(new MisalignsOnePairAllocator.Provider(), Rule.C3_ALIGNMENT),
                 Arguments.of(new PlantedBugs.CountsBeforeExhaustion(), Rule.C12_EXHAUSTION),
                 Arguments.of(new PlantedBugs.DriftsWhenPageEmpties(), Rule.C8_STATS),
-                Arguments.of(new PlantedBugs.UsableOverstated(), Rule.C2_NO_OVERLAP));
+                Arguments.of(new PlantedBugs.UsableOverstated(), Rule.C2_NO_OVERLAP),
+                Arguments.of(new PlantedBugs.ReleasesOnPaper(), Rule.C11_FOOTPRINT),
+                Arguments.of(new PlantedBugs.LeaksMappingsAtClose(), Rule.C11_FOOTPRINT));
     }
 
     @ParameterizedTest(name = "{0} breaks {1}")

@@ -126,6 +126,12 @@ public final class RacyFreeListAllocator implements Allocator {
     }
 
     @Override
+    public java.util.List<io.vakit.spi.AddressRange> reservedRanges() {
+        open("reservedRanges()");
+        return java.util.List.of(new io.vakit.spi.AddressRange(space.base(), space.size()));
+    }
+
+    @Override
     public Stats stats() {
         open("stats()");
         return new Stats(space.size(), space.size(), liveBytes, liveCount);

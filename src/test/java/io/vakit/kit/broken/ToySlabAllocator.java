@@ -30,7 +30,10 @@ import java.util.TreeSet;
  * A small slab allocator written the way an outside author would write one, to try the kit on: 64 KiB pages of one
  * class each (16 B to 4 KiB, powers of two) cut from one reservation, a bump index and a free list per page, a list
  * of the pages of each class that have room (a full page leaves it and comes back on its first free), an empty page
- * given back when its class has another with room, and its own mapping for anything larger. Correct as written:
+ * given back (its physical pages dropped) when its class has another with room, and its own mapping for anything
+ * larger. The whole page range is committed once, so that a planted bug that strays into a free page corrupts
+ * memory the kit can see instead of crashing the test JVM; {@code committedBytes} counts the pages in use. Correct
+ * as written:
  * {@link ToySlabAllocatorTest} shows it passes the kit. Each planted bug ({@link PlantedBugs}) overrides one hook.
  * Sequential (not THREAD_SAFE).
  */
@@ -125,6 +128,7 @@ class ToySlabAllocator implements Allocator {
     private final java.util.Set<Long> freedLarge = new java.util.HashSet<>();
     private final long largeBudget;
     private long largeBytes;
+    private long pagesInUse;
     long liveBytes;
     long liveCount;
     private boolean closed;
@@ -177,11 +181,24 @@ class ToySlabAllocator implements Allocator {
         }
     }
 
-    /** Gives an empty page back to the pool. */
+    /** Gives an empty page back to the pool, its physical pages dropped. */
     protected void releasePage(Page p) {
         unlink(p);
         pages[p.index] = null;
         freePages.add(p.index);
+        pagesInUse--;
+        dropPages(p);
+    }
+
+    /** Drops the physical pages of a page given back. */
+    protected void dropPages(Page p) {
+        space.reset(p.index * PAGE, PAGE);
+    }
+
+    /** Releases the own mappings of large blocks, at close. */
+    protected void closeMappings() {
+        large.values().forEach(Reservation::close);
+        large.clear();
     }
 
     /** The usable size of a live slot. */
@@ -226,6 +243,7 @@ class ToySlabAllocator implements Allocator {
             }
             p = new Page(i, cls, space.base() + i * PAGE);
             pages[i] = p;
+            pagesInUse++;
             link(p);
         } else {
             p = list.get(0);
@@ -429,9 +447,18 @@ class ToySlabAllocator implements Allocator {
     }
 
     @Override
+    public List<io.vakit.spi.AddressRange> reservedRanges() {
+        open("reservedRanges()");
+        List<io.vakit.spi.AddressRange> out = new ArrayList<>();
+        out.add(new io.vakit.spi.AddressRange(space.base(), space.size()));
+        large.values().forEach(r -> out.add(new io.vakit.spi.AddressRange(r.base(), r.size())));
+        return out;
+    }
+
+    @Override
     public Stats stats() {
         open("stats()");
-        return new Stats(space.size() + largeBytes, space.size() + largeBytes, liveBytes, liveCount);
+        return new Stats(space.size() + largeBytes, pagesInUse * PAGE + largeBytes, liveBytes, liveCount);
     }
 
     @Override
@@ -440,8 +467,7 @@ class ToySlabAllocator implements Allocator {
             return;
         }
         closed = true;
-        large.values().forEach(Reservation::close);
-        large.clear();
+        closeMappings();
         space.close();
     }
 

@@ -1,0 +1,148 @@
+package io.vakit.spec.contract;
+
+import io.vakit.spi.AddressRange;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * What the kernel says about this process's memory, asked directly (the kit trusts no allocator's own counters
+ * here): which mappings have resident pages ({@code /proc/self/smaps}), how many pages of a range are resident and
+ * whether a page is mapped at all ({@code mincore}, through FFM). Linux only.
+ */
+final class KernelMemory {
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final MethodHandle MINCORE = LINKER.downcallHandle(
+            LINKER.defaultLookup().find("mincore").orElseThrow(),
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS));
+    private static final MethodHandle SYSCONF = LINKER.downcallHandle(
+            LINKER.defaultLookup().find("sysconf").orElseThrow(),
+            FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT));
+    /** The page size. */
+    static final long PAGE = pageSize();
+    /** mincore is asked about at most this many pages at once. */
+    private static final long CHUNK_PAGES = 16_384;
+    private static final Path SMAPS = Path.of("/proc/self/smaps");
+
+    /** A mapping of this process with resident pages: {@code [start, end)}, and its resident bytes. */
+    record Mapping(long start, long end, long rss) {}
+
+    private KernelMemory() {}
+
+    private static long pageSize() {
+        try {
+            return (long) SYSCONF.invokeExact(30); // _SC_PAGESIZE
+        } catch (Throwable t) {
+            throw new IllegalStateException("sysconf(_SC_PAGESIZE) failed", t);
+        }
+    }
+
+    /** True where the kernel can be asked (Linux, with {@code /proc/self/smaps}). */
+    static boolean available() {
+        return Files.isReadable(SMAPS);
+    }
+
+    /** This process's mappings that have resident pages, from {@code /proc/self/smaps}. */
+    static List<Mapping> touchedMappings() {
+        List<Mapping> out = new ArrayList<>();
+        try (BufferedReader in = Files.newBufferedReader(SMAPS)) {
+            long start = -1;
+            long end = -1;
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                int dash = line.indexOf('-');
+                int space = line.indexOf(' ');
+                if (dash > 0 && space > dash && isHex(line, 0, dash)) {
+                    start = Long.parseUnsignedLong(line, 0, dash, 16);
+                    end = Long.parseUnsignedLong(line, dash + 1, space, 16);
+                } else if (line.startsWith("Rss:") && start >= 0) {
+                    long kb = Long.parseLong(line.substring(4, line.length() - 2).strip());
+                    if (kb > 0) {
+                        out.add(new Mapping(start, end, kb * 1024));
+                    }
+                    start = -1;
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading " + SMAPS, e);
+        }
+        return out;
+    }
+
+    private static boolean isHex(String s, int from, int to) {
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+                return false;
+            }
+        }
+        return to > from;
+    }
+
+    /**
+     * The bytes resident in {@code ranges}: a touched mapping wholly inside a range counts its resident size; one
+     * that only overlaps a range (the kernel merged it with a neighbour's) is asked page by page.
+     */
+    static long resident(List<AddressRange> ranges) {
+        List<AddressRange> sorted = new ArrayList<>(ranges);
+        sorted.sort(Comparator.comparingLong(AddressRange::start));
+        long total = 0;
+        for (Mapping m : touchedMappings()) {
+            for (AddressRange r : sorted) {
+                if (r.start() >= m.end()) {
+                    break;
+                }
+                long from = Math.max(r.start(), m.start());
+                long to = Math.min(r.end(), m.end());
+                if (from >= to) {
+                    continue;
+                }
+                total += from == m.start() && to == m.end() ? m.rss() : residentPages(from, to) * PAGE;
+            }
+        }
+        return total;
+    }
+
+    /** The resident pages of {@code [from, to)}, which must be mapped. */
+    static long residentPages(long from, long to) {
+        long start = from & -PAGE;
+        long pages = (to - start + PAGE - 1) / PAGE;
+        long count = 0;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment vec = arena.allocate(Math.min(pages, CHUNK_PAGES));
+            for (long done = 0; done < pages; done += CHUNK_PAGES) {
+                long n = Math.min(CHUNK_PAGES, pages - done);
+                int rc = (int) MINCORE.invokeExact(MemorySegment.ofAddress(start + done * PAGE), n * PAGE, vec);
+                if (rc != 0) {
+                    return count; // a page of the range is not mapped: count what was
+                }
+                for (long i = 0; i < n; i++) {
+                    count += vec.get(ValueLayout.JAVA_BYTE, i) & 1;
+                }
+            }
+        } catch (Throwable t) {
+            throw new IllegalStateException("mincore failed", t);
+        }
+        return count;
+    }
+
+    /** True when the page holding {@code address} is mapped in this process. */
+    static boolean mapped(long address) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment vec = arena.allocate(1);
+            return (int) MINCORE.invokeExact(MemorySegment.ofAddress(address & -PAGE), PAGE, vec) == 0;
+        } catch (Throwable t) {
+            throw new IllegalStateException("mincore failed", t);
+        }
+    }
+}
