@@ -64,6 +64,8 @@ public final class AllocatorModel {
     private final DesignDescriptor design;
     private final boolean small;
     private final long[] edges;
+    private final long[][] pairs;
+    private final Map<String, Long> coveredSoFar;
     private final TreeMap<Long, Block> byAddress = new TreeMap<>();
     private final Map<Integer, Block> byLabel = new HashMap<>();
     private final Map<Integer, Block> freed = new HashMap<>();
@@ -84,9 +86,30 @@ public final class AllocatorModel {
 
     /** An empty model of a fresh allocator of {@code design}, in its small configuration when {@code small}. */
     public AllocatorModel(DesignDescriptor design, boolean small) {
+        this(design, small, Map.of());
+    }
+
+    /**
+     * An empty model of a fresh allocator of {@code design}; {@code coveredSoFar} is what the run reached before this
+     * chain, so that generation can aim at the rest.
+     */
+    public AllocatorModel(DesignDescriptor design, boolean small, Map<String, Long> coveredSoFar) {
         this.design = design;
         this.small = small;
         this.edges = States.edges(design);
+        this.pairs = States.pairs(design);
+        this.coveredSoFar = coveredSoFar;
+    }
+
+    /** True when the run (earlier chains, or this one) reached {@code state}. */
+    boolean reached(String state) {
+        String key = States.PREFIX + state;
+        return coverage.containsKey(key) || coveredSoFar.containsKey(key);
+    }
+
+    /** The design's aligned pairs (k*A, A) ({@link States#pairs}). */
+    long[][] pairs() {
+        return pairs;
     }
 
     /** The design modelled. */

@@ -21,7 +21,7 @@ final class BlockSteps {
         return List.of(
                 Step.type("alloc", m -> m.closed() ? 0 : 30, (r, m, l) -> {
                     if (r.nextInt(100) < 12) {
-                        long[] pair = Sizes.alignedPair(r, m.design());
+                        long[] pair = Sizes.alignedPair(r, m);
                         return new Alloc(l, pair[0], pair[1]);
                     }
                     long size = Sizes.size(r, m);
@@ -29,6 +29,10 @@ final class BlockSteps {
                 }, e -> new Alloc(e.label(), e.arg(0), e.arg(1))),
                 Step.type("calloc", m -> m.closed() ? 0 : 5, (r, m, l) -> new Calloc(l, Sizes.copiedSize(r, m)),
                         e -> new Calloc(e.label(), e.arg(0))),
+                Step.type("callocN", m -> m.closed() ? 0 : 2, (r, m, l) -> {
+                    long count = 1 + r.nextInt(64);
+                    return new CallocN(l, count, Math.max(1, Sizes.copiedSize(r, m) / count));
+                }, e -> new CallocN(e.label(), e.arg(0), e.arg(1))),
                 Step.type("write", m -> m.liveCount() > 0 ? 20 : 0,
                         (r, m, l) -> new Write(Step.pick(r, m.liveLabels())), e -> new Write(e.label())),
                 Step.type("free", m -> m.liveCount() > 0 ? 22 : 0,
@@ -49,6 +53,9 @@ final class BlockSteps {
      * by the model instead. Returns false when the allocator was exhausted.
      */
     static boolean allocate(Allocator a, AllocatorModel m, String op, int label, long size, long alignment) {
+        if (States.isPair(size, alignment)) {
+            m.reach(States.pair(size, alignment)); // tried: whatever the allocator does with it is judged below
+        }
         Stats before = m.mayExhaust(size) ? a.stats() : null;
         MemorySegment block;
         try {
@@ -82,6 +89,9 @@ final class BlockSteps {
                 m.expectRefusal(a, Rule.M6_BAD_ALIGNMENT, toString(), InvalidAlignmentException.class,
                         () -> a.allocate(size, alignment), String.valueOf(alignment));
                 m.reach(States.ABOVE_NATURAL_REFUSED);
+                if (States.isPair(size, alignment)) {
+                    m.reach(States.pair(size, alignment));
+                }
                 return;
             }
             allocate(a, m, toString(), label, size, alignment);
@@ -143,6 +153,44 @@ final class BlockSteps {
         @Override
         public String toString() {
             return Encoded.format("calloc", label, size);
+        }
+    }
+
+    /** {@code callocN#L(count, size)}: C's {@code calloc(count, size)}: a zeroed block of the product. */
+    record CallocN(int label, long count, long size) implements Step {
+        @Override
+        public boolean applicable(AllocatorModel m) {
+            return !m.closed() && m.live(label).isEmpty() && m.freed(label).isEmpty();
+        }
+
+        @Override
+        public void run(Allocator a, AllocatorModel m) {
+            long bytes = count * size;
+            Stats before = m.mayExhaust(bytes) ? a.stats() : null;
+            MemorySegment block;
+            try {
+                block = a.allocateZeroed(count, size);
+            } catch (AddressSpaceExhaustedException e) {
+                m.exhausted(a, toString(), bytes, e, before);
+                return;
+            }
+            m.admit(a, toString(), label, block, bytes, 1);
+            m.hit(Rule.C6_CALLOC_ZERO);
+            long at = Patterns.firstNonZero(block, bytes);
+            if (at >= 0) {
+                throw m.violation(Rule.C6_CALLOC_ZERO, toString() + " returned " + AllocatorModel.hex(block.address())
+                        + " whose byte " + at + " is not zero");
+            }
+        }
+
+        @Override
+        public List<Action<Allocator, AllocatorModel>> simplifications() {
+            return count == 1 && size == 1 ? List.of() : List.of(new CallocN(label, 1, 1), new CallocN(label, 1, size));
+        }
+
+        @Override
+        public String toString() {
+            return Encoded.format("callocN", label, count, size);
         }
     }
 

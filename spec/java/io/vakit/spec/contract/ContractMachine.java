@@ -29,6 +29,7 @@ public final class ContractMachine implements StateMachine<Allocator, AllocatorM
     private final boolean small;
     private final List<ActionType<Allocator, AllocatorModel>> types;
     private final io.vakit.spi.DesignDescriptor descriptor;
+    private Map<String, Long> coveredSoFar = Map.of();
 
     /** The contract machine of {@code provider}'s design, on its normal configuration. */
     public ContractMachine(AllocatorProvider provider) {
@@ -80,12 +81,18 @@ public final class ContractMachine implements StateMachine<Allocator, AllocatorM
 
     @Override
     public AllocatorModel newModel() {
-        return new AllocatorModel(descriptor, small);
+        return new AllocatorModel(descriptor, small, coveredSoFar);
     }
 
     @Override
     public List<ActionType<Allocator, AllocatorModel>> actionTypes() {
         return types;
+    }
+
+    /** Generation aims at the states and edges the run has not reached yet. */
+    @Override
+    public void beforeChain(Map<String, Long> covered) {
+        this.coveredSoFar = covered;
     }
 
     @Override

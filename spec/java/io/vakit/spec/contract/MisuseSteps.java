@@ -38,6 +38,8 @@ final class MisuseSteps {
                         (r, m, l) -> new FreeWrongSize(Step.pick(r, m.liveLabels()), Sizes.edge(r, m, Sizes.COPY_MAX)),
                         e -> new FreeWrongSize(e.label(), e.arg(0))),
                 Step.type("badSize", m -> 2, (r, m, l) -> new BadSize(r.nextInt(4)), e -> new BadSize((int) e.arg(0))),
+                Step.type("callocOverflow", m -> m.closed() ? 0 : 1, (r, m, l) -> new CallocOverflow(r.nextInt(5)),
+                        e -> new CallocOverflow((int) e.arg(0))),
                 Step.type("badAlignment", m -> 2, (r, m, l) -> new BadAlignment(r.nextInt(4)),
                         e -> new BadAlignment((int) e.arg(0))),
                 Step.type("reallocBadSize", m -> !m.closed() && m.liveCount() > 0
@@ -273,6 +275,32 @@ final class MisuseSteps {
         @Override
         public String toString() {
             return Encoded.format("badSize", -1, kind);
+        }
+    }
+
+    /**
+     * {@code callocOverflow(kind)}: {@code calloc(count, size)} whose product overflows 64 bits (to a large value, to
+     * a negative one, to 0) or has a factor below 1: refused with InvalidSizeException, nothing allocated.
+     */
+    record CallocOverflow(int kind) implements Step {
+        static final long[][] CASES = {{(1L << 32) + 1, 1L << 32}, {(Long.MAX_VALUE >> 1) + 1, 2}, {1L << 62, 4},
+            {0, 16}, {16, 0}};
+
+        @Override
+        public boolean applicable(AllocatorModel m) {
+            return !m.closed();
+        }
+
+        @Override
+        public void run(Allocator a, AllocatorModel m) {
+            long[] c = CASES[Math.floorMod(kind, CASES.length)];
+            m.expectRefusal(a, Rule.M5_BAD_SIZE, toString() + ": allocateZeroed(" + c[0] + ", " + c[1] + ")",
+                    InvalidSizeException.class, () -> a.allocateZeroed(c[0], c[1]), String.valueOf(c[0]));
+        }
+
+        @Override
+        public String toString() {
+            return Encoded.format("callocOverflow", -1, kind);
         }
     }
 

@@ -38,11 +38,20 @@ final class Sizes {
         return r.nextInt(100) < 50 ? edge(r, m, max) : logUniform(r, r.nextBoolean() ? Math.min(4096, max) : max);
     }
 
-    /** A class edge of at most {@code max} bytes. */
+    /** A class edge of at most {@code max} bytes: mostly one the run has not reached yet, while there are any. */
     static long edge(RandomGenerator r, AllocatorModel m, long max) {
         long[] edges = m.edges();
         int n = upper(edges, max);
-        return n == 0 ? logUniform(r, max) : edges[r.nextInt(n)];
+        if (n == 0) {
+            return logUniform(r, max);
+        }
+        if (r.nextInt(100) < 70) {
+            long[] open = java.util.Arrays.stream(edges, 0, n).filter(e -> !m.reached(States.edge(e))).toArray();
+            if (open.length > 0) {
+                return open[r.nextInt(open.length)];
+            }
+        }
+        return edges[r.nextInt(n)];
     }
 
     /** The number of edges of at most {@code max}. */
@@ -75,15 +84,20 @@ final class Sizes {
         return 1L << r.nextInt(bits + 1);
     }
 
-    /** An aligned pair (k*A, A): A a power of two up to the maximum, k 1 to 3. */
-    static long[] alignedPair(RandomGenerator r, DesignDescriptor design) {
-        long max = design.has(Feature.ALIGNED_ALLOCATION) ? design.maxAlignment()
-                : Math.min(design.maxAlignment(), Math.max(16, design.alignment().alignmentFor(design.maxBlockSize())));
-        int bits = 63 - Long.numberOfLeadingZeros(max);
-        long a = 1L << r.nextInt(bits + 1);
-        long k = 1 + r.nextInt(3);
-        long size = Math.min(design.maxBlockSize(), k * a);
-        return new long[] {size, a};
+    /** An aligned pair (k*A, A) of {@link States#pairs}: mostly one the run has not tried yet, while there are any. */
+    static long[] alignedPair(RandomGenerator r, AllocatorModel m) {
+        long[][] pairs = m.pairs();
+        if (pairs.length == 0) {
+            return new long[] {16, 16};
+        }
+        if (r.nextInt(100) < 80) {
+            long[][] open = java.util.Arrays.stream(pairs).filter(p -> !m.reached(States.pair(p[0], p[1])))
+                    .toArray(long[][]::new);
+            if (open.length > 0) {
+                return open[r.nextInt(open.length)];
+            }
+        }
+        return pairs[r.nextInt(pairs.length)];
     }
 
     /** The class index of {@code size}: the table's, or its power of two without one (above the table: count). */

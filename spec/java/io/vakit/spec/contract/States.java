@@ -27,6 +27,32 @@ public final class States {
         return "edge " + size;
     }
 
+    /** An aligned pair {@code (size, alignment)} tried: served, or refused above the natural alignment. */
+    public static String pair(long size, long alignment) {
+        return "aligned pair (" + size + ", " + alignment + ")";
+    }
+
+    /** True when {@code (size, alignment)} is one of the aligned pairs (k*A, A), k = 1..3, A at least 16. */
+    static boolean isPair(long size, long alignment) {
+        return alignment >= 16 && size % alignment == 0 && size / alignment <= 3;
+    }
+
+    /**
+     * The aligned pairs every run tries: (k*A, A) for k = 1, 2, 3 and every power of two A from 16 up to the
+     * design's maximum alignment (and up to its largest block).
+     */
+    public static long[][] pairs(DesignDescriptor design) {
+        java.util.List<long[]> out = new ArrayList<>();
+        for (long a = 16; a > 0 && a <= design.maxAlignment(); a <<= 1) {
+            for (long k = 1; k <= 3; k++) {
+                if (k * a <= design.maxBlockSize()) {
+                    out.add(new long[] {k * a, a});
+                }
+            }
+        }
+        return out.toArray(long[][]::new);
+    }
+
     /** A successful allocation above the table's last class (or of at least 2^30 bytes without a table). */
     public static final String BEYOND_TABLE = "beyond the last class";
     /** A successful allocation with an explicit alignment of at least 256. */
@@ -120,6 +146,9 @@ public final class States {
         }
         if (design.maxAlignment() >= 256) {
             out.add(ALIGNED_256);
+        }
+        for (long[] p : pairs(design)) {
+            out.add(pair(p[0], p[1]));
         }
         boolean aboveNatural = design.alignment().alignmentFor(1) < design.maxAlignment();
         if (aboveNatural) {

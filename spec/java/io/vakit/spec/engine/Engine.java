@@ -12,7 +12,7 @@ import java.util.TreeMap;
 
 /**
  * Generates random chains for a machine, runs each against system and model, and shrinks a failure of every rule
- * that fails. After a failure the run goes on with new chains that keep away from the failing action (its text
+ * that fails. Before each chain the machine learns what the run covered so far, so it can aim at the rest. After a failure the run goes on with new chains that keep away from the failing action (its text
  * without the label is never generated again), until the tries are spent; a chain that fails a rule already
  * reported adds its own failing action to those kept away from, and is not shrunk again.
  */
@@ -32,6 +32,7 @@ public final class Engine {
         Set<String> avoid = new HashSet<>();
         for (int i = 0; i < settings.tries(); i++) {
             long chainSeed = settings.seedOf(i);
+            machine.beforeChain(java.util.Collections.unmodifiableMap(coverage));
             Run<S, M> run = generate(machine, chainSeed, settings.length(), avoid);
             actions += run.applied().size();
             merge(coverage, run.coverage());
@@ -44,9 +45,8 @@ public final class Engine {
                 List<String> chain = shrunk.run().applied().stream().map(Object::toString).toList();
                 failures.add(new Verdict.Failure(i + 1, chainSeed, run.applied().size(), shrunk.attempts(), chain,
                         shrunk.run().violation(), Replay.encode(machine.name(), shrunk.run().applied())));
-                avoid.add(signature(shrunk.run().applied().getLast()));
             }
-            avoid.add(signature(run.applied().getLast()));
+            avoid.add(signature(run.applied().getLast())); // what a generated chain ran, not a shrunk simplification
         }
         return new Verdict(machine.name(), settings, settings.tries(), actions, elapsed(started), coverage,
                 List.copyOf(failures));

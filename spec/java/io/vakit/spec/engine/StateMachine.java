@@ -42,6 +42,13 @@ public interface StateMachine<S, M> {
         return java.util.Map.of();
     }
 
+    /**
+     * Called before each generated chain with what the run has covered so far (merged as {@link Engine#merge}
+     * does), so that generation can aim at what is still unreached. Replays do not depend on it: the actions a chain
+     * ran are its text. The default ignores it.
+     */
+    default void beforeChain(java.util.Map<String, Long> coveredSoFar) {}
+
     /** Releases a system after a run, whatever happened. */
     void dispose(S system);
 }

@@ -147,6 +147,36 @@ public final class NativeMalloc implements Allocator {
         return admit(op, call(op, () -> (MemorySegment) calloc.invokeExact(1L, byteSize)), byteSize);
     }
 
+    /**
+     * {@code calloc(count, size)} of the library itself, overflowing products included: the library must refuse
+     * them (NULL), and that refusal is its own. One it accepts anyway is freed, and reported as accepted. A factor
+     * below 1 is refused before the call, as a size of 0 is (C lets {@code calloc(0, n)} return a pointer).
+     */
+    @Override
+    public MemorySegment allocateZeroed(long count, long elementSize) {
+        String op = "allocateZeroed(count=" + count + ", size=" + elementSize + ")";
+        checkOpen(op);
+        boolean overflows = count >= 1 && elementSize >= 1
+                && (Math.multiplyHigh(count, elementSize) != 0 || count * elementSize < 0);
+        if (!overflows || calloc == null) { // a factor below 1 is vakit's own refusal, as size 0 is
+            return Allocator.super.allocateZeroed(count, elementSize);
+        }
+        long address = call(op, () -> (MemorySegment) calloc.invokeExact(count, elementSize));
+        if (address == 0) {
+            throw new io.vakit.spi.InvalidSizeException(descriptor.id(), op, "the library's calloc refused a product"
+                    + " that overflows (it returned NULL)");
+        }
+        call(op, () -> {
+            if (sized) {
+                free.invokeExact(MemorySegment.ofAddress(address), 1L);
+            } else {
+                free.invokeExact(MemorySegment.ofAddress(address));
+            }
+            return MemorySegment.NULL;
+        });
+        return MemorySegment.ofAddress(address); // accepted: the kit reports the library's acceptance
+    }
+
     @Override
     public void free(MemorySegment block) {
         String op = Requests.onBlock("free", block.address(), block.byteSize());

@@ -54,6 +54,24 @@ public interface Allocator extends SegmentAllocator, AutoCloseable {
     }
 
     /**
+     * Allocates {@code count * elementSize} zeroed bytes (C's {@code calloc(count, size)}); the block's size is the
+     * product. The default refuses a product that overflows, or a count or size below 1, before allocating.
+     *
+     * @throws InvalidSizeException if {@code count} or {@code elementSize} is below 1, or their product overflows or
+     *     is above the design's maximum
+     */
+    default MemorySegment allocateZeroed(long count, long elementSize) {
+        String op = "allocateZeroed(count=" + count + ", size=" + elementSize + ")";
+        if (count < 1 || elementSize < 1 || Math.multiplyHigh(count, elementSize) != 0
+                || count * elementSize < 0) {
+            stats(); // after close, this raises AllocatorClosedException: closed comes before bad input
+            throw new InvalidSizeException(descriptor().id(), op, "count " + count + " times size " + elementSize
+                    + (count < 1 || elementSize < 1 ? " has a factor below 1" : " overflows"));
+        }
+        return allocateZeroed(count * elementSize);
+    }
+
+    /**
      * Resizes a live block, keeping its first {@code min(old, new)} bytes. The result is aligned to the natural
      * guarantee for {@code newSize} (not to an explicit alignment the block was allocated with). The old
      * segment must not be used afterwards, even if the address did not change. On failure the old block stays

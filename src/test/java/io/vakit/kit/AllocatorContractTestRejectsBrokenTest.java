@@ -19,7 +19,7 @@ class AllocatorContractTestRejectsBrokenTest {
 
             @Override
             protected Settings settings() {
-                return Settings.fromSystemProperties().withTries(300);
+                return Settings.fromSystemProperties();
             }
         };
         assertThatThrownBy(extension::passesTheAllocatorContract).isInstanceOf(AssertionError.class)

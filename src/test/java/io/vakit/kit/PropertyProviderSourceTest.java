@@ -21,7 +21,7 @@ class PropertyProviderSourceTest {
         assertThat(ProviderSource.all()).anyMatch(p -> p.id().equals("broken-double-free"));
         assertThat(PropertyProviderSource.named()).hasSize(1);
         ContractReport report = ContractReport.run(PropertyProviderSource.named().get(0),
-                io.vakit.spec.engine.Settings.fromSystemProperties().withTries(300));
+                io.vakit.spec.engine.Settings.fromSystemProperties());
         assertThat(report.passed()).as("the kit rejects it through the property").isFalse();
         assertThat(report.verdict().failureOf("M2 double free refused")).isNotNull();
     }
@@ -32,7 +32,7 @@ class PropertyProviderSourceTest {
         var provider = PropertyProviderSource.named().get(0);
         assertThat(provider.descriptor().followed()).contains("sized");
         ContractReport report = ContractReport.run(provider,
-                io.vakit.spec.engine.Settings.fromSystemProperties().withTries(300));
+                io.vakit.spec.engine.Settings.fromSystemProperties());
         assertThat(report.passed()).as("the design property it opted into rejects it").isFalse();
         assertThat(report.verdict().failureOf("L2 design layout")).isNotNull();
         assertThat(report.rules()).filteredOn(r -> r.rule().id().equals("L1")).singleElement()

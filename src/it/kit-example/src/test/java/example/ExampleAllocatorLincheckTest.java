@@ -13,11 +13,11 @@ public class ExampleAllocatorLincheckTest extends AllocatorLincheck {
 
     @Test
     void stressMode() {
-        stressOptions().check(getClass());
+        stressOptions().iterations(5).check(getClass()); // a project sizes the runs to its own build
     }
 
     @Test
     void modelChecking() {
-        modelCheckingOptions().check(getClass());
+        modelCheckingOptions().iterations(2).check(getClass());
     }
 }

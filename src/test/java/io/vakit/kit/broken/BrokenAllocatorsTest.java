@@ -16,8 +16,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The contract state machine rejects every sequentially broken allocator, for the right rule, with a chain shrunk
- * to at most 10 actions that replays to the same failure.
+ * The contract state machine, with its default settings, rejects every sequentially broken allocator, for the right
+ * rule, with a chain shrunk to at most 10 actions that replays to the same failure.
  */
 class BrokenAllocatorsTest {
 
@@ -33,7 +33,7 @@ class BrokenAllocatorsTest {
     @ParameterizedTest(name = "{0} breaks {1}")
     @MethodSource("broken")
     void rejectedWithAShortReplayableCounterexample(AllocatorProvider provider, Rule rule) {
-        Settings settings = Settings.fromSystemProperties().withTries(500);
+        Settings settings = Settings.fromSystemProperties(); // the defaults: what a user runs
         Verdict verdict = Engine.check(new ContractMachine(provider), settings);
 
         assertThat(verdict.passed()).as("the kit must reject %s", provider.id()).isFalse();
