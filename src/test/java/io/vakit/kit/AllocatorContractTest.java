@@ -6,7 +6,7 @@ import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 /**
- * The kit for another project's tests, shipped in vakit's test-jar (in the way of the Reactive Streams TCK): extend
+ * The kit for another project's tests, shipped as io.vakit:vakit:kit (in the way of the Reactive Streams TCK): extend
  * it, return your provider, and the contract runs against it, with the per-rule table printed and a shrunk,
  * replayable counterexample as the failure message. For the concurrency checks extend
  * {@link io.vakit.kit.lincheck.AllocatorLincheck}.
