@@ -40,7 +40,7 @@ public final class NativeLibraryProvider implements AllocatorProvider {
                     + "A library with initial-exec TLS (jemalloc) needs static TLS room: start the JVM with "
                     + "GLIBC_TUNABLES=glibc.rtld.optional_static_tls=16384 (the build does)", e);
         }
-        this.binding = NativeMalloc.Binding.of(id, lookup, symbols);
+        this.binding = NativeMalloc.Binding.of(id, lookup, symbols, library);
         this.descriptor = new DesignDescriptor(id, "native " + library + " (" + symbols.malloc() + ", ...)", null,
                 alignment, binding.alignedAlloc() != null ? 1L << 20 : alignment.alignmentFor(1),
                 1L << 40, binding.features(threadSafe), deviations);

@@ -53,31 +53,53 @@ public final class NativeMalloc implements Allocator {
          * @throws IllegalArgumentException if a named symbol is missing; the message names it and the design
          */
         public static Binding of(String design, SymbolLookup library, MallocSymbols symbols) {
+            return of(design, library, symbols, null);
+        }
+
+        /**
+         * Binds the functions named by {@code symbols} in {@code library}, the file {@code owner}: a function the file
+         * does not define itself (found in a library it depends on, such as glibc) is left unbound, and the features it
+         * would give are not declared; {@code malloc} and {@code free} must be its own. With a null {@code owner},
+         * wherever the lookup finds them (glibc's default lookup).
+         *
+         * @throws IllegalArgumentException if {@code malloc} or {@code free} is missing or not the library's own
+         */
+        public static Binding of(String design, SymbolLookup library, MallocSymbols symbols, java.nio.file.Path owner) {
             boolean sized = symbols.sizedFree();
             return new Binding(
-                    bind(design, library, symbols.malloc(), FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_LONG)),
-                    bind(design, library, symbols.free(), sized
+                    bind(design, library, owner, symbols.malloc(), true,
+                            FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_LONG)),
+                    bind(design, library, owner, symbols.free(), true, sized
                             ? FunctionDescriptor.ofVoid(ValueLayout.ADDRESS, ValueLayout.JAVA_LONG)
                             : FunctionDescriptor.ofVoid(ValueLayout.ADDRESS)),
-                    bind(design, library, symbols.calloc(),
+                    bind(design, library, owner, symbols.calloc(), false,
                             FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG)),
-                    bind(design, library, symbols.realloc(), sized
+                    bind(design, library, owner, symbols.realloc(), false, sized
                             ? FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG,
                                     ValueLayout.JAVA_LONG)
                             : FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG)),
-                    bind(design, library, symbols.alignedAlloc(),
+                    bind(design, library, owner, symbols.alignedAlloc(), false,
                             FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG)),
-                    bind(design, library, symbols.usableSize(),
+                    bind(design, library, owner, symbols.usableSize(), false,
                             FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.ADDRESS)),
                     sized);
         }
 
-        private static MethodHandle bind(String design, SymbolLookup library, String name, FunctionDescriptor fd) {
+        private static MethodHandle bind(String design, SymbolLookup library, java.nio.file.Path owner, String name,
+                boolean required, FunctionDescriptor fd) {
             if (name == null) {
                 return null;
             }
             MemorySegment symbol = library.find(name).orElseThrow(() -> new IllegalArgumentException(
                     "design '" + design + "': native symbol '" + name + "' not found"));
+            if (owner != null && !SymbolOwner.definedBy(symbol, owner)) {
+                if (required) {
+                    throw new IllegalArgumentException("design '" + design + "': native symbol '" + name + "' is not "
+                            + "defined by " + owner + " but by " + SymbolOwner.fileOf(symbol).map(Object::toString)
+                                    .orElse("an unknown object") + " (a library it depends on)");
+                }
+                return null; // someone else's: the library does not offer it
+            }
             return LINKER.downcallHandle(symbol, fd);
         }
 

@@ -23,6 +23,29 @@ class BrokenNativeAllocatorsTest {
         assertThat(report.passed()).as(() -> report.table() + report.verdict().describe()).isTrue();
     }
 
+    /**
+     * The test library defines no {@code aligned_alloc} and no {@code malloc_usable_size}: a lookup in it finds glibc's,
+     * through the library's dependencies. The binding must leave them unbound, and declare neither feature.
+     */
+    @Test
+    void aFunctionTheLibraryLacksIsNeverTakenFromGlibc() {
+        java.nio.file.Path lib = BrokenNativeLibrary.library();
+        var lookup = java.lang.foreign.SymbolLookup.libraryLookup(lib, java.lang.foreign.Arena.global());
+        assertThat(lookup.find("aligned_alloc")).as("dlsym also searches the library's dependencies").isPresent();
+        assertThat(SymbolOwner.fileOf(lookup.find("aligned_alloc").orElseThrow()).orElseThrow().toString())
+                .contains("libc.so");
+        assertThat(SymbolOwner.definedBy(lookup.find("ovl_malloc").orElseThrow(), lib)).isTrue();
+
+        NativeLibraryProvider p = new NativeLibraryProvider("no-aligned-alloc", lib, MallocSymbols.parse(
+                "malloc=ovl_malloc,free=ovl_free,aligned_alloc=aligned_alloc,usable_size=malloc_usable_size"),
+                io.vakit.spi.AlignmentGuarantee.fixed(16), true, java.util.List.of());
+        assertThat(p.descriptor().features()).doesNotContain(io.vakit.spi.Feature.ALIGNED_ALLOCATION,
+                io.vakit.spi.Feature.USABLE_SIZE);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new NativeLibraryProvider("borrowed-malloc", lib,
+                MallocSymbols.parse("glibc"), io.vakit.spi.AlignmentGuarantee.fixed(16), true, java.util.List.of()))
+                .hasMessageContaining("'malloc' is not defined by").hasMessageContaining("libc.so");
+    }
+
     @Test
     void anOverlappingCAllocatorIsRejected() {
         ContractMachine machine = new ContractMachine(BrokenNativeLibrary.overlapping());
