@@ -42,18 +42,32 @@ public final class NativeProviderSource implements ProviderSource {
     @Override
     public List<AllocatorProvider> providers() {
         List<AllocatorProvider> out = new ArrayList<>(installed());
-        String path = System.getProperty("vakit.native", "");
-        if (!path.isBlank()) {
-            Path lib = Path.of(path);
-            String id = System.getProperty("vakit.native.id", lib.getFileName().toString().replaceFirst("\\.so.*$", "")
-                    .replaceFirst("^lib", ""));
-            String alignment = System.getProperty("vakit.native.alignment", "16");
-            out.add(new NativeLibraryProvider(id, lib, MallocSymbols.parse(System.getProperty("vakit.native.symbols",
-                    "glibc")), alignment.equals("fundamental") ? FUNDAMENTAL
-                            : AlignmentGuarantee.fixed(Long.parseLong(alignment)),
-                    Boolean.parseBoolean(System.getProperty("vakit.native.threadSafe", "true")), List.of()));
-        }
+        out.addAll(named());
         return out;
+    }
+
+    /**
+     * The library named by {@code -Dvakit.native}, bound as {@code -Dvakit.native.symbols}, {@code .id},
+     * {@code .threadSafe} and {@code .alignment} say (a property given empty counts as not given); empty when none is
+     * named.
+     */
+    public static List<AllocatorProvider> named() {
+        String path = property("vakit.native", "");
+        if (path.isEmpty()) {
+            return List.of();
+        }
+        Path lib = Path.of(path);
+        String id = property("vakit.native.id", lib.getFileName().toString().replaceFirst("\\.so.*$", "")
+                .replaceFirst("^lib", ""));
+        String alignment = property("vakit.native.alignment", "16");
+        return List.of(new NativeLibraryProvider(id, lib, MallocSymbols.parse(property("vakit.native.symbols", "glibc")),
+                alignment.equals("fundamental") ? FUNDAMENTAL : AlignmentGuarantee.fixed(Long.parseLong(alignment)),
+                Boolean.parseBoolean(property("vakit.native.threadSafe", "true")), List.of()));
+    }
+
+    private static String property(String name, String otherwise) {
+        String v = System.getProperty(name, "").strip();
+        return v.isEmpty() ? otherwise : v;
     }
 
     /** The known libraries installed on this machine. */

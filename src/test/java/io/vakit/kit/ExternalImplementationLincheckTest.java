@@ -15,7 +15,9 @@ public class ExternalImplementationLincheckTest extends AllocatorLincheck {
     }
 
     private static AllocatorProvider provider() {
-        return PropertyProviderSource.named().stream().findFirst().orElseGet(GlibcProvider::new);
+        return PropertyProviderSource.named().stream().findFirst()
+                .or(() -> io.vakit.nat.NativeProviderSource.named().stream().findFirst())
+                .orElseGet(GlibcProvider::new);
     }
 
     private static void requireThreadSafeImpl() {

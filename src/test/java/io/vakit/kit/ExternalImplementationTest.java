@@ -9,15 +9,16 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code mvn verify -Dvakit.impl=<provider class> [-Dvakit.classpath=<jar>]}: the contract against that
- * implementation (its Lincheck checks are in {@link ExternalImplementationLincheckTest}). Without the property it
- * says so and is skipped.
+ * {@code mvn verify -Dvakit.impl=<provider class> [-Dvakit.classpath=<jar>]} or {@code -Dvakit.native=<.so>
+ * [-Dvakit.native.symbols=...]}: the contract against that implementation (its Lincheck checks are in
+ * {@link ExternalImplementationLincheckTest}). Without either property it says so and is skipped.
  */
 class ExternalImplementationTest {
     static List<AllocatorProvider> named() {
-        List<AllocatorProvider> named = PropertyProviderSource.named();
+        List<AllocatorProvider> named = new java.util.ArrayList<>(PropertyProviderSource.named());
+        named.addAll(io.vakit.nat.NativeProviderSource.named());
         if (named.isEmpty()) {
-            String why = "no -Dvakit.impl given: nothing external to check";
+            String why = "no -Dvakit.impl or -Dvakit.native given: nothing external to check";
             System.out.println("skipped: " + why);
             Assumptions.abort(why);
         }
