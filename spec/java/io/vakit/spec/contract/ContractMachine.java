@@ -66,7 +66,7 @@ public final class ContractMachine implements StateMachine<Allocator, AllocatorM
 
     @Override
     public String name() {
-        return (small ? SMALL_PREFIX : PREFIX) + provider.id();
+        return (small ? SMALL_PREFIX : PREFIX) + provider.replayName();
     }
 
     /** True for the machine on the small configuration. */

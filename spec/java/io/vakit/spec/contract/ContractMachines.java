@@ -30,8 +30,14 @@ public final class ContractMachines implements MachineFactory {
     /** The provider whose design id is {@code id}, among those {@link ProviderSource#all()} finds. */
     public static Optional<AllocatorProvider> provider(String id) {
         for (AllocatorProvider p : ProviderSource.all()) {
-            if (p.id().equals(id)) {
+            if (p.id().equals(id) || p.replayName().equals(id)) {
                 return Optional.of(p);
+            }
+        }
+        for (ProviderSource source : ServiceLoader.load(ProviderSource.class)) {
+            Optional<AllocatorProvider> p = source.resolve(id);
+            if (p.isPresent()) {
+                return p;
             }
         }
         return Optional.empty();

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 public final class NativeLibraryProvider implements AllocatorProvider {
     private final DesignDescriptor descriptor;
     private final NativeMalloc.Binding binding;
+    private String replayName;
 
     /**
      * Loads and binds {@code library}.
@@ -44,6 +45,20 @@ public final class NativeLibraryProvider implements AllocatorProvider {
         this.descriptor = new DesignDescriptor(id, "native " + library + " (" + symbols.malloc() + ", ...)", null,
                 alignment, binding.alignedAlloc() != null ? 1L << 20 : alignment.alignmentFor(1),
                 1L << 40, binding.features(threadSafe), deviations);
+    }
+
+    /**
+     * This library as a name that builds it again: {@code native:<path>?symbols=<s>&alignment=<a>&threadSafe=<t>}
+     * ({@link NativeProviderSource#resolve}); replays of a library named by its path carry it.
+     */
+    NativeLibraryProvider locatedBy(String name) {
+        this.replayName = name;
+        return this;
+    }
+
+    @Override
+    public String replayName() {
+        return replayName != null ? replayName : descriptor.id();
     }
 
     @Override

@@ -59,10 +59,45 @@ public final class NativeProviderSource implements ProviderSource {
         Path lib = Path.of(path);
         String id = property("vakit.native.id", lib.getFileName().toString().replaceFirst("\\.so.*$", "")
                 .replaceFirst("^lib", ""));
-        String alignment = property("vakit.native.alignment", "16");
-        return List.of(new NativeLibraryProvider(id, lib, MallocSymbols.parse(property("vakit.native.symbols", "glibc")),
+        return List.of(bind(id, lib, property("vakit.native.symbols", "glibc"), property("vakit.native.alignment", "16"),
+                property("vakit.native.threadSafe", "true")));
+    }
+
+    private static NativeLibraryProvider bind(String id, Path lib, String symbols, String alignment, String threadSafe) {
+        return new NativeLibraryProvider(id, lib, MallocSymbols.parse(symbols),
                 alignment.equals("fundamental") ? FUNDAMENTAL : AlignmentGuarantee.fixed(Long.parseLong(alignment)),
-                Boolean.parseBoolean(property("vakit.native.threadSafe", "true")), List.of()));
+                Boolean.parseBoolean(threadSafe), List.of())
+                .locatedBy(PREFIX + lib.toAbsolutePath() + "?symbols=" + symbols + "&alignment=" + alignment
+                        + "&threadSafe=" + threadSafe);
+    }
+
+    /** The prefix of a native library's replay name. */
+    public static final String PREFIX = "native:";
+
+    /**
+     * A library named {@code native:<path>?symbols=<s>&alignment=<a>&threadSafe=<t>}, as its replays carry it; the
+     * query parts may be left out (glibc names, 16, true).
+     *
+     * @throws IllegalArgumentException when the name starts with {@code native:} but cannot be bound
+     */
+    @Override
+    public Optional<AllocatorProvider> resolve(String name) {
+        if (!name.startsWith(PREFIX)) {
+            return Optional.empty();
+        }
+        String rest = name.substring(PREFIX.length());
+        int q = rest.indexOf('?');
+        Path lib = Path.of(q < 0 ? rest : rest.substring(0, q));
+        java.util.Map<String, String> params = new java.util.HashMap<>();
+        if (q >= 0) {
+            for (String kv : rest.substring(q + 1).split("&")) {
+                String[] p = kv.split("=", 2);
+                params.put(p[0], p.length > 1 ? p[1] : "");
+            }
+        }
+        String id = lib.getFileName().toString().replaceFirst("\\.so.*$", "").replaceFirst("^lib", "");
+        return Optional.of(bind(id, lib, params.getOrDefault("symbols", "glibc"),
+                params.getOrDefault("alignment", "16"), params.getOrDefault("threadSafe", "true")));
     }
 
     private static String property(String name, String otherwise) {

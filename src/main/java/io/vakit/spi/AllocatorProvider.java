@@ -27,4 +27,13 @@ public interface AllocatorProvider {
     default String id() {
         return descriptor().id();
     }
+
+    /**
+     * The name a replay string uses to find this provider again in another process: by default its id; a provider
+     * that exists only at run time (a native library named by its path) gives a name that says everything needed to
+     * build it again, which a {@link ProviderSource#resolve} understands.
+     */
+    default String replayName() {
+        return id();
+    }
 }

@@ -12,6 +12,14 @@ public interface ProviderSource {
     /** The providers this source offers now. */
     List<AllocatorProvider> providers();
 
+    /**
+     * The provider a self-describing name stands for ({@link AllocatorProvider#replayName()}), or empty when this
+     * source does not understand the name.
+     */
+    default java.util.Optional<AllocatorProvider> resolve(String name) {
+        return java.util.Optional.empty();
+    }
+
     /** Every provider on the class path: the registered ones, then those of every source. */
     static List<AllocatorProvider> all() {
         List<AllocatorProvider> out = new ArrayList<>();
