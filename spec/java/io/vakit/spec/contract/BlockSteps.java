@@ -56,16 +56,38 @@ final class BlockSteps {
         if (States.isPair(size, alignment)) {
             m.reach(States.pair(size, alignment)); // tried: whatever the allocator does with it is judged below
         }
-        Stats before = m.mayExhaust(size) ? a.stats() : null;
-        MemorySegment block;
-        try {
-            block = alignment == 1 ? a.allocate(size) : a.allocate(size, alignment);
-        } catch (AddressSpaceExhaustedException e) {
-            m.exhausted(a, op, size, e, before);
+        MemorySegment block = attempt(a, m, op, size, () -> a.allocate(size, alignment));
+        if (block == null) {
             return false;
         }
         m.admit(a, op, label, block, size, alignment);
         return true;
+    }
+
+    /**
+     * Makes an allocating {@code call} of {@code size} bytes; an exhaustion is judged by the model (C12) and gives
+     * null. Stats are taken first where an exhaustion may come, so that the model can check it changed nothing.
+     */
+    static MemorySegment attempt(Allocator a, AllocatorModel m, String op, long size,
+            java.util.function.Supplier<MemorySegment> call) {
+        Stats before = m.mayExhaust(size) ? a.stats() : null;
+        try {
+            return call.get();
+        } catch (AddressSpaceExhaustedException e) {
+            m.exhausted(a, op, size, e, before);
+            return null;
+        }
+    }
+
+    /** Admits a zeroed block of {@code bytes} as {@code label} and checks it reads zero (C6). */
+    static void admitZeroed(Allocator a, AllocatorModel m, String op, int label, MemorySegment block, long bytes) {
+        m.admit(a, op, label, block, bytes, 1);
+        m.hit(Rule.C6_CALLOC_ZERO);
+        long at = Patterns.firstNonZero(block, bytes);
+        if (at >= 0) {
+            throw m.violation(Rule.C6_CALLOC_ZERO, op + " returned " + AllocatorModel.hex(block.address())
+                    + " whose byte " + at + " is not zero");
+        }
     }
 
     /** Writes block {@code label}'s pattern over its usable bytes. */
@@ -124,20 +146,9 @@ final class BlockSteps {
 
         @Override
         public void run(Allocator a, AllocatorModel m) {
-            Stats before = m.mayExhaust(size) ? a.stats() : null;
-            MemorySegment block;
-            try {
-                block = a.allocateZeroed(size);
-            } catch (AddressSpaceExhaustedException e) {
-                m.exhausted(a, toString(), size, e, before);
-                return;
-            }
-            m.admit(a, toString(), label, block, size, 1);
-            m.hit(Rule.C6_CALLOC_ZERO);
-            long at = Patterns.firstNonZero(block, size);
-            if (at >= 0) {
-                throw m.violation(Rule.C6_CALLOC_ZERO, toString() + " returned " + AllocatorModel.hex(block.address())
-                        + " whose byte " + at + " is not zero");
+            MemorySegment block = attempt(a, m, toString(), size, () -> a.allocateZeroed(size));
+            if (block != null) {
+                admitZeroed(a, m, toString(), label, block, size);
             }
         }
 
@@ -165,21 +176,9 @@ final class BlockSteps {
 
         @Override
         public void run(Allocator a, AllocatorModel m) {
-            long bytes = count * size;
-            Stats before = m.mayExhaust(bytes) ? a.stats() : null;
-            MemorySegment block;
-            try {
-                block = a.allocateZeroed(count, size);
-            } catch (AddressSpaceExhaustedException e) {
-                m.exhausted(a, toString(), bytes, e, before);
-                return;
-            }
-            m.admit(a, toString(), label, block, bytes, 1);
-            m.hit(Rule.C6_CALLOC_ZERO);
-            long at = Patterns.firstNonZero(block, bytes);
-            if (at >= 0) {
-                throw m.violation(Rule.C6_CALLOC_ZERO, toString() + " returned " + AllocatorModel.hex(block.address())
-                        + " whose byte " + at + " is not zero");
+            MemorySegment block = attempt(a, m, toString(), count * size, () -> a.allocateZeroed(count, size));
+            if (block != null) {
+                admitZeroed(a, m, toString(), label, block, count * size);
             }
         }
 
@@ -251,13 +250,10 @@ final class BlockSteps {
         @Override
         public void run(Allocator a, AllocatorModel m) {
             AllocatorModel.Block old = m.live(label).orElseThrow();
-            Stats before = m.mayExhaust(newSize) ? a.stats() : null;
-            MemorySegment moved;
-            try {
-                moved = old.family() != 0 ? ((FamilyAllocator) a).reallocateIn(old.family(), segment(old), newSize)
-                        : a.reallocate(segment(old), newSize);
-            } catch (AddressSpaceExhaustedException e) {
-                m.exhausted(a, toString(), newSize, e, before);
+            MemorySegment moved = attempt(a, m, toString(), newSize, () -> old.family() != 0
+                    ? ((FamilyAllocator) a).reallocateIn(old.family(), segment(old), newSize)
+                    : a.reallocate(segment(old), newSize));
+            if (moved == null) {
                 return;
             }
             m.remove(label, false);

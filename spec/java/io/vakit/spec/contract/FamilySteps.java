@@ -2,14 +2,12 @@ package io.vakit.spec.contract;
 
 import io.vakit.spec.engine.ActionType;
 import io.vakit.spec.engine.Encoded;
-import io.vakit.spi.AddressSpaceExhaustedException;
 import io.vakit.spi.Allocator;
 import io.vakit.spi.FamilyAllocator;
 import io.vakit.spi.Feature;
 import io.vakit.spi.InvalidFamilyException;
 import io.vakit.spi.InvalidFreeException;
 import io.vakit.spi.InvalidFreeException.Reason;
-import io.vakit.spi.Stats;
 import java.lang.foreign.MemorySegment;
 import java.util.EnumSet;
 import java.util.List;
@@ -60,12 +58,8 @@ final class FamilySteps {
         public void run(Allocator a, AllocatorModel m) {
             FamilyAllocator f = families(a, m);
             int family = Math.floorMod(family(), f.families());
-            Stats before = m.mayExhaust(size) ? a.stats() : null;
-            MemorySegment block;
-            try {
-                block = f.allocateIn(family, size);
-            } catch (AddressSpaceExhaustedException e) {
-                m.exhausted(a, toString(), size, e, before);
+            MemorySegment block = BlockSteps.attempt(a, m, toString(), size, () -> f.allocateIn(family, size));
+            if (block == null) {
                 return;
             }
             m.admit(a, toString(), label, block, size, 1);
