@@ -497,6 +497,24 @@ public final class AllocatorModel {
         return ranges;
     }
 
+    /**
+     * After a large block (above {@link Patterns#FULL}) is freed, with {@code FOOTPRINT}: if no range the allocator
+     * still reports holds its start, that memory must be unmapped (C11), or it leaked out of the allocator's sight.
+     */
+    void checkUnreservedIsUnmapped(Allocator system, Block freedBlock, String op) {
+        if (!design.has(Feature.FOOTPRINT) || Math.max(freedBlock.size(), freedBlock.usable()) <= Patterns.FULL
+                || !KernelMemory.available()) {
+            return;
+        }
+        hit(Rule.C11_FOOTPRINT);
+        long a = freedBlock.address();
+        boolean reserved = system.reservedRanges().stream().anyMatch(r -> a >= r.start() && a < r.end());
+        if (!reserved && KernelMemory.mapped(a)) {
+            throw violation(Rule.C11_FOOTPRINT, op + ": block #" + freedBlock.label() + " at " + hex(a) + " was freed and"
+                    + " no range the allocator reports holds it any more, but it is still mapped: a leaked mapping");
+        }
+    }
+
     /** After close: none of the allocator's former ranges is still mapped (C11). */
     void checkReleased(List<io.vakit.spi.AddressRange> ranges, String op) {
         for (io.vakit.spi.AddressRange r : ranges) {

@@ -228,6 +228,7 @@ final class BlockSteps {
                 a.free(segment(b));
             }
             m.remove(label);
+            m.checkUnreservedIsUnmapped(a, b, toString());
         }
 
         @Override

@@ -41,6 +41,13 @@ final class BurstSteps {
     private static Burst burst(RandomGenerator r, AllocatorModel m, int label) {
         boolean placed = m.design().has(Feature.PLACEMENT);
         long size = Sizes.edge(r, m, placed && r.nextInt(100) < 40 ? m.design().maxBlockSize() : 64 * 1024);
+        if (placed && r.nextInt(100) < 60) { // aim at a class whose container the run has not seen full yet
+            long[] open = java.util.Arrays.stream(m.edges()).filter(e -> e <= 64 * 1024
+                    && !m.reached(States.fullSlot(slot(m, e)))).toArray();
+            if (open.length > 0) {
+                size = open[r.nextInt(open.length)];
+            }
+        }
         long hint = m.capacityHint(slot(m, size));
         int count;
         if (hint > 0) {

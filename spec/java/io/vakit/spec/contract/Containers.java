@@ -54,6 +54,7 @@ final class Containers {
                 && !previous.freedSincePeak) {
             previous.capacity = Math.max(previous.capacity, previous.live);
             reach.accept(States.full(previous.unit));
+            reach.accept(States.fullSlot(previous.slot));
         }
         if (c.emptied) {
             reach.accept(States.reused(unit));

@@ -31,7 +31,7 @@ final class FamilySteps {
                 Step.type("freeWrongFamily", m -> families(m) && m.liveCount() > 0 ? 2 : 0,
                         (r, m, l) -> new FreeWrongFamily(Step.pick(r, m.liveLabels()), r.nextInt(8)),
                         e -> new FreeWrongFamily(e.label(), (int) e.arg(0))),
-                Step.type("badFamily", m -> families(m) ? 1 : 0, (r, m, l) -> new BadFamily(r.nextInt(2)),
+                Step.type("badFamily", m -> families(m) ? 2 : 0, (r, m, l) -> new BadFamily(r.nextInt(BadFamily.KINDS)),
                         e -> new BadFamily((int) e.arg(0))));
     }
 
@@ -110,8 +110,14 @@ final class FamilySteps {
         }
     }
 
-    /** {@code badFamily(kind)}: allocate in family -1 (0) or in the first family past the last (1): refused. */
+    /**
+     * {@code badFamily(kind)}: a family out of range, to allocate (0: family -1, 1: the first past the last), to free
+     * (2) or to reallocate (3): refused with InvalidFamilyException; or a bad size in a good family (4: 0 bytes, 5:
+     * above the maximum): refused with InvalidSizeException (M5).
+     */
     record BadFamily(int kind) implements Step {
+        static final int KINDS = 6;
+
         @Override
         public boolean applicable(AllocatorModel m) {
             return families(m);
@@ -120,9 +126,22 @@ final class FamilySteps {
         @Override
         public void run(Allocator a, AllocatorModel m) {
             FamilyAllocator f = families(a, m);
-            int family = Math.floorMod(kind, 2) == 0 ? -1 : f.families();
-            m.expectRefusal(a, Rule.M8_WRONG_FAMILY, toString() + " in family " + family,
-                    InvalidFamilyException.class, () -> f.allocateIn(family, 16), String.valueOf(family));
+            MemorySegment some = MisuseSteps.FOREIGN.asSlice(0, 16);
+            int k = Math.floorMod(kind, KINDS);
+            int family = k == 0 || k == 3 ? -1 : f.families();
+            switch (k) {
+                case 0, 1 -> m.expectRefusal(a, Rule.M8_WRONG_FAMILY, toString() + " in family " + family,
+                        InvalidFamilyException.class, () -> f.allocateIn(family, 16), String.valueOf(family));
+                case 2 -> m.expectRefusal(a, Rule.M8_WRONG_FAMILY, toString() + ": freeIn(" + family + ")",
+                        InvalidFamilyException.class, () -> f.freeIn(family, some), String.valueOf(family));
+                case 3 -> m.expectRefusal(a, Rule.M8_WRONG_FAMILY, toString() + ": reallocateIn(" + family + ")",
+                        InvalidFamilyException.class, () -> f.reallocateIn(family, some, 32), String.valueOf(family));
+                default -> {
+                    long size = k == 4 ? 0 : m.design().maxBlockSize() + 1;
+                    m.expectRefusal(a, Rule.M5_BAD_SIZE, toString() + ": allocateIn(0, " + size + ")",
+                            io.vakit.spi.InvalidSizeException.class, () -> f.allocateIn(0, size), String.valueOf(size));
+                }
+            }
         }
 
         @Override

@@ -404,9 +404,13 @@ final class MisuseSteps {
             if (d.has(Feature.CONTAINMENT)) {
                 refused(a, m, "owns(" + AllocatorModel.hex(at) + ", 16)", () -> a.owns(at, 16));
             }
+            if (d.has(Feature.FOOTPRINT)) {
+                refused(a, m, "reservedRanges()", a::reservedRanges);
+            }
             if (d.has(Feature.FAMILIES) && a instanceof io.vakit.spi.FamilyAllocator f) {
                 refused(a, m, "allocateIn(0, 16)", () -> f.allocateIn(0, 16));
                 refused(a, m, "freeIn(0, " + AllocatorModel.hex(at) + ")", () -> f.freeIn(0, some));
+                refused(a, m, "reallocateIn(0, " + AllocatorModel.hex(at) + ", 32)", () -> f.reallocateIn(0, some, 32));
             }
             m.hit(Rule.M7_USE_AFTER_CLOSE);
             try {

@@ -84,6 +84,11 @@ public final class States {
         return "full " + unit;
     }
 
+    /** A container of {@code slot}-byte slots was full (not required: it steers bursts to the other classes). */
+    static String fullSlot(long slot) {
+        return "full container of " + slot + "-byte slots";
+    }
+
     /** A block was freed from a full {@code unit}. */
     static String freeFromFull(String unit) {
         return "free from a full " + unit;
