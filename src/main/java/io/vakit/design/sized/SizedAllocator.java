@@ -4,7 +4,6 @@ import io.vakit.pal.Reservation;
 import io.vakit.pal.VirtualMemory;
 import io.vakit.pal.VirtualMemoryException;
 import io.vakit.spi.AddressSpaceExhaustedException;
-import io.vakit.spi.Allocator;
 import io.vakit.spi.AllocatorClosedException;
 import io.vakit.spi.BlockInfo;
 import io.vakit.spi.DesignDescriptor;
