@@ -27,12 +27,21 @@ final class MisuseSteps {
     static List<ActionType<Allocator, AllocatorModel>> types() {
         return List.of(
                 Step.type("freeInterior", m -> detects(m) && m.liveCount() > 0 ? 3 : 0,
-                        (r, m, l) -> new FreeInterior(Step.pick(r, m.liveLabels()), r.nextLong(1L << 20)),
-                        e -> new FreeInterior(e.label(), e.arg(0))),
+                        (r, m, l) -> new FreeInterior(Step.pick(r, m.liveLabels()), r.nextLong(1L << 20), false),
+                        e -> new FreeInterior(e.label(), e.arg(0), false)),
+                Step.type("reallocInterior", m -> reallocDetects(m) && m.liveCount() > 0 ? 1 : 0,
+                        (r, m, l) -> new FreeInterior(Step.pick(r, m.liveLabels()), r.nextLong(1L << 20), true),
+                        e -> new FreeInterior(e.label(), e.arg(0), true)),
                 Step.type("freeTwice", m -> detects(m) && m.staleLabels().length > 0 ? 3 : 0,
-                        (r, m, l) -> new FreeTwice(Step.pick(r, m.staleLabels())), e -> new FreeTwice(e.label())),
-                Step.type("freeForeign", m -> detects(m) ? 2 : 0, (r, m, l) -> new FreeForeign(r.nextLong(4096)),
-                        e -> new FreeForeign(e.arg(0))),
+                        (r, m, l) -> new FreeTwice(Step.pick(r, m.staleLabels()), false),
+                        e -> new FreeTwice(e.label(), false)),
+                Step.type("reallocFreed", m -> reallocDetects(m) && m.staleLabels().length > 0 ? 1 : 0,
+                        (r, m, l) -> new FreeTwice(Step.pick(r, m.staleLabels()), true),
+                        e -> new FreeTwice(e.label(), true)),
+                Step.type("freeForeign", m -> detects(m) ? 2 : 0,
+                        (r, m, l) -> new FreeForeign(r.nextLong(4096), false), e -> new FreeForeign(e.arg(0), false)),
+                Step.type("reallocForeign", m -> reallocDetects(m) ? 1 : 0,
+                        (r, m, l) -> new FreeForeign(r.nextLong(4096), true), e -> new FreeForeign(e.arg(0), true)),
                 Step.type("freeWrongSize", m -> !m.closed() && m.liveCount() > 0
                         && m.design().has(Feature.SIZED_FREE_CHECK) ? 3 : 0,
                         (r, m, l) -> new FreeWrongSize(Step.pick(r, m.liveLabels()), Sizes.edge(r, m, Sizes.COPY_MAX)),
@@ -46,14 +55,6 @@ final class MisuseSteps {
                         && m.design().has(Feature.REALLOC) ? 1 : 0,
                         (r, m, l) -> new ReallocBadSize(Step.pick(r, m.liveLabels()), r.nextInt(3)),
                         e -> new ReallocBadSize(e.label(), (int) e.arg(0))),
-                Step.type("reallocInterior", m -> detects(m) && m.design().has(Feature.REALLOC) && m.liveCount() > 0
-                        ? 1 : 0, (r, m, l) -> new ReallocInterior(Step.pick(r, m.liveLabels()), r.nextLong(1L << 20)),
-                        e -> new ReallocInterior(e.label(), e.arg(0))),
-                Step.type("reallocFreed", m -> detects(m) && m.design().has(Feature.REALLOC)
-                        && m.staleLabels().length > 0 ? 1 : 0,
-                        (r, m, l) -> new ReallocFreed(Step.pick(r, m.staleLabels())), e -> new ReallocFreed(e.label())),
-                Step.type("reallocForeign", m -> detects(m) && m.design().has(Feature.REALLOC) ? 1 : 0,
-                        (r, m, l) -> new ReallocForeign(r.nextLong(4096)), e -> new ReallocForeign(e.arg(0))),
                 Step.type("close", m -> 0, (r, m, l) -> new Close(), e -> new Close()),
                 Step.type("afterClose", m -> 0, (r, m, l) -> new AfterClose(), e -> new AfterClose()));
     }
@@ -63,104 +64,32 @@ final class MisuseSteps {
         return m.closed() ? List.of() : List.of(new Close(), new AfterClose());
     }
 
-    private static void expectInvalidRealloc(Allocator a, AllocatorModel m, Rule rule, String op, MemorySegment s,
-            Set<Reason> reasons) {
-        InvalidFreeException e = m.expectRefusal(a, rule, op, InvalidFreeException.class, () -> a.reallocate(s, 64),
-                AllocatorModel.hex(s.address()));
-        if (!reasons.contains(e.reason())) {
-            throw m.violation(rule, op + " was refused as " + e.reason() + "; expected one of " + reasons);
-        }
-    }
-
-    /** {@code reallocInterior#L(offset)}: reallocate an address inside a live block: refused as a free would be. */
-    record ReallocInterior(int label, long offset) implements Step {
-        @Override
-        public boolean applicable(AllocatorModel m) {
-            return detects(m) && m.design().has(Feature.REALLOC) && m.live(label).filter(b -> b.size() > 1).isPresent();
-        }
-
-        @Override
-        public void run(Allocator a, AllocatorModel m) {
-            AllocatorModel.Block b = m.live(label).orElseThrow();
-            long at = b.address() + 1 + offset % (b.size() - 1);
-            expectInvalidRealloc(a, m, Rule.M1_INVALID_FREE, toString(),
-                    MemorySegment.ofAddress(at).reinterpret(b.address() + b.size() - at),
-                    EnumSet.of(Reason.INTERIOR, Reason.UNKNOWN));
-        }
-
-        @Override
-        public List<Action<Allocator, AllocatorModel>> simplifications() {
-            return offset == 0 ? List.of() : List.of(new ReallocInterior(label, 0));
-        }
-
-        @Override
-        public String toString() {
-            return Encoded.format("reallocInterior", label, offset);
-        }
-    }
-
-    /** {@code reallocFreed#L()}: reallocate a freed block no live block covers: refused as a double free. */
-    record ReallocFreed(int label) implements Step {
-        @Override
-        public boolean applicable(AllocatorModel m) {
-            return detects(m) && m.design().has(Feature.REALLOC)
-                    && m.freed(label).filter(b -> m.containing(b.address()).isEmpty()).isPresent();
-        }
-
-        @Override
-        public void run(Allocator a, AllocatorModel m) {
-            expectInvalidRealloc(a, m, Rule.M2_DOUBLE_FREE, toString(),
-                    BlockSteps.segment(m.freed(label).orElseThrow()), EnumSet.of(Reason.DOUBLE, Reason.UNKNOWN));
-        }
-
-        @Override
-        public String toString() {
-            return Encoded.format("reallocFreed", label);
-        }
-    }
-
-    /** {@code reallocForeign(offset)}: reallocate memory this allocator never handed out. */
-    record ReallocForeign(long offset) implements Step {
-        @Override
-        public boolean applicable(AllocatorModel m) {
-            return detects(m) && m.design().has(Feature.REALLOC);
-        }
-
-        @Override
-        public void run(Allocator a, AllocatorModel m) {
-            expectInvalidRealloc(a, m, Rule.M3_FOREIGN_FREE, toString(), FOREIGN.asSlice(offset % 4096, 16),
-                    EnumSet.of(Reason.FOREIGN, Reason.UNKNOWN));
-        }
-
-        @Override
-        public List<Action<Allocator, AllocatorModel>> simplifications() {
-            return offset == 0 ? List.of() : List.of(new ReallocForeign(0));
-        }
-
-        @Override
-        public String toString() {
-            return Encoded.format("reallocForeign", -1, offset);
-        }
-    }
-
     private static boolean detects(AllocatorModel m) {
         return !m.closed() && m.design().has(Feature.INVALID_FREE_DETECTION);
     }
 
+    private static boolean reallocDetects(AllocatorModel m) {
+        return detects(m) && m.design().has(Feature.REALLOC);
+    }
+
+    /** Frees (or reallocates, a free and an allocation) {@code s}, which must be refused for one of {@code reasons}. */
     private static void expectInvalidFree(Allocator a, AllocatorModel m, Rule rule, String op, MemorySegment s,
-            Set<Reason> reasons) {
-        InvalidFreeException e = m.expectRefusal(a, rule, op, InvalidFreeException.class, () -> a.free(s),
-                AllocatorModel.hex(s.address()));
+            Set<Reason> reasons, boolean realloc) {
+        InvalidFreeException e = m.expectRefusal(a, rule, op, InvalidFreeException.class, realloc
+                ? () -> a.reallocate(s, 64) : () -> a.free(s), AllocatorModel.hex(s.address()));
         if (!reasons.contains(e.reason())) {
             throw m.violation(rule, op + " was refused as " + e.reason() + "; expected one of " + reasons);
         }
     }
 
-    /** {@code freeInterior#L(offset)}: free an address inside a live block, past its start. */
-    record FreeInterior(int label, long offset) implements Step {
+    /**
+     * {@code freeInterior#L(offset)} / {@code reallocInterior#L(offset)}: free (or reallocate) an address inside a
+     * live block, past its start.
+     */
+    record FreeInterior(int label, long offset, boolean realloc) implements Step {
         @Override
         public boolean applicable(AllocatorModel m) {
-            return detects(m) && m.live(label).filter(b -> b.size() > 1).isPresent();
+            return (realloc ? reallocDetects(m) : detects(m)) && m.live(label).filter(b -> b.size() > 1).isPresent();
         }
 
         @Override
@@ -169,60 +98,64 @@ final class MisuseSteps {
             long at = b.address() + 1 + offset % (b.size() - 1);
             expectInvalidFree(a, m, Rule.M1_INVALID_FREE, toString(),
                     MemorySegment.ofAddress(at).reinterpret(b.address() + b.size() - at),
-                    EnumSet.of(Reason.INTERIOR, Reason.UNKNOWN));
+                    EnumSet.of(Reason.INTERIOR, Reason.UNKNOWN), realloc);
         }
 
         @Override
         public List<Action<Allocator, AllocatorModel>> simplifications() {
-            return offset == 0 ? List.of() : List.of(new FreeInterior(label, 0));
+            return offset == 0 ? List.of() : List.of(new FreeInterior(label, 0, realloc));
         }
 
         @Override
         public String toString() {
-            return Encoded.format("freeInterior", label, offset);
+            return Encoded.format(realloc ? "reallocInterior" : "freeInterior", label, offset);
         }
     }
 
-    /** {@code freeTwice#L()}: free a block again, while no live block covers its address. */
-    record FreeTwice(int label) implements Step {
+    /**
+     * {@code freeTwice#L()} / {@code reallocFreed#L()}: free (or reallocate) a block again, while no live block
+     * covers its address.
+     */
+    record FreeTwice(int label, boolean realloc) implements Step {
         @Override
         public boolean applicable(AllocatorModel m) {
-            return detects(m) && m.freed(label).filter(b -> m.containing(b.address()).isEmpty()).isPresent();
+            return (realloc ? reallocDetects(m) : detects(m))
+                    && m.freed(label).filter(b -> m.containing(b.address()).isEmpty()).isPresent();
         }
 
         @Override
         public void run(Allocator a, AllocatorModel m) {
             expectInvalidFree(a, m, Rule.M2_DOUBLE_FREE, toString(), BlockSteps.segment(m.freed(label).orElseThrow()),
-                    EnumSet.of(Reason.DOUBLE, Reason.UNKNOWN));
+                    EnumSet.of(Reason.DOUBLE, Reason.UNKNOWN), realloc);
         }
 
         @Override
         public String toString() {
-            return Encoded.format("freeTwice", label);
+            return Encoded.format(realloc ? "reallocFreed" : "freeTwice", label);
         }
     }
 
-    /** {@code freeForeign(offset)}: free memory this allocator never handed out. */
-    record FreeForeign(long offset) implements Step {
+    /** {@code freeForeign(offset)} / {@code reallocForeign(offset)}: memory this allocator never handed out. */
+    record FreeForeign(long offset, boolean realloc) implements Step {
         @Override
         public boolean applicable(AllocatorModel m) {
-            return detects(m);
+            return realloc ? reallocDetects(m) : detects(m);
         }
 
         @Override
         public void run(Allocator a, AllocatorModel m) {
-            expectInvalidFree(a, m, Rule.M3_FOREIGN_FREE, toString(),
-                    FOREIGN.asSlice(offset % 4096, 16), EnumSet.of(Reason.FOREIGN, Reason.UNKNOWN));
+            expectInvalidFree(a, m, Rule.M3_FOREIGN_FREE, toString(), FOREIGN.asSlice(offset % 4096, 16),
+                    EnumSet.of(Reason.FOREIGN, Reason.UNKNOWN), realloc);
         }
 
         @Override
         public List<Action<Allocator, AllocatorModel>> simplifications() {
-            return offset == 0 ? List.of() : List.of(new FreeForeign(0));
+            return offset == 0 ? List.of() : List.of(new FreeForeign(0, realloc));
         }
 
         @Override
         public String toString() {
-            return Encoded.format("freeForeign", -1, offset);
+            return Encoded.format(realloc ? "reallocForeign" : "freeForeign", -1, offset);
         }
     }
 
@@ -240,7 +173,7 @@ final class MisuseSteps {
         public void run(Allocator a, AllocatorModel m) {
             AllocatorModel.Block b = m.live(label).orElseThrow();
             expectInvalidFree(a, m, Rule.M4_WRONG_SIZE, toString(),
-                    MemorySegment.ofAddress(b.address()).reinterpret(wrongSize), EnumSet.of(Reason.WRONG_SIZE));
+                    MemorySegment.ofAddress(b.address()).reinterpret(wrongSize), EnumSet.of(Reason.WRONG_SIZE), false);
         }
 
         @Override
