@@ -56,8 +56,13 @@ public final class AllocatorModel {
             return a >= address && a - address < size;
         }
 
+        /** The bytes the caller may use: the usable size, or the size where that is larger (a broken report). */
+        long extent() {
+            return Math.max(size, usable);
+        }
+
         MemorySegment segment() {
-            return MemorySegment.ofAddress(address).reinterpret(Math.max(size, usable));
+            return MemorySegment.ofAddress(address).reinterpret(extent());
         }
     }
 
@@ -243,7 +248,7 @@ public final class AllocatorModel {
             throw violation(Rule.C2_NO_OVERLAP, op + " returned NULL");
         }
         Map.Entry<Long, Block> below = byAddress.floorEntry(a + size - 1);
-        if (below != null && below.getKey() + Math.max(below.getValue().size(), below.getValue().usable()) > a) {
+        if (below != null && below.getKey() + below.getValue().extent() > a) {
             Block b = below.getValue();
             boolean slack = below.getKey() + b.size() <= a;
             throw violation(Rule.C2_NO_OVERLAP, op + " returned " + hex(a) + "+" + size + ", which overlaps "
@@ -354,13 +359,13 @@ public final class AllocatorModel {
         byLabel.put(b.label(), b);
         freed.remove(b.label());
         liveBytes += b.size();
-        touch(b.address(), Math.max(b.size(), b.usable()));
+        touch(b.address(), b.extent());
     }
 
     /** Records that the block labelled {@code label} holds its pattern over its usable bytes. */
     public void written(int label) {
         Block b = byLabel.get(label);
-        long length = Math.max(b.size(), b.usable());
+        long length = b.extent();
         if (b.usable() > b.size()) {
             reach(States.SLACK);
         }
@@ -370,7 +375,7 @@ public final class AllocatorModel {
     private void replace(Block now) {
         byLabel.put(now.label(), now);
         byAddress.put(now.address(), now);
-        touch(now.address(), Math.max(now.size(), now.usable()));
+        touch(now.address(), now.extent());
     }
 
     /** Records the free of a live block; a block remembered can be used for double-free misuse later. */
@@ -387,7 +392,7 @@ public final class AllocatorModel {
         if (exhausted) {
             freedSinceExhaustion = true;
         }
-        touch(b.address(), Math.max(b.size(), b.usable()));
+        touch(b.address(), b.extent());
         return b;
     }
 
@@ -502,7 +507,7 @@ public final class AllocatorModel {
      * still reports holds its start, that memory must be unmapped (C11), or it leaked out of the allocator's sight.
      */
     void checkUnreservedIsUnmapped(Allocator system, Block freedBlock, String op) {
-        if (!design.has(Feature.FOOTPRINT) || Math.max(freedBlock.size(), freedBlock.usable()) <= Patterns.FULL
+        if (!design.has(Feature.FOOTPRINT) || freedBlock.extent() <= Patterns.FULL
                 || !KernelMemory.available()) {
             return;
         }

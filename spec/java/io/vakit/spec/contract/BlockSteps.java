@@ -93,7 +93,7 @@ final class BlockSteps {
     /** Writes block {@code label}'s pattern over its usable bytes. */
     static void write(AllocatorModel m, int label) {
         AllocatorModel.Block b = m.live(label).orElseThrow();
-        Patterns.fill(b.segment(), label, Math.max(b.size(), b.usable()));
+        Patterns.fill(b.segment(), label, b.extent());
         m.written(label);
     }
 

@@ -178,8 +178,7 @@ public final class NativeMalloc implements Allocator {
     public MemorySegment allocateZeroed(long count, long elementSize) {
         String op = "allocateZeroed(count=" + count + ", size=" + elementSize + ")";
         checkOpen(op);
-        boolean overflows = count >= 1 && elementSize >= 1
-                && (Math.multiplyHigh(count, elementSize) != 0 || count * elementSize < 0);
+        boolean overflows = count >= 1 && elementSize >= 1 && Requests.productOverflows(count, elementSize);
         if (!overflows || calloc == null) { // a factor below 1 is vakit's own refusal, as size 0 is
             return Allocator.super.allocateZeroed(count, elementSize);
         }

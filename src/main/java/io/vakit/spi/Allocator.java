@@ -62,8 +62,7 @@ public interface Allocator extends SegmentAllocator, AutoCloseable {
      */
     default MemorySegment allocateZeroed(long count, long elementSize) {
         String op = "allocateZeroed(count=" + count + ", size=" + elementSize + ")";
-        if (count < 1 || elementSize < 1 || Math.multiplyHigh(count, elementSize) != 0
-                || count * elementSize < 0) {
+        if (count < 1 || elementSize < 1 || Requests.productOverflows(count, elementSize)) {
             stats(); // after close, this raises AllocatorClosedException: closed comes before bad input
             throw new InvalidSizeException(descriptor().id(), op, "count " + count + " times size " + elementSize
                     + (count < 1 || elementSize < 1 ? " has a factor below 1" : " overflows"));

@@ -34,6 +34,11 @@ public final class Requests {
         }
     }
 
+    /** True when {@code count * elementSize} does not fit a non-negative long (both factors at least 1). */
+    public static boolean productOverflows(long count, long elementSize) {
+        return Math.multiplyHigh(count, elementSize) != 0 || count * elementSize < 0;
+    }
+
     /**
      * Checks a size against the design's limits.
      *
