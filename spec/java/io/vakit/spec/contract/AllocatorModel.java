@@ -80,6 +80,8 @@ public final class AllocatorModel {
     private final List<long[]> touched = new ArrayList<>();
     private boolean closed;
     private long liveBytes;
+    /** The most committed bytes seen since the allocator was last idle (no live block). */
+    private long peakSinceIdle;
     private int actions;
     private boolean exhausted;
     private boolean freedSinceExhaustion;
@@ -472,7 +474,29 @@ public final class AllocatorModel {
                 throw violation(Rule.C11_FOOTPRINT, "committed " + s.committedBytes() + " must lie between live "
                         + s.liveBytes() + " and reserved " + s.reservedBytes());
             }
+            peakSinceIdle = Math.max(peakSinceIdle, s.committedBytes());
+            if (s.liveCount() == 0 && design.has(Feature.IDLE_BOUND)) {
+                checkIdle(system, s);
+            }
         }
+    }
+
+    /**
+     * No block is live (C11, with IDLE_BOUND): no more committed than the design's idle bound; and when the run came
+     * down from above that bound (a burst was freed), no more resident in the allocator's ranges than committed.
+     */
+    private void checkIdle(Allocator system, Stats s) {
+        long bound = system.idleCommittedBound();
+        if (s.committedBytes() > bound) {
+            throw violation(Rule.C11_FOOTPRINT, "no block is live, yet " + s.committedBytes() + " bytes stay "
+                    + "committed, above the " + bound + " the design's idle bound allows (the peak since the last "
+                    + "idle moment was " + peakSinceIdle + "): emptied memory is never given back");
+        }
+        if (peakSinceIdle > bound) {
+            reach(States.IDLE_AFTER_PEAK);
+            checkKernelFootprint(system, "idle after a peak of " + peakSinceIdle + " committed bytes");
+        }
+        peakSinceIdle = s.committedBytes();
     }
 
     /**

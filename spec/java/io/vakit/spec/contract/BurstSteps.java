@@ -30,7 +30,9 @@ final class BurstSteps {
                 Step.type("burst", m -> m.closed() ? 0 : 3, BurstSteps::burst,
                         e -> new Burst(e.label(), e.arg(0), (int) e.arg(1), (int) e.arg(2))),
                 Step.type("fill", m -> m.small() && !m.closed() ? 4 : 0,
-                        (r, m, l) -> new Fill(l, fillSize(r, m)), e -> new Fill(e.label(), e.arg(0))));
+                        (r, m, l) -> new Fill(l, fillSize(r, m)), e -> new Fill(e.label(), e.arg(0))),
+                Step.type("drain", m -> m.liveCount() > 0 ? 2 : 0, (r, m, l) -> new Drain(),
+                        e -> new Drain()));
     }
 
     /** The label of the {@code i}th block of the burst labelled {@code label}. */
@@ -171,6 +173,35 @@ final class BurstSteps {
         @Override
         public String toString() {
             return Encoded.format("burst", label, size, count, order);
+        }
+    }
+
+    /**
+     * {@code drain}: free every live block, oldest label first, the stats checked after each; the allocator is then
+     * idle, and with IDLE_BOUND held to its design's idle bound.
+     */
+    record Drain() implements Step {
+        @Override
+        public boolean applicable(AllocatorModel m) {
+            return m.liveCount() > 0;
+        }
+
+        @Override
+        public void run(Allocator a, AllocatorModel m) {
+            for (int label : m.liveLabels()) {
+                new BlockSteps.Free(label).run(a, m);
+                m.checkStats(a);
+            }
+        }
+
+        @Override
+        public List<Action<Allocator, AllocatorModel>> simplifications() {
+            return List.of();
+        }
+
+        @Override
+        public String toString() {
+            return Encoded.format("drain", -1);
         }
     }
 

@@ -74,6 +74,9 @@ public final class States {
     /** Slack ({@code [size, usableSize)}) written and checked. */
     public static final String SLACK = "slack written";
 
+    /** No block live after the committed bytes had risen above the design's idle bound (IDLE_BOUND). */
+    public static final String IDLE_AFTER_PEAK = "idle after a peak above the idle bound";
+
     /** A container of {@code unit} was seen. */
     static String container(String unit) {
         return "container " + unit;
@@ -184,6 +187,9 @@ public final class States {
         }
         if (design.has(Feature.USABLE_SIZE)) {
             out.add(SLACK);
+        }
+        if (design.has(Feature.FOOTPRINT) && design.has(Feature.IDLE_BOUND)) {
+            out.add(IDLE_AFTER_PEAK);
         }
         if (design.has(Feature.FAMILIES)) {
             out.add(FamilySteps.OTHER_FAMILY);

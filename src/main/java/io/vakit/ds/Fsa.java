@@ -240,6 +240,20 @@ public final class Fsa implements AutoCloseable {
         }
     }
 
+    /** Bytes of metadata committed now: the pages of block records and maps touched, which stay committed. */
+    public long metadataCommitted() {
+        lock.lock();
+        try {
+            long n = 0;
+            for (boolean c : metaPageCommitted) {
+                n += c ? page : 0;
+            }
+            return n;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Bytes committed now: blocks in use, and the metadata pages touched. */
     public long committedBytes() {
         lock.lock();

@@ -130,6 +130,19 @@ public interface Allocator extends SegmentAllocator, AutoCloseable {
         throw new FeatureNotOfferedException(descriptor().id(), "reservedRanges", Feature.FOOTPRINT);
     }
 
+    /**
+     * The most bytes this allocator may keep committed when no block is live, by its design's stated rule: the
+     * containers it keeps for reuse, and its metadata. The rule may count what was opened so far (classes, bins,
+     * families used; metadata the design keeps once grown) but never the blocks that were allocated and freed, so an
+     * allocator that never gives memory back exceeds it after a burst. The kit compares {@link Stats#committedBytes()}
+     * with it each time the last live block is freed.
+     *
+     * @throws FeatureNotOfferedException unless the design declares {@link Feature#IDLE_BOUND}
+     */
+    default long idleCommittedBound() {
+        throw new FeatureNotOfferedException(descriptor().id(), "idleCommittedBound", Feature.IDLE_BOUND);
+    }
+
     /** The allocator's counters now. */
     Stats stats();
 

@@ -28,6 +28,12 @@ public enum Feature {
      */
     FOOTPRINT,
     /**
+     * With {@link #FOOTPRINT}: {@link Allocator#idleCommittedBound()} states how much the allocator may keep committed
+     * once no block is live, and the kit holds it to that (and the kernel to no more resident) each time the last
+     * live block is freed.
+     */
+    IDLE_BOUND,
+    /**
      * {@link AllocatorProvider#openSmall()} opens an allocator of the same design whose address space is small enough
      * for a test to exhaust, so that exhaustion and the recovery after it can be checked.
      */

@@ -35,6 +35,21 @@ class FsaTest {
     }
 
     @Test
+    void metadataPagesStayCommittedWhenEveryItemIsFree() {
+        try (Fsa f = new Fsa(VirtualMemory.system(), 64 * 1024, 4)) {
+            assertThat(f.metadataCommitted()).isZero();
+            MemorySegment a = f.allocate(100);
+            MemorySegment b = f.allocate(20_000);
+            long meta = f.metadataCommitted();
+            assertThat(meta).isPositive().isEqualTo(f.committedBytes() - 2 * 64 * 1024);
+            f.free(a.address());
+            f.free(b.address());
+            assertThat(f.committedBytes()).as("only the metadata stays").isEqualTo(meta);
+            assertThat(f.metadataCommitted()).isEqualTo(meta);
+        }
+    }
+
+    @Test
     void exhaustionIsTypedAndSurvivable() {
         try (Fsa f = new Fsa(VirtualMemory.system(), 32 * 1024, 1)) {
             MemorySegment a = f.allocate(32 * 1024);

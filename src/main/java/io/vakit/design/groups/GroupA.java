@@ -35,6 +35,8 @@ final class GroupA {
     private final Binmap[][] items;
     private final int[] regionHead = new int[BINS];
     private final int[] retained = new int[BINS];
+    private final boolean[] used = new boolean[BINS];
+    private int usedBins;
     private long committedChunks;
 
     GroupA(GroupsSpace space, SegmentDirectory dir) {
@@ -176,6 +178,10 @@ final class GroupA {
         committed[g] = Binmap.over(h.asSlice(COMMITTED, RECORDS - COMMITTED), chunks, Binmap.WordSize.W32);
         items[g] = new Binmap[chunks];
         link(bin, g);
+        if (!used[bin]) {
+            used[bin] = true;
+            usedBins++;
+        }
         return g;
     }
 
@@ -304,6 +310,11 @@ final class GroupA {
     /** The live items of region {@code g} (from its header). */
     int liveItems(int g) {
         return space.slot(g).get(ValueLayout.JAVA_INT, LIVE);
+    }
+
+    /** How many bins have had a region since the allocator opened. */
+    int usedBins() {
+        return usedBins;
     }
 
     /** The spare chunk of region {@code g}, or -1. */

@@ -21,6 +21,8 @@ final class GroupB {
     private final GroupsConfig config;
     private final Binmap[] blocks;
     private final int[] retained;
+    private final boolean[] used;
+    private int usedBins;
     private long committedBytes;
 
     GroupB(GroupsSpace space, SegmentDirectory dir) {
@@ -29,6 +31,7 @@ final class GroupB {
         this.config = space.config;
         this.blocks = new Binmap[config.segments()];
         this.retained = new int[config.bBins()];
+        this.used = new boolean[config.bBins()];
         java.util.Arrays.fill(retained, NIL);
     }
 
@@ -97,6 +100,10 @@ final class GroupB {
         }
         dir.setCount(s, 1);
         dir.push(list(bin), s);
+        if (!used[bin]) {
+            used[bin] = true;
+            usedBins++;
+        }
         return s;
     }
 
@@ -143,6 +150,11 @@ final class GroupB {
 
     long committedBytes() {
         return committedBytes;
+    }
+
+    /** How many bins have had a segment since the allocator opened. */
+    int usedBins() {
+        return usedBins;
     }
 
     /** The empty segment bin {@code bin} keeps, or -1. */

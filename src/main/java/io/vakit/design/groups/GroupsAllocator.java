@@ -47,7 +47,8 @@ public final class GroupsAllocator implements Allocator {
                 + (config.segmentBytes() >> 20) + " MiB, Group C mappings", table, table::alignmentFor,
                 config.segmentBytes(), 1L << 40,
                 EnumSet.of(Feature.REALLOC, Feature.REALLOC_IN_PLACE, Feature.USABLE_SIZE, Feature.OWNER_LOOKUP,
-                        Feature.SIZE_CLASSES, Feature.CONTAINMENT, Feature.FOOTPRINT, Feature.SMALL_CONFIGURATION,
+                        Feature.SIZE_CLASSES, Feature.CONTAINMENT, Feature.FOOTPRINT, Feature.IDLE_BOUND,
+                        Feature.SMALL_CONFIGURATION,
                         Feature.INVALID_FREE_DETECTION, Feature.SIZED_FREE_CHECK, Feature.PLACEMENT,
                         Feature.THREAD_SAFE)).following("groups");
     }
@@ -298,6 +299,19 @@ public final class GroupsAllocator implements Allocator {
     public Stats stats() {
         return locked("stats()", () -> new Stats(space.reservedBytes() + groupC.bytes(),
                 space.committedBytes() + groupC.bytes(), liveBytes, liveCount));
+    }
+
+    /**
+     * The idle rule of spec/groups.md: each Group A bin used so far keeps at most one empty region, with its
+     * bookkeeping slot, one spare chunk and that chunk's item binmap in the FSA (one FSA block at worst); each Group B
+     * bin keeps at most one empty segment, only its slot; Group C keeps nothing; the control arena and the FSA's
+     * metadata pages stay as grown.
+     */
+    @Override
+    public long idleCommittedBound() {
+        return locked("idleCommittedBound()", () -> space.control.committed()
+                + groupA.usedBins() * (GroupsConfig.SLOT + GroupClasses.CHUNK + space.fsa.blockSize())
+                + groupB.usedBins() * GroupsConfig.SLOT + space.fsa.metadataCommitted());
     }
 
     @Override

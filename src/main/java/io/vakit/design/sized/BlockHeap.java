@@ -27,6 +27,8 @@ final class BlockHeap {
     private long head;
     private int blocks;
     private long liveSlots;
+    /** True once the heap has had a block (the idle rule counts one kept block per heap used). */
+    volatile boolean used;
 
     BlockHeap(int family, int cls, SizedLayout layout) {
         this.family = family;
@@ -44,6 +46,7 @@ final class BlockHeap {
                 SizedBlock b = space.newBlock(this, op);
                 initHeader(b);
                 blocks++;
+                used = true;
                 push(b);
             }
             SizedBlock b = space.block(head);

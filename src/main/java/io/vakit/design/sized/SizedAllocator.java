@@ -426,6 +426,21 @@ public final class SizedAllocator implements FamilyAllocator {
         return new Stats(r, r, liveBytes.get(), liveCount.get());
     }
 
+    /**
+     * The idle rule of spec/sized.md: with the seed's policy, each (family, class) heap used so far keeps at most one
+     * empty block (and its live-slot binmap); large blocks keep nothing. IMMEDIATE keeps nothing; NEVER has no bound.
+     */
+    @Override
+    public long idleCommittedBound() {
+        open("idleCommittedBound()");
+        return switch (options.policy()) {
+            case NEVER -> Long.MAX_VALUE;
+            case IMMEDIATE -> 0;
+            case SEED -> java.util.Arrays.stream(heaps).flatMap(java.util.Arrays::stream).filter(h -> h.used)
+                    .mapToLong(h -> SizedSpace.blockBytes(h.layout)).sum();
+        };
+    }
+
     @Override
     public List<io.vakit.spi.AddressRange> reservedRanges() {
         open("reservedRanges()");

@@ -13,7 +13,8 @@ public final class SizedProvider implements AllocatorProvider {
             "seed 003: sized free, no per-allocation metadata, power-of-two classes 1..8192 B, families",
             new SizedClasses(), SizedClasses::alignmentFor, 4096, 1L << 40,
             EnumSet.of(Feature.REALLOC, Feature.REALLOC_IN_PLACE, Feature.USABLE_SIZE, Feature.OWNER_LOOKUP,
-                    Feature.SIZE_CLASSES, Feature.CONTAINMENT, Feature.FOOTPRINT, Feature.SMALL_CONFIGURATION,
+                    Feature.SIZE_CLASSES, Feature.CONTAINMENT, Feature.FOOTPRINT, Feature.IDLE_BOUND,
+                    Feature.SMALL_CONFIGURATION,
                     Feature.INVALID_FREE_DETECTION, Feature.SIZED_FREE_CHECK, Feature.PLACEMENT, Feature.FAMILIES,
                     Feature.THREAD_SAFE))
             .following("sized");

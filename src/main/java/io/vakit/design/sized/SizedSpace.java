@@ -61,6 +61,11 @@ final class SizedSpace {
         reserved.addAndGet(-bytes);
     }
 
+    /** The bytes one block of layout {@code l} costs: the block and its live-slot binmap, page-rounded. */
+    static long blockBytes(SizedLayout l) {
+        return l.blockSize() + pageRound(Binmap.bytesFor(l.capacity(), Binmap.WordSize.W64));
+    }
+
     /** Reserves, commits and registers a new block for {@code heap}. */
     SizedBlock newBlock(BlockHeap heap, String op) {
         SizedLayout l = heap.layout;

@@ -166,6 +166,8 @@ class GroupsAllocatorTest {
             assertThat(kept.retainedRegions().get(11)).isEqualTo(kept.regions().getFirst().index());
             assertThat(kept.committedChunks()).isEqualTo(1);
             assertThat(a.stats().committedBytes()).isEqualTo(kept.committedBytes());
+            assertThat(a.idleCommittedBound()).as("idle with one bin used: exactly what the idle rule allows")
+                    .isEqualTo(a.stats().committedBytes());
         }
     }
 
@@ -208,6 +210,8 @@ class GroupsAllocatorTest {
             a.free(other);
             assertThat(a.census().segments()).as("each B bin keeps one empty segment").hasSize(2);
             assertThat(a.stats().committedBytes() - empty.committedBytes()).isEqualTo(2 * GroupsConfig.SLOT);
+            assertThat(a.idleCommittedBound()).as("two B bins used: two slots, and the control arena")
+                    .isEqualTo(a.stats().committedBytes());
         }
     }
 

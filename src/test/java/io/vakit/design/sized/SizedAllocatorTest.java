@@ -75,6 +75,11 @@ class SizedAllocatorTest {
                     case NEVER -> 3;
                 };
                 assertThat(blocksOf(a, 8192)).as(policy.name()).isEqualTo(expected);
+                long idle = a.stats().committedBytes();
+                assertThat(idle).as(policy.name() + ": within the idle bound").isLessThanOrEqualTo(a.idleCommittedBound());
+                if (policy == ReleasePolicy.SEED) {
+                    assertThat(a.idleCommittedBound()).as("one heap used: one block and its binmap").isEqualTo(idle);
+                }
                 assertThat(a.allocateIn(0, 8192).byteSize()).isEqualTo(8192);
             }
         }

@@ -166,6 +166,23 @@ public final class PlantedBugs {
         }
     }
 
+    /**
+     * A cache without a bound: an emptied page is kept for the next burst instead of going back to the pool, so after
+     * a burst the memory stays committed (counted honestly) long after every block was freed.
+     */
+    public static final class KeepsEmptyPages extends ToyProvider {
+        /** Used by ServiceLoader. */
+        public KeepsEmptyPages() {
+            super("broken-keeps-pages", "every emptied page is kept for reuse", ToySlabAllocator.features(),
+                    (d, small) -> new ToySlabAllocator(d, small) {
+                        @Override
+                        protected void releasePage(Page p) {
+                            // kept on its class's list, for the next burst
+                        }
+                    });
+        }
+    }
+
     /** A leak at close: the own mappings of large blocks still live at close are never unmapped. */
     public static final class LeaksMappingsAtClose extends ToyProvider {
         /** Used by ServiceLoader. */

@@ -31,6 +31,7 @@ class PlantedBugsTest {
                 Arguments.of(new PlantedBugs.DriftsWhenPageEmpties(), Rule.C8_STATS),
                 Arguments.of(new PlantedBugs.UsableOverstated(), Rule.C2_NO_OVERLAP),
                 Arguments.of(new PlantedBugs.ReleasesOnPaper(), Rule.C11_FOOTPRINT),
+                Arguments.of(new PlantedBugs.KeepsEmptyPages(), Rule.C11_FOOTPRINT),
                 Arguments.of(new PlantedBugs.LeaksMappingsAtClose(), Rule.C11_FOOTPRINT));
     }
 

@@ -30,7 +30,7 @@ import java.util.TreeSet;
  * A small slab allocator written the way an outside author would write one, to try the kit on: 64 KiB pages of one
  * class each (16 B to 4 KiB, powers of two) cut from one reservation, a bump index and a free list per page, a list
  * of the pages of each class that have room (a full page leaves it and comes back on its first free), an empty page
- * given back (its physical pages dropped) when its class has another with room, and its own mapping for anything
+ * given back (its physical pages dropped) when its class has another with room (so, idle, each class keeps one), and its own mapping for anything
  * larger. The whole page range is committed once, so that a planted bug that strays into a free page corrupts
  * memory the kit can see instead of crashing the test JVM; {@code committedBytes} counts the pages in use. Correct
  * as written:
@@ -81,7 +81,7 @@ class ToySlabAllocator implements Allocator {
     /** The features the toy offers. */
     static EnumSet<Feature> features() {
         return EnumSet.of(Feature.REALLOC, Feature.REALLOC_IN_PLACE, Feature.USABLE_SIZE, Feature.OWNER_LOOKUP,
-                Feature.SIZE_CLASSES, Feature.CONTAINMENT, Feature.FOOTPRINT, Feature.SMALL_CONFIGURATION,
+                Feature.SIZE_CLASSES, Feature.CONTAINMENT, Feature.FOOTPRINT, Feature.IDLE_BOUND, Feature.SMALL_CONFIGURATION,
                 Feature.INVALID_FREE_DETECTION, Feature.SIZED_FREE_CHECK, Feature.PLACEMENT);
     }
 
@@ -129,6 +129,7 @@ class ToySlabAllocator implements Allocator {
     private final long largeBudget;
     private long largeBytes;
     private long pagesInUse;
+    private int classesUsed; // a bit per class that has had a page
     long liveBytes;
     long liveCount;
     private boolean closed;
@@ -244,6 +245,7 @@ class ToySlabAllocator implements Allocator {
             p = new Page(i, cls, space.base() + i * PAGE);
             pages[i] = p;
             pagesInUse++;
+            classesUsed |= 1 << cls;
             link(p);
         } else {
             p = list.get(0);
@@ -453,6 +455,13 @@ class ToySlabAllocator implements Allocator {
         out.add(new io.vakit.spi.AddressRange(space.base(), space.size()));
         large.values().forEach(r -> out.add(new io.vakit.spi.AddressRange(r.base(), r.size())));
         return out;
+    }
+
+    /** Idle, each class used so far keeps at most its last page (a page empties and goes only if another has room). */
+    @Override
+    public long idleCommittedBound() {
+        open("idleCommittedBound()");
+        return Integer.bitCount(classesUsed) * PAGE;
     }
 
     @Override
