@@ -366,9 +366,13 @@ public final class AllocatorModel {
 
     /** Records that the block labelled {@code label} holds its pattern over its usable bytes. */
     public void written(int label) {
+        written(label, byLabel.get(label).extent());
+    }
+
+    /** Records that the pattern of the live block {@code label} was written over {@code [0, length)}. */
+    void written(int label, long length) {
         Block b = byLabel.get(label);
-        long length = b.extent();
-        if (b.usable() > b.size()) {
+        if (b.usable() > b.size() && length > b.size()) {
             reach(States.SLACK);
         }
         replace(new Block(label, b.address(), b.size(), b.usable(), length, length, b.container(), b.family()));

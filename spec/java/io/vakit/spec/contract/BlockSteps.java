@@ -92,9 +92,15 @@ final class BlockSteps {
 
     /** Writes block {@code label}'s pattern over its usable bytes. */
     static void write(AllocatorModel m, int label) {
+        write(m, label, Long.MAX_VALUE);
+    }
+
+    /** Writes the pattern over the first {@code max} bytes of the live block {@code label} (at most its extent). */
+    static void write(AllocatorModel m, int label, long max) {
         AllocatorModel.Block b = m.live(label).orElseThrow();
-        Patterns.fill(b.segment(), label, b.extent());
-        m.written(label);
+        long length = Math.min(max, b.extent());
+        Patterns.fill(b.segment(), label, length);
+        m.written(label, length);
     }
 
     /** {@code alloc#L(size, alignment)}: allocate a block (or, above the natural alignment, expect a refusal). */

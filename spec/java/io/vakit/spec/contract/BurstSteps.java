@@ -20,6 +20,11 @@ import java.util.random.RandomGenerator;
 final class BurstSteps {
     /** The orders a burst frees its blocks in, by its {@code order} argument. */
     static final List<String> ORDERS = List.of("ascending", "descending", "alternate", "random");
+    /**
+     * The bytes of each block a burst or a fill writes (and checks): its first page's worth. Their point is the
+     * containers; a block's whole extent is written by the single-block actions.
+     */
+    static final long WRITTEN = Patterns.WINDOW;
     /** The most blocks a fill allocates before it gives up reaching exhaustion. */
     static final int FILL_MAX = 20_000;
 
@@ -57,7 +62,7 @@ final class BurstSteps {
         } else {
             count = size > 64 * 1024 ? 2 + r.nextInt(4) : 64 << (2 * r.nextInt(4));
         }
-        long touched = Math.max(1, Patterns.touched(size));
+        long touched = Math.max(1, Patterns.touched(size)); // what a block costs: the pages an allocator commits
         count = (int) Math.max(2, Math.min(count, Sizes.BURST_BYTES / touched));
         return new Burst(label, size, count, r.nextInt(ORDERS.size()));
     }
@@ -79,7 +84,7 @@ final class BurstSteps {
         if (!BlockSteps.allocate(a, m, op, label, size, 1)) {
             return false;
         }
-        BlockSteps.write(m, label);
+        BlockSteps.write(m, label, WRITTEN);
         into.add(label);
         return true;
     }
@@ -92,7 +97,8 @@ final class BurstSteps {
     }
 
     /**
-     * {@code burst#L(size, count, order)}: allocate {@code count} blocks of {@code size} and write each; free the
+     * {@code burst#L(size, count, order)}: allocate {@code count} blocks of {@code size} and write each (its first
+     * {@link #WRITTEN} bytes); free the
      * middle one and allocate again (a free from a full container, and its refill); free them all in the order (the
      * stats checked after each free); then allocate half as many again (a container emptied and reused) and free
      * them. Nothing it allocates stays live.
