@@ -27,6 +27,10 @@ import java.util.TreeMap;
 public record ContractReport(String design, Verdict verdict, List<RuleResult> rules, List<String> required,
         List<String> missing) {
 
+    /** The rules a provider's {@linkplain AllocatorProvider#bindingDecides() binding} decides, when it has one. */
+    static final java.util.Set<Rule> BINDING_RULES = java.util.EnumSet.of(Rule.M1_INVALID_FREE, Rule.M2_DOUBLE_FREE,
+            Rule.M3_FOREIGN_FREE, Rule.M5_BAD_SIZE, Rule.M6_BAD_ALIGNMENT, Rule.C8_STATS);
+
     /** The share of the tries that run on the small configuration, where it is declared. */
     static final int SMALL_SHARE = 4;
 
@@ -42,10 +46,19 @@ public record ContractReport(String design, Verdict verdict, List<RuleResult> ru
         List<RuleResult> rules = new ArrayList<>();
         for (Rule rule : Rule.values()) {
             long checks = verdict.coverage().getOrDefault(rule.label(), 0L);
-            Optional<String> skip = rule.skipReason(provider.descriptor());
+            Optional<String> skip = rule == Rule.C0_SURVIVES && !provider.isolated()
+                    ? Optional.of("runs in the kit's own process (a Java implementation): a crash would end the run")
+                    : rule.skipReason(provider.descriptor());
+            Optional<String> binding = BINDING_RULES.contains(rule) ? provider.bindingDecides() : Optional.empty();
             Verdict.Failure failure = verdict.failureOf(rule.label());
             if (failure != null) {
                 rules.add(new RuleResult(rule, RuleResult.Status.FAIL, checks, failure.violation().getMessage()));
+            } else if (binding.isPresent() && rule == Rule.C8_STATS) {
+                rules.add(new RuleResult(rule, RuleResult.Status.SKIPPED, checks, "the implementation's own counters"
+                        + " are not mapped; the live count is the binding's"));
+            } else if (binding.isPresent() && skip.isEmpty()) {
+                rules.add(new RuleResult(rule, RuleResult.Status.BINDING, checks, "decided by the binding in front of"
+                        + " the implementation, not by it (see its hardening table)"));
             } else if (skip.isPresent()) {
                 rules.add(new RuleResult(rule, RuleResult.Status.SKIPPED, checks, skip.get()));
             } else if (checks == 0) {

@@ -20,6 +20,11 @@ public record RuleResult(Rule rule, Status status, long checks, String detail) {
         /** Not applicable: the design does not declare a feature the rule needs. */
         SKIPPED,
         /** Applicable, but the run never reached it: more tries or longer chains are needed. */
-        UNCHECKED
+        UNCHECKED,
+        /**
+         * Decided by the provider's binding in front of the implementation (vakit's guard before a native library),
+         * so never credited to the implementation; see the hardening table for what the implementation itself does.
+         */
+        BINDING
     }
 }

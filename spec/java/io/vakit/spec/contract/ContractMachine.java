@@ -69,6 +69,12 @@ public final class ContractMachine implements StateMachine<Allocator, AllocatorM
         return (small ? SMALL_PREFIX : PREFIX) + provider.replayName();
     }
 
+    /** Each chain in a fresh worker process when the provider asks for it (native code). */
+    @Override
+    public boolean isolated() {
+        return provider.isolated();
+    }
+
     /** True for the machine on the small configuration. */
     public boolean small() {
         return small;

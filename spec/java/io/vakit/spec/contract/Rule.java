@@ -12,6 +12,11 @@ import java.util.Set;
  * that as the reason.
  */
 public enum Rule {
+    /**
+     * The implementation survives every chain: checked where each chain runs in a worker process of its own
+     * ({@link io.vakit.spi.AllocatorProvider#isolated()}), where a crash is this rule's failure.
+     */
+    C0_SURVIVES("C0", "survives", EnumSet.noneOf(Feature.class)),
     /** A block lies inside address space the allocator reserved. */
     C1_CONTAINMENT("C1", "containment", EnumSet.of(Feature.CONTAINMENT)),
     /** A block never overlaps another live block. */

@@ -32,8 +32,13 @@ public final class Engine {
         Set<String> avoid = new HashSet<>();
         for (int i = 0; i < settings.tries(); i++) {
             long chainSeed = settings.seedOf(i);
-            machine.beforeChain(java.util.Collections.unmodifiableMap(coverage));
-            Run<S, M> run = generate(machine, chainSeed, settings.length(), avoid);
+            Run<S, M> run;
+            if (machine.isolated() && !Isolation.inWorker()) {
+                run = Isolation.generate(machine, chainSeed, settings.length(), avoid, coverage);
+            } else {
+                machine.beforeChain(java.util.Collections.unmodifiableMap(coverage));
+                run = generate(machine, chainSeed, settings.length(), avoid);
+            }
             actions += run.applied().size();
             merge(coverage, run.coverage());
             if (run.passed()) {
@@ -67,7 +72,12 @@ public final class Engine {
         return generate(machine, seed, length, Set.of());
     }
 
-    private static <S, M> Run<S, M> generate(StateMachine<S, M> machine, long seed, int length, Set<String> avoid) {
+    static <S, M> Run<S, M> generate(StateMachine<S, M> machine, long seed, int length, Set<String> avoid) {
+        return generate(machine, seed, length, avoid, a -> { });
+    }
+
+    static <S, M> Run<S, M> generate(StateMachine<S, M> machine, long seed, int length, Set<String> avoid,
+            java.util.function.Consumer<Action<S, M>> starting) {
         SplittableRandom random = new SplittableRandom(seed);
         List<ActionType<S, M>> types = machine.actionTypes();
         int[] label = {0};
@@ -83,7 +93,7 @@ public final class Engine {
                 closing.addAll(machine.finish(model));
             }
             return closing.poll();
-        });
+        }, starting);
     }
 
     private static <S, M> Action<S, M> draw(List<ActionType<S, M>> types, SplittableRandom random, M model, int[] label,

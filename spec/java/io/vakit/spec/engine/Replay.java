@@ -43,18 +43,25 @@ public final class Replay {
             return chain;
         }
         for (String text : parts[2].split(";")) {
-            Encoded encoded = Encoded.parse(text);
-            Optional<Action<S, M>> action = Optional.empty();
-            for (ActionType<S, M> type : machine.actionTypes()) {
-                action = type.parse(encoded);
-                if (action.isPresent()) {
-                    break;
-                }
-            }
-            chain.add(action.orElseThrow(() -> new IllegalArgumentException(
-                    "machine '" + machine.name() + "' has no action '" + text + "'")));
+            chain.add(action(machine, text));
         }
         return chain;
+    }
+
+    /**
+     * Reads one action, as its {@code toString()} wrote it, with {@code machine}'s action types.
+     *
+     * @throws IllegalArgumentException if no type reads it
+     */
+    public static <S, M> Action<S, M> action(StateMachine<S, M> machine, String text) {
+        Encoded encoded = Encoded.parse(text);
+        for (ActionType<S, M> type : machine.actionTypes()) {
+            Optional<Action<S, M>> action = type.parse(encoded);
+            if (action.isPresent()) {
+                return action.get();
+            }
+        }
+        throw new IllegalArgumentException("machine '" + machine.name() + "' has no action '" + text + "'");
     }
 
     /** Replays {@code replay} on {@code machine}. */

@@ -21,8 +21,20 @@ public record Run<S, M>(List<Action<S, M>> applied, Violation violation, Map<Str
         return violation == null;
     }
 
-    /** Runs {@code chain} on a fresh system and model, skipping the actions that do not apply. */
+    /**
+     * Runs {@code chain} on a fresh system and model, skipping the actions that do not apply; for an
+     * {@linkplain StateMachine#isolated() isolated} machine, in a fresh worker process.
+     */
     public static <S, M> Run<S, M> of(StateMachine<S, M> machine, List<Action<S, M>> chain) {
+        if (machine.isolated() && !Isolation.inWorker()) {
+            return Isolation.replay(machine, chain);
+        }
+        return here(machine, chain, a -> { });
+    }
+
+    /** Runs {@code chain} in this process, telling {@code starting} of each action before it runs. */
+    static <S, M> Run<S, M> here(StateMachine<S, M> machine, List<Action<S, M>> chain,
+            java.util.function.Consumer<Action<S, M>> starting) {
         List<Action<S, M>> fixed = chain;
         return drive(machine, new Supplier<>() {
             private int next;
@@ -31,7 +43,7 @@ public record Run<S, M>(List<Action<S, M>> applied, Violation violation, Map<Str
             public Action<S, M> get() {
                 return next < fixed.size() ? fixed.get(next++) : null;
             }
-        }, m -> null);
+        }, m -> null, starting);
     }
 
     /** A source of the next action, given the model's state; null ends the chain. */
@@ -41,6 +53,11 @@ public record Run<S, M>(List<Action<S, M>> applied, Violation violation, Map<Str
     }
 
     static <S, M> Run<S, M> drive(StateMachine<S, M> machine, Supplier<Action<S, M>> fixed, Generator<S, M> gen) {
+        return drive(machine, fixed, gen, a -> { });
+    }
+
+    static <S, M> Run<S, M> drive(StateMachine<S, M> machine, Supplier<Action<S, M>> fixed, Generator<S, M> gen,
+            java.util.function.Consumer<Action<S, M>> starting) {
         S system = machine.newSystem();
         M model = machine.newModel();
         List<Action<S, M>> applied = new ArrayList<>();
@@ -59,6 +76,7 @@ public record Run<S, M>(List<Action<S, M>> applied, Violation violation, Map<Str
                     continue;
                 }
                 applied.add(action);
+                starting.accept(action);
                 action.run(system, model);
                 machine.checkInvariants(system, model);
             }

@@ -49,6 +49,15 @@ public interface StateMachine<S, M> {
      */
     default void beforeChain(java.util.Map<String, Long> coveredSoFar) {}
 
+    /**
+     * True when every chain must run in a fresh child JVM of its own ({@link Isolation}): for a system in native
+     * code, whose crash would end the checking process and whose state would outlive a chain. A crash is then a
+     * verdict ({@link Isolation#SURVIVES}), and a replay reruns in a fresh process, exactly. The default is false.
+     */
+    default boolean isolated() {
+        return false;
+    }
+
     /** Releases a system after a run, whatever happened. */
     void dispose(S system);
 }

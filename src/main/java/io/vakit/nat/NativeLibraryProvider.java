@@ -66,6 +66,18 @@ public final class NativeLibraryProvider implements AllocatorProvider {
         return descriptor;
     }
 
+    /** vakit's {@link LiveBlockGuard} and argument checks decide misuse in front of the library. */
+    @Override
+    public java.util.Optional<String> bindingDecides() {
+        return java.util.Optional.of(NativeMalloc.GUARD);
+    }
+
+    /** Native code: each chain runs in a fresh worker process, so a crash is a verdict and a replay is exact. */
+    @Override
+    public boolean isolated() {
+        return true;
+    }
+
     @Override
     public Allocator open() {
         return new NativeMalloc(descriptor, binding);

@@ -29,6 +29,9 @@ public final class NativeMalloc implements Allocator {
     private final MethodHandle alignedAlloc;
     private final MethodHandle usableSize;
     private final boolean sized;
+    /** What the binding decides in front of the library ({@link io.vakit.spi.AllocatorProvider#bindingDecides()}). */
+    public static final String GUARD = "vakit's LiveBlockGuard refuses invalid, double and foreign frees, and the binding"
+            + " refuses bad sizes and alignments, before the library is called; the guard counts the live blocks";
     private final LiveBlockGuard guard;
     private volatile boolean closed;
 

@@ -36,4 +36,24 @@ public interface AllocatorProvider {
     default String replayName() {
         return id();
     }
+
+    /**
+     * True when the kit must run each chain in a fresh child JVM of its own: for native code, whose crash would end
+     * the kit's process (it becomes a verdict instead) and whose state would outlive a chain (so a replay in a fresh
+     * process reruns exactly what failed). Such a provider must be found again by {@link #replayName()}. The default
+     * is false: a Java implementation runs in the kit's own process.
+     */
+    default boolean isolated() {
+        return false;
+    }
+
+    /**
+     * What the provider's own Java binding decides in front of the implementation, in one sentence, when it has one
+     * (a native library behind vakit's guard, which refuses bad frees, sizes and alignments before the library sees
+     * them, and counts the live blocks itself). The kit then reports the misuse rules and the stats as the binding's,
+     * never as the implementation's verdicts. Empty by default: a Java implementation decides everything itself.
+     */
+    default java.util.Optional<String> bindingDecides() {
+        return java.util.Optional.empty();
+    }
 }

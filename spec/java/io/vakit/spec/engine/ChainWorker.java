@@ -1,0 +1,118 @@
+package io.vakit.spec.engine;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The main class of a worker ({@link Isolation}): reads one request from stdin (the machine's name, then a seed,
+ * length, actions to avoid and the run's coverage so far, or a replay string; then {@code go}), runs that one
+ * chain, and writes the protocol: {@code action} before each action runs, then {@code violation}, {@code coverage}
+ * and {@code done}. The protocol goes to the process's original stdout, duplicated to a descriptor of its own; file
+ * descriptor 1 is pointed at stderr first, so whatever the library under test or the JVM prints cannot garble it.
+ */
+public final class ChainWorker {
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final MethodHandle DUP = libc("dup", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+    private static final MethodHandle DUP2 = libc("dup2", FunctionDescriptor.of(ValueLayout.JAVA_INT,
+            ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+    private static final MethodHandle WRITE = libc("write", FunctionDescriptor.of(ValueLayout.JAVA_LONG,
+            ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
+
+    private final int out;
+
+    private ChainWorker(int out) {
+        this.out = out;
+    }
+
+    private static MethodHandle libc(String name, FunctionDescriptor fd) {
+        return LINKER.downcallHandle(LINKER.defaultLookup().find(name).orElseThrow(), fd);
+    }
+
+    /** Runs the one chain the request on stdin asks for. */
+    public static void main(String[] args) throws Throwable {
+        int protocol = (int) DUP.invokeExact(1);
+        if (protocol < 0 || (int) DUP2.invokeExact(2, 1) < 0) {
+            throw new IllegalStateException("cannot set up the worker's protocol descriptor");
+        }
+        ChainWorker worker = new ChainWorker(protocol);
+        String machine = null;
+        String replay = null;
+        long seed = 0;
+        int length = 0;
+        Set<String> avoid = new HashSet<>();
+        Map<String, Long> coverage = new TreeMap<>();
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        for (String line = in.readLine(); line != null && !line.equals("go"); line = in.readLine()) {
+            int tab = line.indexOf(Isolation.SEP);
+            String name = line.substring(0, tab);
+            String value = Isolation.unescape(line.substring(tab + 1));
+            switch (name) {
+                case "machine" -> machine = value;
+                case "replay" -> replay = value;
+                case "seed" -> seed = Long.parseLong(value);
+                case "length" -> length = Integer.parseInt(value);
+                case "avoid" -> avoid.add(value);
+                case "coverage" -> {
+                    int t = value.lastIndexOf(Isolation.SEP);
+                    coverage.put(value.substring(0, t), Long.parseLong(value.substring(t + 1)));
+                }
+                default -> throw new IllegalArgumentException("unknown request field '" + name + "'");
+            }
+        }
+        Run<?, ?> run = worker.run(Machines.find(machine), replay, seed, length, avoid, coverage);
+        if (!run.passed()) {
+            worker.line("violation", run.violation().rule(), run.violation().getMessage()
+                    .substring(run.violation().rule().length() + 2));
+        }
+        run.coverage().forEach((k, n) -> worker.line("coverage", k, Long.toString(n)));
+        worker.line("done");
+        Runtime.getRuntime().halt(0); // nothing the library does at exit can change the verdict
+    }
+
+    private <S, M> Run<S, M> run(StateMachine<S, M> machine, String replay, long seed, int length, Set<String> avoid,
+            Map<String, Long> coverage) {
+        java.util.function.Consumer<Action<S, M>> starting = a -> line("action", a.toString());
+        if (replay != null) {
+            return Run.here(machine, Replay.decode(machine, replay), starting);
+        }
+        machine.beforeChain(java.util.Collections.unmodifiableMap(coverage));
+        return Engine.generate(machine, seed, length, avoid, starting);
+    }
+
+    /** Writes one protocol line, its fields escaped, with the write system call (nothing buffered). */
+    private void line(String... fields) {
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < fields.length; i++) {
+            s.append(i == 0 ? "" : String.valueOf(Isolation.SEP)).append(i == 0 ? fields[i] : Isolation.escape(fields[i]));
+        }
+        byte[] bytes = s.append('\n').toString().getBytes(StandardCharsets.UTF_8);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment buf = arena.allocate(bytes.length);
+            MemorySegment.copy(bytes, 0, buf, ValueLayout.JAVA_BYTE, 0, bytes.length);
+            long done = 0;
+            while (done < bytes.length) {
+                long n = (long) WRITE.invokeExact(out, buf.asSlice(done), (long) bytes.length - done);
+                if (n <= 0) {
+                    throw new IllegalStateException("the worker's protocol descriptor is closed");
+                }
+                done += n;
+            }
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+}
