@@ -97,3 +97,96 @@ void racy_free(void *p) {
     *(uint32_t *) p = racy_head;
     racy_head = index + 1;
 }
+
+/*
+ * cc_*   : a segregated allocator (16 B to 4 KiB, one 16 MiB region per class, free lists kept in the free slots
+ *          themselves; larger blocks get a mapping of their own, its length in a 16-byte header) with a class
+ *          confusion on free: "every block goes back to its class's list", and a large block's class is taken as 0,
+ *          the 16-byte class. Its free pushes the block onto that list, then unmaps it: the list now starts with a
+ *          dangling link, and the next 16-byte allocation follows it into unmapped memory. Nothing the caller can see
+ *          is wrong until the library crashes in its own code.
+ * cnt_*  : glibc's malloc, except that the 97th allocation since the library was loaded returns the previous block
+ *          again if it fits: a bug that depends on the library's whole history, so only a chain replayed in a fresh
+ *          process reproduces it.
+ */
+#include <sys/mman.h>
+
+#define CC_CLASSES 9
+#define CC_REGION ((size_t) 16 << 20)
+static unsigned char *cc_base;
+static void *cc_head[CC_CLASSES];
+static size_t cc_bump[CC_CLASSES];
+
+static int cc_class(size_t size) {
+    int c = 0;
+    for (size_t s = 16; s < size; s <<= 1) {
+        c++;
+    }
+    return c;
+}
+
+void *cc_malloc(size_t size) {
+    if (size > 4096) {
+        size_t len = (size + 16 + 4095) & ~(size_t) 4095;
+        unsigned char *m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (m == MAP_FAILED) {
+            return NULL;
+        }
+        *(size_t *) m = len;
+        return m + 16;
+    }
+    if (cc_base == NULL) {
+        void *m = mmap(NULL, CC_CLASSES * CC_REGION, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+                -1, 0);
+        if (m == MAP_FAILED) {
+            return NULL;
+        }
+        cc_base = m;
+    }
+    int c = cc_class(size == 0 ? 1 : size);
+    size_t slot = (size_t) 16 << c;
+    void *p = cc_head[c];
+    if (p != NULL) {
+        cc_head[c] = *(void **) p;
+        return p;
+    }
+    if ((cc_bump[c] + 1) * slot > CC_REGION) {
+        return NULL;
+    }
+    return cc_base + c * CC_REGION + slot * cc_bump[c]++;
+}
+
+void cc_free(void *p) {
+    if (p == NULL) {
+        return;
+    }
+    unsigned char *b = p;
+    int mine = cc_base != NULL && b >= cc_base && b < cc_base + CC_CLASSES * CC_REGION;
+    int c = mine ? (int) ((b - cc_base) / CC_REGION) : 0; /* the confusion: a large block "is" class 0 */
+    *(void **) p = cc_head[c];
+    cc_head[c] = p;
+    if (!mine) {
+        munmap(b - 16, *(size_t *) (b - 16));
+    }
+}
+
+static unsigned long cnt_count; /* allocations since the library was loaded */
+static void *cnt_last;
+static size_t cnt_last_size;
+
+void *cnt_malloc(size_t size) {
+    void *p = malloc(size);
+    if (++cnt_count == 97 && cnt_last != NULL && size <= cnt_last_size) {
+        free(p);
+        return cnt_last; /* handed out twice; freed twice later, so it is never given back (see cnt_free) */
+    }
+    cnt_last = p;
+    cnt_last_size = size;
+    return p;
+}
+
+void cnt_free(void *p) {
+    if (cnt_count < 97) {
+        free(p);
+    } /* after the overlap, blocks leak: a double free of the shared block must never reach glibc */
+}

@@ -29,15 +29,20 @@ public final class ContractMachines implements MachineFactory {
 
     /** The provider whose design id is {@code id}, among those {@link ProviderSource#all()} finds. */
     public static Optional<AllocatorProvider> provider(String id) {
-        for (AllocatorProvider p : ProviderSource.all()) {
+        for (AllocatorProvider p : ServiceLoader.load(AllocatorProvider.class)) {
             if (p.id().equals(id) || p.replayName().equals(id)) {
                 return Optional.of(p);
             }
         }
-        for (ProviderSource source : ServiceLoader.load(ProviderSource.class)) {
+        for (ProviderSource source : ServiceLoader.load(ProviderSource.class)) { // by name: nothing else is loaded
             Optional<AllocatorProvider> p = source.resolve(id);
             if (p.isPresent()) {
                 return p;
+            }
+        }
+        for (AllocatorProvider p : ProviderSource.all()) {
+            if (p.id().equals(id) || p.replayName().equals(id)) {
+                return Optional.of(p);
             }
         }
         return Optional.empty();

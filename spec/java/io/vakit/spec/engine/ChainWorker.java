@@ -30,6 +30,9 @@ public final class ChainWorker {
     private static final MethodHandle WRITE = libc("write", FunctionDescriptor.of(ValueLayout.JAVA_LONG,
             ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
 
+    /** The property of a training run, which exits normally so that its class archive is written. */
+    static final String TRAIN = "vakit.worker.train";
+
     private final int out;
 
     private ChainWorker(int out) {
@@ -78,6 +81,9 @@ public final class ChainWorker {
         }
         run.coverage().forEach((k, n) -> worker.line("coverage", k, Long.toString(n)));
         worker.line("done");
+        if (Boolean.getBoolean(TRAIN)) {
+            System.exit(0); // a normal exit, so the JVM writes the class archive (Isolation)
+        }
         Runtime.getRuntime().halt(0); // nothing the library does at exit can change the verdict
     }
 

@@ -22,39 +22,82 @@ public final class Engine {
 
     private Engine() {}
 
-    /** Checks {@code machine} with {@code settings}: one shrunk failure per failing rule. */
+    /**
+     * Checks {@code machine} with {@code settings}: one shrunk failure per failing rule. An
+     * {@linkplain StateMachine#isolated() isolated} machine runs each chain in a fresh worker process, {@link
+     * Isolation#WIDTH} at a time: chain {@code i} is generated with what chains up to {@code i - WIDTH} covered and
+     * failed, so the run is the same whatever the timing.
+     */
     public static <S, M> Verdict check(StateMachine<S, M> machine, Settings settings) {
         long started = System.nanoTime();
-        Map<String, Long> coverage = new TreeMap<>();
-        long actions = 0;
-        List<Verdict.Failure> failures = new ArrayList<>();
-        Set<String> failedRules = new HashSet<>();
-        Set<String> avoid = new HashSet<>();
-        for (int i = 0; i < settings.tries(); i++) {
-            long chainSeed = settings.seedOf(i);
-            Run<S, M> run;
-            if (machine.isolated() && !Isolation.inWorker()) {
-                run = Isolation.generate(machine, chainSeed, settings.length(), avoid, coverage);
-            } else {
-                machine.beforeChain(java.util.Collections.unmodifiableMap(coverage));
-                run = generate(machine, chainSeed, settings.length(), avoid);
+        Tally<S, M> tally = new Tally<>(machine);
+        if (machine.isolated() && !Isolation.inWorker()) {
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
+                    Isolation.WIDTH, r -> Thread.ofPlatform().daemon().name("vakit-worker-client").unstarted(r));
+            try {
+                ArrayDeque<java.util.concurrent.Future<Run<S, M>>> inFlight = new ArrayDeque<>();
+                for (int i = 0; i < settings.tries() || !inFlight.isEmpty(); ) {
+                    if (i < settings.tries() && inFlight.size() < Isolation.WIDTH) {
+                        long seed = settings.seedOf(i);
+                        Map<String, Long> coverage = new TreeMap<>(tally.coverage);
+                        Set<String> avoid = Set.copyOf(tally.avoid);
+                        inFlight.add(pool.submit(() -> Isolation.generate(machine, seed, settings.length(), avoid,
+                                coverage)));
+                        i++;
+                        continue;
+                    }
+                    int chain = i - inFlight.size();
+                    tally.add(chain, settings.seedOf(chain), inFlight.poll().get());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while checking " + machine.name(), e);
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new IllegalStateException("a worker of " + machine.name() + " could not run", e.getCause());
+            } finally {
+                pool.shutdownNow();
             }
+        } else {
+            for (int i = 0; i < settings.tries(); i++) {
+                long chainSeed = settings.seedOf(i);
+                machine.beforeChain(java.util.Collections.unmodifiableMap(tally.coverage));
+                tally.add(i, chainSeed, generate(machine, chainSeed, settings.length(), tally.avoid));
+            }
+        }
+        return new Verdict(machine.name(), settings, settings.tries(), tally.actions, elapsed(started),
+                tally.coverage, List.copyOf(tally.failures));
+    }
+
+    /** What a run found so far: coverage, actions, a shrunk failure per rule, the actions to keep away from. */
+    private static final class Tally<S, M> {
+        final StateMachine<S, M> machine;
+        final Map<String, Long> coverage = new TreeMap<>();
+        final List<Verdict.Failure> failures = new ArrayList<>();
+        final Set<String> failedRules = new HashSet<>();
+        final Set<String> avoid = new HashSet<>();
+        long actions;
+
+        Tally(StateMachine<S, M> machine) {
+            this.machine = machine;
+        }
+
+        void add(int chain, long chainSeed, Run<S, M> run) {
             actions += run.applied().size();
             merge(coverage, run.coverage());
             if (run.passed()) {
-                continue;
+                return;
             }
             String rule = run.violation().rule();
             if (failedRules.add(rule)) {
                 Shrinker.Result<S, M> shrunk = Shrinker.shrink(machine, run);
-                List<String> chain = shrunk.run().applied().stream().map(Object::toString).toList();
-                failures.add(new Verdict.Failure(i + 1, chainSeed, run.applied().size(), shrunk.attempts(), chain,
+                List<String> text = shrunk.run().applied().stream().map(Object::toString).toList();
+                failures.add(new Verdict.Failure(chain + 1, chainSeed, run.applied().size(), shrunk.attempts(), text,
                         shrunk.run().violation(), Replay.encode(machine.name(), shrunk.run().applied())));
             }
-            avoid.add(signature(run.applied().getLast())); // what a generated chain ran, not a shrunk simplification
+            if (!run.applied().isEmpty()) { // what a generated chain ran, not a shrunk simplification
+                avoid.add(signature(run.applied().getLast()));
+            }
         }
-        return new Verdict(machine.name(), settings, settings.tries(), actions, elapsed(started), coverage,
-                List.copyOf(failures));
     }
 
     /** Adds one chain's coverage to a run's: sums, except {@code max:} counters, which keep the largest. */

@@ -33,6 +33,11 @@ public final class Isolation {
     static final String IN_WORKER = "vakit.inWorker";
     /** The protocol's fields are separated by tabs; a line ends a record. */
     static final char SEP = '\t';
+    /**
+     * How many workers a run keeps busy at once ({@code vakit.workers}, default 2). Part of what a run is: chain
+     * {@code i} aims with what the chains up to {@code i - WIDTH} found, so the same width runs the same chains.
+     */
+    public static final int WIDTH = Math.max(1, Integer.getInteger("vakit.workers", 2));
     private static final long TIMEOUT_SECONDS = Long.getLong("vakit.worker.timeout", 300);
     private static final int TAIL = 1500;
     private static final AtomicLong STARTED = new AtomicLong();
@@ -155,14 +160,16 @@ public final class Isolation {
                 + applied.getLast();
         String how = killed ? "hung for more than " + TIMEOUT_SECONDS + " s and was killed"
                 : "died by " + Signals.describe(exit, tail);
-        return new Violation(SURVIVES, "the worker " + how + " " + when + "; the end of its stderr:\n" + tail);
+        String evidence = Signals.evidence(tail, TAIL);
+        return new Violation(SURVIVES, "the worker " + how + " " + when + "; its stderr:\n"
+                + (evidence.isEmpty() ? "(nothing)" : evidence));
     }
 
     private static String tail(Path err) throws IOException {
         byte[] all = Files.readAllBytes(err);
-        String s = new String(all, Math.max(0, all.length - TAIL), Math.min(all.length, TAIL),
+        String s = new String(all, Math.max(0, all.length - 64 * 1024), Math.min(all.length, 64 * 1024),
                 StandardCharsets.UTF_8);
-        return s.isBlank() ? "(nothing)" : s.strip();
+        return s;
     }
 
     private static List<String> command() {

@@ -11,6 +11,8 @@ import java.util.List;
 public final class Shrinker {
     /** A bound on candidate runs, so that a machine whose simplifications cycle still terminates. */
     public static final int MAX_ATTEMPTS = 20_000;
+    /** The bound for an isolated machine, whose every candidate starts a worker process. */
+    public static final int MAX_WORKER_ATTEMPTS = 100;
 
     private Shrinker() {}
 
@@ -23,7 +25,8 @@ public final class Shrinker {
         Run<S, M> best = failing;
         int attempts = 0;
         boolean progress = true;
-        while (progress && attempts < MAX_ATTEMPTS) {
+        int max = machine.isolated() ? MAX_WORKER_ATTEMPTS : MAX_ATTEMPTS;
+        while (progress && attempts < max) {
             progress = false;
             for (int chunk = Math.max(1, best.applied().size() / 2); chunk >= 1; chunk /= 2) {
                 int start = 0;

@@ -9,7 +9,9 @@ final class Signals {
     private static final Map<Integer, String> NAMES = Map.of(4, "SIGILL", 6, "SIGABRT", 7, "SIGBUS", 8, "SIGFPE",
             9, "SIGKILL", 11, "SIGSEGV", 15, "SIGTERM", 5, "SIGTRAP");
     /** The JVM's fatal-error header: {@code # SIGSEGV (0xb) at pc=...}. */
-    private static final Pattern CAUGHT = Pattern.compile("# (SIG[A-Z]+) \\(0x[0-9a-f]+\\)");
+    private static final Pattern CAUGHT = Pattern.compile("#\\s+(SIG[A-Z]+) \\(0x[0-9a-f]+\\)");
+    /** The frame the JVM blames: {@code # C  [libfoo.so+0x1409]  foo_malloc+0x67}. */
+    private static final Pattern FRAME = Pattern.compile("# Problematic frame:\\s*\\n#\\s*(.+)");
 
     private Signals() {}
 
@@ -20,7 +22,9 @@ final class Signals {
     static String describe(int exit, String stderr) {
         Matcher m = CAUGHT.matcher(stderr);
         if (m.find()) {
-            return m.group(1) + " (caught by the JVM in native code, which then aborted with exit " + exit + ")";
+            Matcher f = FRAME.matcher(stderr);
+            return m.group(1) + (f.find() ? " in " + f.group(1).strip() : "") + " (the JVM caught it in native code and"
+                    + " ended with exit " + exit + ")";
         }
         if (exit > 128 && exit < 160) {
             return NAMES.getOrDefault(exit - 128, "signal " + (exit - 128)) + " (exit " + exit + ")";
@@ -28,9 +32,16 @@ final class Signals {
         return "exit status " + exit + " without a verdict";
     }
 
-    /** The signal's name in {@link #describe}'s text, or empty. */
-    static String name(String description) {
-        Matcher m = Pattern.compile("^(SIG[A-Z]+)").matcher(description);
-        return m.find() ? m.group(1) : "";
+    /**
+     * The evidence worth printing from a dead worker's stderr: the JVM's fatal-error header when it caught a signal
+     * (its own tail is boilerplate), else the last {@code max} characters, where a library's abort message is.
+     */
+    static String evidence(String stderr, int max) {
+        int header = stderr.indexOf("# A fatal error has been detected");
+        if (header >= 0) {
+            int end = stderr.indexOf("#\n", stderr.indexOf("# Problematic frame", header) + 1);
+            return stderr.substring(header, end < 0 ? Math.min(stderr.length(), header + max) : end).strip();
+        }
+        return stderr.substring(Math.max(0, stderr.length() - max)).strip();
     }
 }

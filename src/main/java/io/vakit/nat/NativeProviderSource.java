@@ -67,21 +67,31 @@ public final class NativeProviderSource implements ProviderSource {
         return new NativeLibraryProvider(id, lib, MallocSymbols.parse(symbols),
                 alignment.equals("fundamental") ? FUNDAMENTAL : AlignmentGuarantee.fixed(Long.parseLong(alignment)),
                 Boolean.parseBoolean(threadSafe), List.of())
-                .locatedBy(PREFIX + lib.toAbsolutePath() + "?symbols=" + symbols + "&alignment=" + alignment
-                        + "&threadSafe=" + threadSafe);
+                .locatedBy(PREFIX + lib.toAbsolutePath() + "?" + (id.equals(defaultId(lib)) ? "" : "id=" + id + "&")
+                        + "symbols=" + symbols + "&alignment=" + alignment + "&threadSafe=" + threadSafe);
+    }
+
+    /** The id a library gets from its file name: {@code libfoo.so.2} is {@code foo}. */
+    private static String defaultId(Path lib) {
+        return lib.getFileName().toString().replaceFirst("\\.so.*$", "").replaceFirst("^lib", "");
     }
 
     /** The prefix of a native library's replay name. */
     public static final String PREFIX = "native:";
 
     /**
-     * A library named {@code native:<path>?symbols=<s>&alignment=<a>&threadSafe=<t>}, as its replays carry it; the
-     * query parts may be left out (glibc names, 16, true).
+     * A library named {@code native:<path>?id=<id>&symbols=<s>&alignment=<a>&threadSafe=<t>}, as its replays carry
+     * it; the query parts may be left out (the file's name, glibc names, 16, true).
      *
      * @throws IllegalArgumentException when the name starts with {@code native:} but cannot be bound
      */
     @Override
     public Optional<AllocatorProvider> resolve(String name) {
+        for (Known k : KNOWN) { // an installed library by its id, without loading the others
+            if (k.id().equals(name)) {
+                return installed(k).map(AllocatorProvider.class::cast);
+            }
+        }
         if (!name.startsWith(PREFIX)) {
             return Optional.empty();
         }
@@ -95,7 +105,7 @@ public final class NativeProviderSource implements ProviderSource {
                 params.put(p[0], p.length > 1 ? p[1] : "");
             }
         }
-        String id = lib.getFileName().toString().replaceFirst("\\.so.*$", "").replaceFirst("^lib", "");
+        String id = params.getOrDefault("id", defaultId(lib));
         return Optional.of(bind(id, lib, params.getOrDefault("symbols", "glibc"),
                 params.getOrDefault("alignment", "16"), params.getOrDefault("threadSafe", "true")));
     }
@@ -109,16 +119,21 @@ public final class NativeProviderSource implements ProviderSource {
     public static List<AllocatorProvider> installed() {
         List<AllocatorProvider> out = new ArrayList<>();
         for (Known k : KNOWN) {
-            find(k.file()).ifPresent(p -> {
-                try {
-                    out.add(new NativeLibraryProvider(k.id(), p, MallocSymbols.parse(k.symbols()), FUNDAMENTAL, true,
-                            List.of(SMALL_ALIGNMENT)));
-                } catch (IllegalArgumentException e) {
-                    System.err.println("vakit: " + k.id() + " is installed but cannot be loaded: " + e.getMessage());
-                }
-            });
+            installed(k).ifPresent(out::add);
         }
         return out;
+    }
+
+    private static Optional<NativeLibraryProvider> installed(Known k) {
+        return find(k.file()).flatMap(p -> {
+            try {
+                return Optional.of(new NativeLibraryProvider(k.id(), p, MallocSymbols.parse(k.symbols()), FUNDAMENTAL,
+                        true, List.of(SMALL_ALIGNMENT)));
+            } catch (IllegalArgumentException e) {
+                System.err.println("vakit: " + k.id() + " is installed but cannot be loaded: " + e.getMessage());
+                return Optional.empty();
+            }
+        });
     }
 
     /** The first of the usual library folders that holds {@code file}. */

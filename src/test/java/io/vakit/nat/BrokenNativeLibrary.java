@@ -63,19 +63,38 @@ public final class BrokenNativeLibrary {
 
     /** glibc malloc that returns the previous block again every third time. */
     public static AllocatorProvider overlapping() {
-        return new NativeLibraryProvider("broken-native-overlap", library(),
-                MallocSymbols.parse("malloc=ovl_malloc,free=ovl_free"), AlignmentGuarantee.fixed(16), true, List.of());
+        return named("broken-native-overlap", "malloc=ovl_malloc,free=ovl_free", 16, true);
     }
 
     /** A correct allocator with seed 003's API: {@code Malloc}, {@code Free(ptr, size)}, {@code Remalloc(ptr, old, new)}. */
     public static AllocatorProvider seed003Style() {
-        return new NativeLibraryProvider("native-seed003", library(), MallocSymbols.parse("seed003"),
-                AlignmentGuarantee.fixed(16), true, List.of());
+        return named("native-seed003", "seed003", 16, true);
+    }
+
+    /**
+     * A segregated allocator with a class confusion on free: a large block goes onto the 16-byte class's list and is
+     * then unmapped, so the library later follows a dangling link and crashes in its own code.
+     */
+    public static AllocatorProvider classConfusion() {
+        return named("broken-native-confusion", "malloc=cc_malloc,free=cc_free", 16, false);
+    }
+
+    /** glibc malloc whose 97th allocation since the library was loaded returns the previous block again. */
+    public static AllocatorProvider countedOverlap() {
+        return named("broken-native-counted", "malloc=cnt_malloc,free=cnt_free", 16, false);
+    }
+
+    /**
+     * One of the library's allocators, named as its replays carry it ({@code native:<path>?id=...}), so that a worker
+     * process can bind it again.
+     */
+    private static AllocatorProvider named(String id, String symbols, long alignment, boolean threadSafe) {
+        return new NativeProviderSource().resolve(NativeProviderSource.PREFIX + library().toAbsolutePath() + "?id=" + id
+                + "&symbols=" + symbols + "&alignment=" + alignment + "&threadSafe=" + threadSafe).orElseThrow();
     }
 
     /** An unsynchronised free list, declared thread-safe. */
     public static AllocatorProvider racy() {
-        return new NativeLibraryProvider("broken-native-racy", library(),
-                MallocSymbols.parse("malloc=racy_malloc,free=racy_free"), AlignmentGuarantee.fixed(64), true, List.of());
+        return named("broken-native-racy", "malloc=racy_malloc,free=racy_free", 64, true);
     }
 }
