@@ -23,9 +23,12 @@ import java.util.TreeMap;
  * @param rules one result per {@link Rule}
  * @param required the states the declared features make reachable ({@link States#required})
  * @param missing those of them no chain reached: each is UNCHECKED, and fails the run
+ * @param hardening for a provider whose binding decides the misuse rules, the implementation's own answers to
+ *     misuse ({@link AllocatorProvider#hardening()}); empty otherwise. A silent acceptance is printed as such, never
+ *     as a PASS, and does not fail the run: it is what the library does, and what its users must know
  */
 public record ContractReport(String design, Verdict verdict, List<RuleResult> rules, List<String> required,
-        List<String> missing) {
+        List<String> missing, List<io.vakit.spi.MisuseResponse> hardening) {
 
     /** The rules a provider's {@linkplain AllocatorProvider#bindingDecides() binding} decides, when it has one. */
     static final java.util.Set<Rule> BINDING_RULES = java.util.EnumSet.of(Rule.M1_INVALID_FREE, Rule.M2_DOUBLE_FREE,
@@ -71,7 +74,7 @@ public record ContractReport(String design, Verdict verdict, List<RuleResult> ru
         List<String> required = States.required(provider.descriptor(), verdict.coverage());
         List<String> missing = States.missing(provider.descriptor(), verdict.coverage());
         return new ContractReport(provider.id(), verdict, List.copyOf(rules), List.copyOf(required),
-                List.copyOf(missing));
+                List.copyOf(missing), provider.bindingDecides().isPresent() ? provider.hardening() : List.of());
     }
 
     private static Verdict merge(String machine, Settings settings, List<Verdict> verdicts) {
@@ -139,7 +142,16 @@ public record ContractReport(String design, Verdict verdict, List<RuleResult> ru
             s.append(String.format("%-12s %-4s %-26s %-9s %8d  %s%n", design, "S", m, "UNCHECKED", 0,
                     "never reached: raise vakit.tries or vakit.length"));
         }
+        for (io.vakit.spi.MisuseResponse h : hardening) {
+            s.append(String.format("%-12s %-4s %-26s %-9s %8s  %s%n", design, "H", h.misuse(), label(h.response()), "",
+                    h.detail()));
+        }
         return s.toString();
+    }
+
+    /** A hardening response as the reports print it: {@code ACCEPTED SILENTLY}, not the enum's underscore. */
+    static String label(io.vakit.spi.MisuseResponse.Response r) {
+        return r.name().replace('_', ' ');
     }
 
     /** One line: the verdict, chains, actions, checked operations and their rate, and time. */

@@ -37,6 +37,13 @@ public final class ReportFiles {
             s.append("\n| state | reached |\n|---|---|\n");
             r.states().forEach((state, n) -> s.append("| ").append(state).append(" | ")
                     .append(n > 0 ? String.valueOf(n) : "UNCHECKED").append(" |\n"));
+            if (!r.hardening().isEmpty()) {
+                s.append("\nHardening: the implementation itself, without the binding's guard.\n\n"
+                        + "| misuse | response | what it did |\n|---|---|---|\n");
+                r.hardening().forEach(h -> s.append("| ").append(h.misuse()).append(" | ")
+                        .append(ContractReport.label(h.response())).append(" | ").append(h.detail().replace("|", "\\|"))
+                        .append(" |\n"));
+            }
             if (!r.verdict().passed()) {
                 s.append("\n```\n").append(r.verdict().describe()).append("```\n");
             }
@@ -67,6 +74,12 @@ public final class ReportFiles {
             for (var e : r.states().entrySet()) {
                 s.append(k++ == 0 ? "" : ",").append("{\"state\":").append(str(e.getKey())).append(",\"reached\":")
                         .append(e.getValue()).append('}');
+            }
+            s.append("],\"hardening\":[");
+            for (int h = 0; h < r.hardening().size(); h++) {
+                var m = r.hardening().get(h);
+                s.append(h == 0 ? "" : ",").append("{\"misuse\":").append(str(m.misuse())).append(",\"response\":")
+                        .append(str(m.response().name())).append(",\"detail\":").append(str(m.detail())).append('}');
             }
             s.append("],\"failures\":[");
             for (int f = 0; f < r.verdict().failures().size(); f++) {

@@ -37,6 +37,12 @@ public final class GlibcProvider implements AllocatorProvider {
         return DESCRIPTOR;
     }
 
+    /** glibc's own answers to misuse, each in a fresh process ({@link Hardening}). */
+    @Override
+    public java.util.List<io.vakit.spi.MisuseResponse> hardening() {
+        return Hardening.measure("glibc", false);
+    }
+
     /** vakit's {@link LiveBlockGuard} and argument checks decide misuse in front of the library. */
     @Override
     public java.util.Optional<String> bindingDecides() {

@@ -66,6 +66,17 @@ public final class NativeLibraryProvider implements AllocatorProvider {
         return descriptor;
     }
 
+    /** The library's raw functions, without the guard: for {@link Hardening}. */
+    NativeMalloc.Binding rawBinding() {
+        return binding;
+    }
+
+    /** The library's own answers to misuse, each in a fresh process ({@link Hardening}). */
+    @Override
+    public java.util.List<io.vakit.spi.MisuseResponse> hardening() {
+        return Hardening.measure(replayName(), binding.sized());
+    }
+
     /** vakit's {@link LiveBlockGuard} and argument checks decide misuse in front of the library. */
     @Override
     public java.util.Optional<String> bindingDecides() {

@@ -56,4 +56,13 @@ public interface AllocatorProvider {
     default java.util.Optional<String> bindingDecides() {
         return java.util.Optional.empty();
     }
+
+    /**
+     * How the implementation itself answers each kind of misuse, with its binding's guard out of the way (each tried
+     * in a process of its own, so this may take a few seconds): for a provider whose {@link #bindingDecides()} the
+     * misuse rules. Empty by default: the contract's misuse rules judge a Java implementation directly.
+     */
+    default java.util.List<MisuseResponse> hardening() {
+        return java.util.List.of();
+    }
 }
