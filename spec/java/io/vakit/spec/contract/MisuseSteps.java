@@ -340,6 +340,9 @@ final class MisuseSteps {
             if (d.has(Feature.FOOTPRINT)) {
                 refused(a, m, "reservedRanges()", a::reservedRanges);
             }
+            if (d.has(Feature.IDLE_BOUND)) {
+                refused(a, m, "idleCommittedBound()", a::idleCommittedBound);
+            }
             if (d.has(Feature.FAMILIES) && a instanceof io.vakit.spi.FamilyAllocator f) {
                 refused(a, m, "allocateIn(0, 16)", () -> f.allocateIn(0, 16));
                 refused(a, m, "freeIn(0, " + AllocatorModel.hex(at) + ")", () -> f.freeIn(0, some));
