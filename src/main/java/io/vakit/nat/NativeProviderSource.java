@@ -107,7 +107,7 @@ public final class NativeProviderSource implements ProviderSource {
         }
         String id = params.getOrDefault("id", defaultId(lib));
         return Optional.of(bind(id, lib, params.getOrDefault("symbols", "glibc"),
-                params.getOrDefault("alignment", "16"), params.getOrDefault("threadSafe", "true")));
+                params.getOrDefault("alignment", "16"), params.getOrDefault("threadSafe", "true")).locatedBy(name));
     }
 
     private static String property(String name, String otherwise) {

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.TestFactory;
  * Replays every chain saved under {@code src/test/resources/replays/}. A file holds {@code expect: pass} or
  * {@code expect: fail <rule>} and one {@code replay:} line; lines starting with {@code #} are comments. A chain of a
  * native library may say {@code requires: <file>.so}: where that library is not installed, its test is aborted
- * with that reason printed. Save a failing chain here and it is replayed on every build.
+ * with that reason printed; {@code builds: <file>} compiles the test build's own C library first. A native chain
+ * replays in a fresh worker process, exactly. Save a failing chain here and it is replayed on every build.
  */
 class SavedReplaysTest {
     private static final Path DIR = Path.of("src/test/resources/replays");
@@ -30,7 +31,9 @@ class SavedReplaysTest {
             String expect = null;
             String replay = null;
             for (String line : Files.readAllLines(f)) {
-                if (line.startsWith("requires:")) {
+                if (line.startsWith("builds:")) { // the test build's own C library, compiled with gcc
+                    io.vakit.nat.BrokenNativeLibrary.library();
+                } else if (line.startsWith("requires:")) {
                     String lib = line.substring(9).strip();
                     if (io.vakit.nat.NativeProviderSource.find(lib).isEmpty()) {
                         String why = f.getFileName() + " needs " + lib + ", which is not installed (.ci/run installs it)";
