@@ -26,9 +26,11 @@ import java.util.TreeMap;
  * @param hardening for a provider whose binding decides the misuse rules, the implementation's own answers to
  *     misuse ({@link AllocatorProvider#hardening()}); empty otherwise. A silent acceptance is printed as such, never
  *     as a PASS, and does not fail the run: it is what the library does, and what its users must know
+ * @param workers the worker processes the run started (each chain, and each shrinking candidate, of an isolated
+ *     provider); 0 for one that runs in the kit's own process
  */
 public record ContractReport(String design, Verdict verdict, List<RuleResult> rules, List<String> required,
-        List<String> missing, List<io.vakit.spi.MisuseResponse> hardening) {
+        List<String> missing, List<io.vakit.spi.MisuseResponse> hardening, long workers) {
 
     /** The rules a provider's {@linkplain AllocatorProvider#bindingDecides() binding} decides, when it has one. */
     static final java.util.Set<Rule> BINDING_RULES = java.util.EnumSet.of(Rule.M1_INVALID_FREE, Rule.M2_DOUBLE_FREE,
@@ -39,6 +41,7 @@ public record ContractReport(String design, Verdict verdict, List<RuleResult> ru
 
     /** Runs the contract machines against {@code provider} and classifies every rule and state. */
     public static ContractReport run(AllocatorProvider provider, Settings settings) {
+        long workersBefore = io.vakit.spec.engine.Isolation.workersStarted();
         List<Verdict> verdicts = new ArrayList<>();
         verdicts.add(Engine.check(new ContractMachine(provider), settings));
         if (provider.descriptor().has(Feature.SMALL_CONFIGURATION)) {
@@ -74,7 +77,8 @@ public record ContractReport(String design, Verdict verdict, List<RuleResult> ru
         List<String> required = States.required(provider.descriptor(), verdict.coverage());
         List<String> missing = States.missing(provider.descriptor(), verdict.coverage());
         return new ContractReport(provider.id(), verdict, List.copyOf(rules), List.copyOf(required),
-                List.copyOf(missing), provider.bindingDecides().isPresent() ? provider.hardening() : List.of());
+                List.copyOf(missing), provider.bindingDecides().isPresent() ? provider.hardening() : List.of(),
+                io.vakit.spec.engine.Isolation.workersStarted() - workersBefore);
     }
 
     private static Verdict merge(String machine, Settings settings, List<Verdict> verdicts) {
@@ -156,8 +160,11 @@ public record ContractReport(String design, Verdict verdict, List<RuleResult> ru
 
     /** One line: the verdict, chains, actions, checked operations and their rate, and time. */
     public String summary() {
-        return String.format("%s: %s (%d chains, %d actions, %d checked operations, %.0f per second, %.1f s)", design,
+        double seconds = verdict.elapsed().toMillis() / 1000.0;
+        return String.format("%s: %s (%d chains, %d actions, %d checked operations, %.0f per second, %.1f s%s)", design,
                 passed() ? "PASS" : "FAIL", verdict.chainsRun(), verdict.actionsRun(), operations(),
-                operationsPerSecond(), verdict.elapsed().toMillis() / 1000.0);
+                operationsPerSecond(), seconds, workers == 0 ? "" : String.format("; %d worker processes, %.1f per"
+                        + " second, %.0f actions per second through them", workers, workers / Math.max(1e-9, seconds),
+                        verdict.actionsRun() / Math.max(1e-9, seconds)));
     }
 }
