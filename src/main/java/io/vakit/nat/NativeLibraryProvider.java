@@ -71,6 +71,12 @@ public final class NativeLibraryProvider implements AllocatorProvider {
         return binding;
     }
 
+    /** The live count is the library's own when its user mapped a {@code live_count} function. */
+    @Override
+    public boolean bindingCountsLiveBlocks() {
+        return binding.liveCount() == null;
+    }
+
     /** The library's own answers to misuse, each in a fresh process ({@link Hardening}). */
     @Override
     public java.util.List<io.vakit.spi.MisuseResponse> hardening() {

@@ -28,6 +28,7 @@ public final class NativeMalloc implements Allocator {
     private final MethodHandle realloc;
     private final MethodHandle alignedAlloc;
     private final MethodHandle usableSize;
+    private final MethodHandle liveCount;
     private final boolean sized;
     /** What the binding decides in front of the library ({@link io.vakit.spi.AllocatorProvider#bindingDecides()}). */
     public static final String GUARD = "vakit's LiveBlockGuard refuses invalid, double and foreign frees, and the binding"
@@ -48,7 +49,7 @@ public final class NativeMalloc implements Allocator {
      * @param sized true when free and realloc take the old size
      */
     public record Binding(MethodHandle malloc, MethodHandle free, MethodHandle calloc, MethodHandle realloc,
-            MethodHandle alignedAlloc, MethodHandle usableSize, boolean sized) {
+            MethodHandle alignedAlloc, MethodHandle usableSize, boolean sized, MethodHandle liveCount) {
 
         /**
          * Binds the functions named by {@code symbols} in {@code library}.
@@ -85,7 +86,8 @@ public final class NativeMalloc implements Allocator {
                             FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG)),
                     bind(design, library, owner, symbols.usableSize(), false,
                             FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.ADDRESS)),
-                    sized);
+                    sized,
+                    bind(design, library, owner, symbols.liveCount(), false, FunctionDescriptor.of(ValueLayout.JAVA_LONG)));
         }
 
         private static MethodHandle bind(String design, SymbolLookup library, java.nio.file.Path owner, String name,
@@ -136,6 +138,7 @@ public final class NativeMalloc implements Allocator {
         this.realloc = binding.realloc();
         this.alignedAlloc = binding.alignedAlloc();
         this.usableSize = binding.usableSize();
+        this.liveCount = binding.liveCount();
         this.sized = binding.sized();
         this.guard = new LiveBlockGuard(descriptor.id());
     }
@@ -253,7 +256,15 @@ public final class NativeMalloc implements Allocator {
     @Override
     public Stats stats() {
         checkOpen("stats()");
-        return new Stats(0, 0, guard.liveBytes(), guard.liveCount());
+        long count = guard.liveCount();
+        if (liveCount != null) {
+            try {
+                count = (long) liveCount.invokeExact();
+            } catch (Throwable t) {
+                throw new IllegalStateException("design '" + descriptor.id() + "': the library's live count failed", t);
+            }
+        }
+        return new Stats(0, 0, guard.liveBytes(), count);
     }
 
     @Override

@@ -58,6 +58,15 @@ public interface AllocatorProvider {
     }
 
     /**
+     * True when the live count in the stats is the binding's own record, not the implementation's counter: the kit
+     * then skips rule C8 for it. By default, whenever the provider has a binding; a native library whose user maps
+     * its own live-count function ({@code live_count=} in its symbols) says false, and C8 judges that counter.
+     */
+    default boolean bindingCountsLiveBlocks() {
+        return bindingDecides().isPresent();
+    }
+
+    /**
      * How the implementation itself answers each kind of misuse, with its binding's guard out of the way (each tried
      * in a process of its own, so this may take a few seconds): for a provider whose {@link #bindingDecides()} the
      * misuse rules. Empty by default: the contract's misuse rules judge a Java implementation directly.

@@ -132,4 +132,26 @@ class BrokenNativeAllocatorsTest {
         assertThat(io.vakit.spec.engine.Machines.replay(f.replay()).violation().rule())
                 .isEqualTo(Rule.C2_NO_OVERLAP.label());
     }
+
+    /**
+     * C8 judges a native library's own counter where its user maps one ({@code live_count=}): a correct count passes,
+     * a count that drifts on large frees fails C8; without a mapping, C8 is SKIPPED (the guard's count is vakit's).
+     */
+    @Test
+    void aMappedLiveCountIsJudgedByC8() {
+        Settings few = Settings.fromSystemProperties().withTries(12);
+        io.vakit.kit.ContractReport good = io.vakit.kit.ContractReport.run(BrokenNativeLibrary.counted(), few);
+        io.vakit.kit.ContractReport bad = io.vakit.kit.ContractReport.run(BrokenNativeLibrary.driftingCount(), few);
+        io.vakit.kit.ContractReport unmapped = io.vakit.kit.ContractReport.run(BrokenNativeLibrary.overlapping(),
+                Settings.fromSystemProperties().withTries(2));
+        System.out.print(good.table() + bad.table());
+        assertThat(status(good, Rule.C8_STATS)).isEqualTo(io.vakit.kit.RuleResult.Status.PASS);
+        assertThat(status(bad, Rule.C8_STATS)).isEqualTo(io.vakit.kit.RuleResult.Status.FAIL);
+        assertThat(status(unmapped, Rule.C8_STATS)).isEqualTo(io.vakit.kit.RuleResult.Status.SKIPPED);
+        assertThat(status(good, Rule.M2_DOUBLE_FREE)).isEqualTo(io.vakit.kit.RuleResult.Status.BINDING);
+    }
+
+    private static io.vakit.kit.RuleResult.Status status(io.vakit.kit.ContractReport r, Rule rule) {
+        return r.rules().stream().filter(x -> x.rule() == rule).findFirst().orElseThrow().status();
+    }
 }

@@ -93,6 +93,16 @@ public final class BrokenNativeLibrary {
                 + "&symbols=" + symbols + "&alignment=" + alignment + "&threadSafe=" + threadSafe).orElseThrow();
     }
 
+    /** glibc malloc with its own count of live blocks mapped ({@code live_count=lc_live_count}). */
+    public static AllocatorProvider counted() {
+        return named("native-counted", "malloc=lc_malloc,free=lc_free,live_count=lc_live_count", 16, false);
+    }
+
+    /** The same, whose count drifts: a free of a block above 1 KiB is not counted out. */
+    public static AllocatorProvider driftingCount() {
+        return named("broken-native-count", "malloc=lc_malloc,free=lcd_free,live_count=lc_live_count", 16, false);
+    }
+
     /** An unsynchronised free list, declared thread-safe. */
     public static AllocatorProvider racy() {
         return named("broken-native-racy", "malloc=racy_malloc,free=racy_free", 64, true);
