@@ -48,6 +48,10 @@ public record ContractReport(String design, Verdict verdict, List<RuleResult> ru
             verdicts.add(Engine.check(new ContractMachine(provider, true),
                     settings.withTries(Math.max(1, settings.tries() / SMALL_SHARE))));
         }
+        if (provider.descriptor().has(Feature.THREAD_SAFE)) {
+            verdicts.add(Engine.check(new io.vakit.spec.contract.SoakMachine(provider),
+                    settings.withTries(1).withLength(1)));
+        }
         Verdict verdict = merge(ContractMachine.PREFIX + provider.id(), settings, verdicts);
         List<RuleResult> rules = new ArrayList<>();
         for (Rule rule : Rule.values()) {

@@ -17,6 +17,9 @@ public final class ContractMachines implements MachineFactory {
 
     @Override
     public Optional<StateMachine<?, ?>> create(String name) {
+        if (name.startsWith(SoakMachine.PREFIX)) {
+            return provider(name.substring(SoakMachine.PREFIX.length())).map(SoakMachine::new);
+        }
         if (name.startsWith(ContractMachine.SMALL_PREFIX)) {
             return provider(name.substring(ContractMachine.SMALL_PREFIX.length())).map(p -> new ContractMachine(p, true));
         }

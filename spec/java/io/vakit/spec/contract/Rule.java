@@ -63,7 +63,12 @@ public enum Rule {
     /** Every operation after close is refused with AllocatorClosedException. */
     M7_USE_AFTER_CLOSE("M7", "use after close refused", EnumSet.noneOf(Feature.class)),
     /** A free in another family than the block's, or a family out of range, is refused; nothing changes. */
-    M8_WRONG_FAMILY("M8", "family misuse refused", EnumSet.of(Feature.FAMILIES));
+    M8_WRONG_FAMILY("M8", "family misuse refused", EnumSet.of(Feature.FAMILIES)),
+    /**
+     * Threads that allocate, write, check and free, handing blocks to each other, never see two live blocks overlap
+     * or a live block change, and leave nothing live.
+     */
+    T1_SOAK("T1", "multi-thread soak", EnumSet.of(Feature.THREAD_SAFE));
 
     private final String id;
     private final String title;
