@@ -175,7 +175,7 @@ public final class Isolation {
     private static List<String> command() {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-XX:-CreateCoredumpOnCrash",
+                "-XX:-UsePerfData", "-XX:-CreateCoredumpOnCrash",
                 "-XX:ErrorFile=" + Path.of(System.getProperty("java.io.tmpdir"), "vakit-hs_err_%p.log"),
                 "-D" + IN_WORKER + "=true"));
         System.getProperties().stringPropertyNames().stream().sorted()
