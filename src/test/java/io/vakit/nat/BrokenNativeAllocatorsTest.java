@@ -18,9 +18,10 @@ class BrokenNativeAllocatorsTest {
     @Test
     void aSeed003StyleLibraryIsBoundWithItsSizedSignatures() {
         io.vakit.kit.ContractReport report = io.vakit.kit.ContractReport.run(BrokenNativeLibrary.seed003Style(),
-                Settings.fromSystemProperties());
+                Settings.fromSystemProperties().withTries(20)); // about the binding: 20 chains, each in a worker
         System.out.print(report.table());
-        assertThat(report.passed()).as(() -> report.table() + report.verdict().describe()).isTrue();
+        assertThat(report.verdict().passed()).as(() -> report.table() + report.verdict().describe()).isTrue();
+        assertThat(report.rules()).noneMatch(r -> r.status() == io.vakit.kit.RuleResult.Status.FAIL);
     }
 
     /**
@@ -139,7 +140,7 @@ class BrokenNativeAllocatorsTest {
      */
     @Test
     void aMappedLiveCountIsJudgedByC8() {
-        Settings few = Settings.fromSystemProperties().withTries(12);
+        Settings few = Settings.fromSystemProperties().withTries(8);
         io.vakit.kit.ContractReport good = io.vakit.kit.ContractReport.run(BrokenNativeLibrary.counted(), few);
         io.vakit.kit.ContractReport bad = io.vakit.kit.ContractReport.run(BrokenNativeLibrary.driftingCount(), few);
         io.vakit.kit.ContractReport unmapped = io.vakit.kit.ContractReport.run(BrokenNativeLibrary.overlapping(),
