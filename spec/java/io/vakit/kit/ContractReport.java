@@ -56,8 +56,9 @@ public record ContractReport(String design, Verdict verdict, List<RuleResult> ru
         List<RuleResult> rules = new ArrayList<>();
         for (Rule rule : Rule.values()) {
             long checks = verdict.coverage().getOrDefault(rule.label(), 0L);
-            Optional<String> skip = rule == Rule.C0_SURVIVES && !provider.isolated()
-                    ? Optional.of("runs in the kit's own process (a Java implementation): a crash would end the run")
+            Optional<String> skip = rule == Rule.C0_SURVIVES && !ContractMachine.isolating(provider)
+                    ? Optional.of(provider.isolated() ? "-Dvakit.isolate=false: its chains ran in the kit's own process"
+                            : "runs in the kit's own process (a Java implementation): a crash would end the run")
                     : rule.skipReason(provider.descriptor());
             Optional<String> binding = BINDING_RULES.contains(rule) ? provider.bindingDecides() : Optional.empty();
             Verdict.Failure failure = verdict.failureOf(rule.label());

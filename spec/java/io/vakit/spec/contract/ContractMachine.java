@@ -69,10 +69,19 @@ public final class ContractMachine implements StateMachine<Allocator, AllocatorM
         return (small ? SMALL_PREFIX : PREFIX) + provider.replayName();
     }
 
-    /** Each chain in a fresh worker process when the provider asks for it (native code). */
+    /**
+     * Each chain in a fresh worker process when the provider asks for it (native code), unless {@code
+     * -Dvakit.isolate=false} keeps every chain in this process: faster, but a crash then ends the run and a replay
+     * may depend on earlier chains.
+     */
     @Override
     public boolean isolated() {
-        return provider.isolated();
+        return isolating(provider);
+    }
+
+    /** True when {@code provider}'s chains run in workers: it asks for it, and {@code vakit.isolate} is not false. */
+    public static boolean isolating(AllocatorProvider provider) {
+        return provider.isolated() && !"false".equals(System.getProperty("vakit.isolate", "").strip());
     }
 
     /** True for the machine on the small configuration. */

@@ -56,7 +56,7 @@ public final class SoakMachine implements StateMachine<Allocator, SoakMachine.Mo
 
     @Override
     public boolean isolated() {
-        return provider.isolated();
+        return ContractMachine.isolating(provider);
     }
 
     @Override
