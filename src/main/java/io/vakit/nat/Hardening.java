@@ -67,10 +67,22 @@ public final class Hardening {
                     "-cp", System.getProperty("java.class.path"), Hardening.class.getName(), name, misuse));
             Process p = new ProcessBuilder(cmd).redirectError(err.toFile()).start();
             p.getOutputStream().close();
+            java.util.concurrent.atomic.AtomicBoolean hung = new java.util.concurrent.atomic.AtomicBoolean();
+            Thread watchdog = Thread.ofVirtual().start(() -> {
+                try {
+                    if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                        hung.set(true);
+                        p.destroyForcibly();
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return new MisuseResponse(misuse, Response.CRASHED, "hung for " + TIMEOUT_SECONDS + " s");
+            p.waitFor();
+            watchdog.interrupt();
+            if (hung.get()) {
+                return new MisuseResponse(misuse, Response.CRASHED, "hung for " + TIMEOUT_SECONDS + " s and was killed");
             }
             String stderr = Files.readString(err, StandardCharsets.ISO_8859_1);
             Files.deleteIfExists(Path.of(System.getProperty("java.io.tmpdir"), "vakit-hs_err_" + p.pid() + ".log"));

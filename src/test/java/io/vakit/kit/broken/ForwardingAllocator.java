@@ -59,6 +59,11 @@ abstract class ForwardingAllocator implements Allocator {
     }
 
     @Override
+    public long idleCommittedBound() {
+        return delegate.idleCommittedBound();
+    }
+
+    @Override
     public java.util.List<io.vakit.spi.AddressRange> reservedRanges() {
         return delegate.reservedRanges();
     }
