@@ -2,7 +2,6 @@ package io.vakit.nat;
 
 import io.vakit.spi.AlignmentGuarantee;
 import io.vakit.spi.Allocator;
-import io.vakit.spi.AllocatorProvider;
 import io.vakit.spi.DesignDescriptor;
 import io.vakit.spi.Feature;
 import java.lang.foreign.Linker;
@@ -12,7 +11,7 @@ import java.util.EnumSet;
  * glibc's malloc through FFM: the first implementation under test, a real allocator no one here wrote.
  * Its natural alignment is 16 bytes on x86-64 and AArch64; explicit alignments go to {@code aligned_alloc}.
  */
-public final class GlibcProvider implements AllocatorProvider {
+public final class GlibcProvider implements GuardedNativeProvider {
     /** The largest explicit alignment the binding accepts. */
     public static final long MAX_ALIGNMENT = 1L << 20;
     /** The largest request the binding passes on (1 TiB); glibc answers larger ones with NULL anyway. */
@@ -41,18 +40,6 @@ public final class GlibcProvider implements AllocatorProvider {
     @Override
     public java.util.List<io.vakit.spi.MisuseResponse> hardening() {
         return Hardening.measure("glibc", false);
-    }
-
-    /** vakit's {@link LiveBlockGuard} and argument checks decide misuse in front of the library. */
-    @Override
-    public java.util.Optional<String> bindingDecides() {
-        return java.util.Optional.of(NativeMalloc.GUARD);
-    }
-
-    /** Native code: each chain runs in a fresh worker process, so a crash is a verdict and a replay is exact. */
-    @Override
-    public boolean isolated() {
-        return true;
     }
 
     @Override

@@ -2,7 +2,6 @@ package io.vakit.nat;
 
 import io.vakit.spi.AlignmentGuarantee;
 import io.vakit.spi.Allocator;
-import io.vakit.spi.AllocatorProvider;
 import io.vakit.spi.DesignDescriptor;
 import java.lang.foreign.Arena;
 import java.lang.foreign.SymbolLookup;
@@ -14,7 +13,7 @@ import java.nio.file.Path;
  * through FFM by its {@link MallocSymbols}. Its features follow from the functions it has and from whether it is
  * declared thread-safe; invalid frees are refused by the guard before they reach it.
  */
-public final class NativeLibraryProvider implements AllocatorProvider {
+public final class NativeLibraryProvider implements GuardedNativeProvider {
     private final DesignDescriptor descriptor;
     private final NativeMalloc.Binding binding;
     private String replayName;
@@ -81,18 +80,6 @@ public final class NativeLibraryProvider implements AllocatorProvider {
     @Override
     public java.util.List<io.vakit.spi.MisuseResponse> hardening() {
         return Hardening.measure(replayName(), binding.sized());
-    }
-
-    /** vakit's {@link LiveBlockGuard} and argument checks decide misuse in front of the library. */
-    @Override
-    public java.util.Optional<String> bindingDecides() {
-        return java.util.Optional.of(NativeMalloc.GUARD);
-    }
-
-    /** Native code: each chain runs in a fresh worker process, so a crash is a verdict and a replay is exact. */
-    @Override
-    public boolean isolated() {
-        return true;
     }
 
     @Override
