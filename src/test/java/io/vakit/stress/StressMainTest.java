@@ -39,7 +39,7 @@ class StressMainTest {
         Path out = Files.createTempFile("jcstress-racy", ".txt");
         Process p = run(out, "-m", "quick", "-sc", "false", "-t", "io\\.vakit\\.stress\\.ConcurrentAllocationsNeverOverlap",
                 "-r", Files.createTempDirectory("jcs").toString(),
-                "-jvmArgsPrepend", "--enable-native-access=ALL-UNNAMED -Dvakit.stress.impl=broken-racy");
+                "-jvmArgs", "--enable-native-access=ALL-UNNAMED -Dvakit.stress.impl=broken-racy");
         assertThat(p.waitFor(300, TimeUnit.SECONDS)).isTrue();
         String log = Files.readString(out);
         assertThat(p.exitValue()).as(log).isEqualTo(1);
