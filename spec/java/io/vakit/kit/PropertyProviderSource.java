@@ -33,10 +33,17 @@ public final class PropertyProviderSource implements ProviderSource {
         return out;
     }
 
+    /** One loader per class path, so that every instance of a named provider has the same classes. */
+    private static final java.util.Map<String, ClassLoader> LOADERS = new java.util.concurrent.ConcurrentHashMap<>();
+
     private static ClassLoader loader(String classpath) {
         ClassLoader parent = PropertyProviderSource.class.getClassLoader();
         if (classpath.isEmpty()) {
             return parent;
+        }
+        ClassLoader known = LOADERS.get(classpath);
+        if (known != null) {
+            return known;
         }
         List<URL> urls = new ArrayList<>();
         for (String part : classpath.split(File.pathSeparator)) {
@@ -50,7 +57,7 @@ public final class PropertyProviderSource implements ProviderSource {
                 throw new IllegalArgumentException("vakit.classpath: bad path " + part, e);
             }
         }
-        return new URLClassLoader(urls.toArray(URL[]::new), parent);
+        return LOADERS.computeIfAbsent(classpath, k -> new URLClassLoader(urls.toArray(URL[]::new), parent));
     }
 
     private static AllocatorProvider instantiate(String name, ClassLoader loader) {

@@ -2,7 +2,6 @@ package io.vakit.ds.lincheck;
 
 import io.vakit.ds.Fsa;
 import io.vakit.pal.VirtualMemory;
-import io.vakit.kit.lincheck.StampedBlocks;
 import org.jetbrains.lincheck.datastructures.IntGen;
 import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
@@ -44,13 +43,13 @@ public class FsaLincheckTest {
     void stressMode() {
         int scale = Integer.getInteger("vakit.lincheck.scale", 1);
         new StressOptions().iterations(20 * scale).invocationsPerIteration(500).threads(2).actorsPerThread(4)
-                .sequentialSpecification(io.vakit.kit.lincheck.HeldBlocksModel.class).check(getClass());
+                .sequentialSpecification(HeldBlocksModel.class).check(getClass());
     }
 
     @Test
     void modelChecking() {
         int scale = Integer.getInteger("vakit.lincheck.scale", 1);
         new ModelCheckingOptions().iterations(5 * scale).invocationsPerIteration(100).threads(2).actorsPerThread(3)
-                .sequentialSpecification(io.vakit.kit.lincheck.HeldBlocksModel.class).check(getClass());
+                .sequentialSpecification(HeldBlocksModel.class).check(getClass());
     }
 }

@@ -1,6 +1,6 @@
-package io.vakit.kit.lincheck;
+package io.vakit.ds.lincheck;
 
-/** The sequential specification of {@link AllocatorLincheck}: a count of held blocks. */
+/** The sequential specification of {@link FsaLincheckTest}: a count of held blocks. */
 public final class HeldBlocksModel {
     private int held;
 

@@ -1,4 +1,4 @@
-package io.vakit.kit.lincheck;
+package io.vakit.ds.lincheck;
 
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayDeque;
