@@ -91,13 +91,16 @@ final class KernelMemory {
 
     /**
      * The bytes resident in {@code ranges}: a touched mapping wholly inside a range counts its resident size; one
-     * that only overlaps a range (the kernel merged it with a neighbour's) is asked page by page.
+     * that only overlaps a range (the kernel merged it with a neighbour's) is asked page by page. {@code smaps} is
+     * not read atomically: when the JVM maps memory next to a range while it is read (a growing heap), the kernel can
+     * merge the two mappings halfway and list one range twice. Overlapping entries are therefore taken as their
+     * union, asked page by page, so that nothing is counted twice.
      */
     static long resident(List<AddressRange> ranges) {
         List<AddressRange> sorted = new ArrayList<>(ranges);
         sorted.sort(Comparator.comparingLong(AddressRange::start));
         long total = 0;
-        for (Mapping m : touchedMappings()) {
+        for (Mapping m : disjoint(touchedMappings())) {
             for (AddressRange r : sorted) {
                 if (r.start() >= m.end()) {
                     break;
@@ -107,10 +110,27 @@ final class KernelMemory {
                 if (from >= to) {
                     continue;
                 }
-                total += from == m.start() && to == m.end() ? m.rss() : residentPages(from, to) * PAGE;
+                total += from == m.start() && to == m.end() && m.rss() >= 0 ? m.rss()
+                        : residentPages(from, to) * PAGE;
             }
         }
         return total;
+    }
+
+    /** {@code mappings} as disjoint intervals, in address order; a union of overlapping ones has no known rss (-1). */
+    static List<Mapping> disjoint(List<Mapping> mappings) {
+        List<Mapping> sorted = new ArrayList<>(mappings);
+        sorted.sort(Comparator.comparingLong(Mapping::start));
+        List<Mapping> out = new ArrayList<>();
+        for (Mapping m : sorted) {
+            Mapping last = out.isEmpty() ? null : out.getLast();
+            if (last != null && m.start() < last.end()) {
+                out.set(out.size() - 1, new Mapping(last.start(), Math.max(last.end(), m.end()), -1));
+            } else {
+                out.add(m);
+            }
+        }
+        return out;
     }
 
     /** The resident pages of {@code [from, to)}, which must be mapped. */
