@@ -18,6 +18,12 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class SizedSpace {
     private static final int RECENT = 4096;
+    /**
+     * Block bases are multiples of large powers of two, and the hash codes of such {@code Long}s differ only in bits
+     * a hash table never looks at: every block would land in one bin, and each free would walk a chain of all of
+     * them. Multiplying by an odd constant is a bijection that spreads them.
+     */
+    private static final long SPREAD = 0x9E3779B97F4A7C15L;
 
     private final String design;
     private final VirtualMemory vm;
@@ -76,7 +82,7 @@ final class SizedSpace {
             r = vm.reserve(l.blockSize(), l.blockSize());
             r.commit(0, l.blockSize());
             SizedBlock b = new SizedBlock(heap.family, heap.cls, l, r, Binmap.allocate(l.capacity(), Binmap.WordSize.W64));
-            blocks.put(b.base(), b);
+            blocks.put(b.base() * SPREAD, b);
             synchronized (recentlyReleased) {
                 recentlyReleased.remove(b.base());
             }
@@ -94,7 +100,7 @@ final class SizedSpace {
     /** Unregisters and unmaps an emptied block. Called under its heap's lock. */
     void release(SizedBlock b) {
         b.released = true;
-        blocks.remove(b.base());
+        blocks.remove(b.base() * SPREAD);
         synchronized (recentlyReleased) {
             recentlyReleased.put(b.base(), b.base() + b.layout.blockSize());
         }
@@ -106,7 +112,7 @@ final class SizedSpace {
 
     /** The block at {@code base}, or null. */
     SizedBlock block(long base) {
-        return blocks.get(base);
+        return blocks.get(base * SPREAD);
     }
 
     /** True when {@code address} lies in a block released recently. */
