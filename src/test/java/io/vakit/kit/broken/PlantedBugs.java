@@ -53,7 +53,7 @@ public final class PlantedBugs {
     public static final class Correct extends ToyProvider {
         /** Used by ServiceLoader. */
         public Correct() {
-            super("toy-slab", "", ToySlabAllocator.features(), ToySlabAllocator::new);
+            super("toy-slab", "", ToySlabAllocator.threadSafeFeatures(), ToySlabAllocator::new);
         }
     }
 
@@ -107,7 +107,9 @@ public final class PlantedBugs {
                         @Override
                         protected long allocateSmall(int cls, long size, String op) {
                             count(size);
-                            return take(cls, op);
+                            synchronized (lockOf(cls)) {
+                                return take(cls, op);
+                            }
                         }
                     });
         }
@@ -125,7 +127,7 @@ public final class PlantedBugs {
                         @Override
                         protected void releasePage(Page p) {
                             super.releasePage(p);
-                            liveBytes -= p.slot; // the page's last slot, "freed" again
+                            liveBytes.addAndGet(-p.slot); // the page's last slot, "freed" again
                         }
                     });
         }

@@ -3,6 +3,7 @@ package io.vakit.kit.broken;
 import io.vakit.pal.Reservation;
 import io.vakit.pal.VirtualMemory;
 import io.vakit.pal.VirtualMemoryException;
+import io.vakit.spi.AddressRange;
 import io.vakit.spi.AddressSpaceExhaustedException;
 import io.vakit.spi.Allocator;
 import io.vakit.spi.AllocatorClosedException;
@@ -20,22 +21,30 @@ import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * A small slab allocator written the way an outside author would write one, to try the kit on: 64 KiB pages of one
  * class each (16 B to 4 KiB, powers of two) cut from one reservation, a bump index and a free list per page, a list
  * of the pages of each class that have room (a full page leaves it and comes back on its first free), an empty page
- * given back (its physical pages dropped) when its class has another with room (so, idle, each class keeps one), and its own mapping for anything
- * larger. The whole page range is committed once, so that a planted bug that strays into a free page corrupts
- * memory the kit can see instead of crashing the test JVM; {@code committedBytes} counts the pages in use. Correct
- * as written:
- * {@link ToySlabAllocatorTest} shows it passes the kit. Each planted bug ({@link PlantedBugs}) overrides one hook.
- * Sequential (not THREAD_SAFE).
+ * given back (its physical pages dropped) when its class has another with room (so, idle, each class keeps one), and
+ * its own mapping for anything larger. The whole page range is committed once, so that a planted bug that strays
+ * into a free page corrupts memory the kit can see instead of crashing the test JVM; {@code committedBytes} counts
+ * the pages in use.
+ *
+ * <p>Thread-safe as written, the way slab allocators usually are: one lock per class guards the class's list and
+ * every page of the class; the page pool has a lock of its own (taken inside a class lock, never the other way
+ * round), and so do the large mappings; the live counters are atomic. {@code PlantedBugsTest} shows it passes the
+ * kit, and {@code PlantedRacesTest} that it passes the concurrency checks. Each planted bug ({@link PlantedBugs},
+ * {@link PlantedRaces}) overrides one hook.
  */
 class ToySlabAllocator implements Allocator {
     static final long PAGE = 64 * 1024;
@@ -78,11 +87,21 @@ class ToySlabAllocator implements Allocator {
         }
     };
 
-    /** The features the toy offers. */
+    /**
+     * The features the toy declares to the sequential checks. The planted sequential bugs keep these: declared
+     * thread-safe, their single-thread bugs (a slot bumped past its page) would also be met by the soak's threads.
+     */
     static EnumSet<Feature> features() {
         return EnumSet.of(Feature.REALLOC, Feature.REALLOC_IN_PLACE, Feature.USABLE_SIZE, Feature.OWNER_LOOKUP,
                 Feature.SIZE_CLASSES, Feature.CONTAINMENT, Feature.FOOTPRINT, Feature.IDLE_BOUND, Feature.SMALL_CONFIGURATION,
                 Feature.INVALID_FREE_DETECTION, Feature.SIZED_FREE_CHECK, Feature.PLACEMENT);
+    }
+
+    /** The same, declared thread-safe: the toy as written, and its planted races. */
+    static EnumSet<Feature> threadSafeFeatures() {
+        EnumSet<Feature> f = features();
+        f.add(Feature.THREAD_SAFE);
+        return f;
     }
 
     /** A descriptor of the toy under {@code id}, with {@code features}. */
@@ -95,7 +114,10 @@ class ToySlabAllocator implements Allocator {
         return size > MAX_CLASS ? MAX_CLASS : Math.max(MIN_CLASS, Long.highestOneBit(Math.max(1, size - 1)) << 1);
     }
 
-    /** One page: a bump index, a free list (links on the heap), the live slots, and whether it is listed. */
+    /**
+     * One page: a bump index, a free list (links on the heap), the live slots, and whether it is listed. Every field
+     * that changes is guarded by the lock of the page's class.
+     */
     static final class Page {
         final int index;
         final int cls;
@@ -117,22 +139,30 @@ class ToySlabAllocator implements Allocator {
             this.capacity = (int) (PAGE / slot);
             this.next = new int[capacity];
         }
+
+        long slotAddress(int i) {
+            return base + i * slot;
+        }
     }
 
     private final DesignDescriptor descriptor;
     private final Reservation space;
-    private final Page[] pages;
-    private final TreeSet<Integer> freePages = new TreeSet<>();
+    private final Object[] classLocks = new Object[CLASSES];
     private final List<List<Page>> partial = new ArrayList<>();
-    private final TreeMap<Long, Reservation> large = new TreeMap<>();
-    private final java.util.Set<Long> freedLarge = new java.util.HashSet<>();
-    private final long largeBudget;
-    private long largeBytes;
+    /** The page at each index; written under the pool lock, read anywhere. */
+    private final AtomicReferenceArray<Page> pages;
+    private final Object poolLock = new Object();
+    private final TreeSet<Integer> freePages = new TreeSet<>();
     private long pagesInUse;
     private int classesUsed; // a bit per class that has had a page
-    long liveBytes;
-    long liveCount;
-    private boolean closed;
+    private final Object largeLock = new Object();
+    private final TreeMap<Long, Reservation> large = new TreeMap<>();
+    private final Set<Long> freedLarge = new HashSet<>();
+    private final long largeBudget;
+    private long largeBytes;
+    final AtomicLong liveBytes = new AtomicLong();
+    private final AtomicLong liveCount = new AtomicLong();
+    private volatile boolean closed;
 
     ToySlabAllocator(DesignDescriptor descriptor, boolean small) {
         this.descriptor = descriptor;
@@ -140,12 +170,13 @@ class ToySlabAllocator implements Allocator {
         this.largeBudget = small ? SMALL_LARGE_BUDGET : LARGE_BUDGET;
         this.space = VirtualMemory.system().reserve(n * PAGE, PAGE);
         this.space.commit(0, n * PAGE); // committed once: an untouched page costs no memory
-        this.pages = new Page[n];
+        this.pages = new AtomicReferenceArray<>(n);
         for (int i = 0; i < n; i++) {
             freePages.add(i);
         }
         for (int c = 0; c < CLASSES; c++) {
             partial.add(new ArrayList<>());
+            classLocks[c] = new Object();
         }
     }
 
@@ -168,9 +199,19 @@ class ToySlabAllocator implements Allocator {
 
     /** Takes a slot of class {@code cls} for a block of {@code size} bytes and counts it live. */
     protected long allocateSmall(int cls, long size, String op) {
-        long a = take(cls, op);
-        count(size);
-        return a;
+        synchronized (lockOf(cls)) {
+            long a = take(cls, op);
+            count(size);
+            return a;
+        }
+    }
+
+    /** Frees slot {@code index} of {@code p}, a block of {@code size} bytes, after checking it is a live block. */
+    protected void freeSmall(Page p, int index, long size, String op) {
+        synchronized (lockOf(p.cls)) {
+            checkLive(p, index, size, op);
+            freeSlot(p, index, size);
+        }
     }
 
     /** Puts slot {@code index} of {@code p} back; a page that was full goes back on its class's list. */
@@ -182,13 +223,18 @@ class ToySlabAllocator implements Allocator {
         }
     }
 
-    /** Gives an empty page back to the pool, its physical pages dropped. */
+    /**
+     * Gives an empty page back to the pool, its physical pages dropped first (the class lock is held): once the pool
+     * has the page, another class may carve it at once, and dropping its pages then would wipe that class's data.
+     */
     protected void releasePage(Page p) {
         unlink(p);
-        pages[p.index] = null;
-        freePages.add(p.index);
-        pagesInUse--;
         dropPages(p);
+        synchronized (poolLock) {
+            pages.set(p.index, null);
+            freePages.add(p.index);
+            pagesInUse--;
+        }
     }
 
     /** Drops the physical pages of a page given back. */
@@ -198,8 +244,10 @@ class ToySlabAllocator implements Allocator {
 
     /** Releases the own mappings of large blocks, at close. */
     protected void closeMappings() {
-        large.values().forEach(Reservation::close);
-        large.clear();
+        synchronized (largeLock) {
+            large.values().forEach(Reservation::close);
+            large.clear();
+        }
     }
 
     /** The usable size of a live slot. */
@@ -209,16 +257,21 @@ class ToySlabAllocator implements Allocator {
 
     // ------------------------------------------------------------------ what the hooks use
 
+    final Object lockOf(int cls) {
+        return classLocks[cls];
+    }
+
     final void count(long size) {
-        liveBytes += size;
-        liveCount++;
+        liveBytes.addAndGet(size);
+        liveCount.incrementAndGet();
     }
 
     final void uncount(long size) {
-        liveBytes -= size;
-        liveCount--;
+        liveBytes.addAndGet(-size);
+        liveCount.decrementAndGet();
     }
 
+    /** Puts {@code p} first on its class's list (the class lock is held). */
     final void link(Page p) {
         if (!p.listed) {
             partial.get(p.cls).add(0, p);
@@ -233,23 +286,47 @@ class ToySlabAllocator implements Allocator {
         }
     }
 
+    /** Whether {@code p} is still in use, not given back to the pool. */
+    final boolean inUse(Page p) {
+        return pages.get(p.index) == p;
+    }
+
+    /** Whether class {@code cls} has a page with room (the class lock is held). */
+    final boolean hasRoom(int cls) {
+        return !partial.get(cls).isEmpty();
+    }
+
+    /** A slot of class {@code cls}, from its first page with room or from a new page (the class lock is held). */
     final long take(int cls, String op) {
         List<Page> list = partial.get(cls);
         Page p;
         if (list.isEmpty()) {
-            Integer i = freePages.pollFirst();
-            if (i == null) {
-                throw new AddressSpaceExhaustedException(descriptor.id(), op, "every one of the " + pages.length
-                        + " pages is in use");
-            }
-            p = new Page(i, cls, space.base() + i * PAGE);
-            pages[i] = p;
-            pagesInUse++;
-            classesUsed |= 1 << cls;
+            p = newPage(cls, op);
             link(p);
         } else {
             p = list.get(0);
         }
+        return carve(p);
+    }
+
+    /** A fresh page of class {@code cls} from the pool, not yet listed. */
+    final Page newPage(int cls, String op) {
+        synchronized (poolLock) {
+            Integer i = freePages.pollFirst();
+            if (i == null) {
+                throw new AddressSpaceExhaustedException(descriptor.id(), op, "every one of the " + pages.length()
+                        + " pages is in use");
+            }
+            Page p = new Page(i, cls, space.base() + i * PAGE);
+            pages.set(i, p);
+            pagesInUse++;
+            classesUsed |= 1 << cls;
+            return p;
+        }
+    }
+
+    /** Takes a slot of {@code p}: its free list first, then its bump index; a page that fills leaves the list. */
+    final long carve(Page p) {
         int index;
         if (p.freeHead >= 0) {
             index = p.freeHead;
@@ -262,7 +339,31 @@ class ToySlabAllocator implements Allocator {
         if (p.count == p.capacity) {
             unlink(p);
         }
-        return p.base + index * p.slot;
+        return p.slotAddress(index);
+    }
+
+    /** Refuses a free of slot {@code index} of {@code p} unless it is a live block of {@code size}'s class. */
+    final void checkLive(Page p, int index, long size, String op) {
+        if (!inUse(p) || !p.live.get(index)) {
+            throw new InvalidFreeException(descriptor.id(), op, Reason.DOUBLE, "slot " + index + " of page " + p.index
+                    + " is free");
+        }
+        if (large(size) || classOf(size) != p.cls) {
+            throw new InvalidFreeException(descriptor.id(), op, Reason.WRONG_SIZE, "page " + p.index + " holds "
+                    + p.slot + "-byte slots");
+        }
+    }
+
+    /** Frees a checked slot; an emptied page goes back to the pool when its class has another with room. */
+    final void freeSlot(Page p, int index, long size) {
+        boolean wasFull = p.count == p.capacity;
+        p.live.clear(index);
+        p.count--;
+        pushFree(p, index, wasFull);
+        uncount(size);
+        if (p.count == 0 && partial.get(p.cls).size() > 1) {
+            releasePage(p);
+        }
     }
 
     // ------------------------------------------------------------------ the SPI
@@ -284,20 +385,22 @@ class ToySlabAllocator implements Allocator {
             return allocateSmall(classOf(size), size, op);
         }
         long bytes = (size + 4095) & -4096L;
-        if (largeBytes + bytes > largeBudget) {
-            throw new AddressSpaceExhaustedException(descriptor.id(), op, "the mappings' budget of " + largeBudget
-                    + " bytes is used up");
-        }
-        try {
-            Reservation r = VirtualMemory.system().reserve(bytes);
-            r.commit(0, bytes);
-            large.put(r.base(), r);
-            freedLarge.remove(r.base());
-            largeBytes += bytes;
-            count(size);
-            return r.base();
-        } catch (VirtualMemoryException e) {
-            throw new AddressSpaceExhaustedException(descriptor.id(), op, e.getMessage(), e);
+        synchronized (largeLock) {
+            if (largeBytes + bytes > largeBudget) {
+                throw new AddressSpaceExhaustedException(descriptor.id(), op, "the mappings' budget of " + largeBudget
+                        + " bytes is used up");
+            }
+            try {
+                Reservation r = VirtualMemory.system().reserve(bytes);
+                r.commit(0, bytes);
+                large.put(r.base(), r);
+                freedLarge.remove(r.base());
+                largeBytes += bytes;
+                count(size);
+                return r.base();
+            } catch (VirtualMemoryException e) {
+                throw new AddressSpaceExhaustedException(descriptor.id(), op, e.getMessage(), e);
+            }
         }
     }
 
@@ -309,56 +412,51 @@ class ToySlabAllocator implements Allocator {
     }
 
     private void release(long a, long size, String op) {
-        Reservation r = large.get(a);
-        if (r != null) {
-            if (!large(size) || ((size + 4095) & -4096L) != r.size()) {
-                throw new InvalidFreeException(descriptor.id(), op, Reason.WRONG_SIZE, "the mapping holds "
-                        + r.size() + " bytes");
+        synchronized (largeLock) {
+            Reservation r = large.get(a);
+            if (r != null) {
+                if (!large(size) || ((size + 4095) & -4096L) != r.size()) {
+                    throw new InvalidFreeException(descriptor.id(), op, Reason.WRONG_SIZE, "the mapping holds "
+                            + r.size() + " bytes");
+                }
+                large.remove(a);
+                freedLarge.add(a);
+                largeBytes -= r.size();
+                r.close();
+                uncount(size);
+                return;
             }
-            large.remove(a);
-            freedLarge.add(a);
-            largeBytes -= r.size();
-            r.close();
-            uncount(size);
-            return;
         }
         Page p = pageAt(a);
         if (p == null) {
-            Map.Entry<Long, Reservation> m = large.floorEntry(a);
-            boolean inside = m != null && m.getValue().contains(a, 1);
-            throw new InvalidFreeException(descriptor.id(), op, inside ? Reason.INTERIOR
-                    : freedLarge.contains(a) ? Reason.DOUBLE
+            boolean inside;
+            boolean freedMapping;
+            synchronized (largeLock) {
+                Map.Entry<Long, Reservation> m = large.floorEntry(a);
+                inside = m != null && m.getValue().contains(a, 1);
+                freedMapping = freedLarge.contains(a);
+            }
+            throw new InvalidFreeException(descriptor.id(), op, inside ? Reason.INTERIOR : freedMapping ? Reason.DOUBLE
                     : space.contains(a, 1) ? Reason.UNKNOWN : Reason.FOREIGN, "no live block starts here");
         }
         long offset = a - p.base;
         int index = (int) (offset / p.slot);
         if (offset % p.slot != 0) {
-            throw new InvalidFreeException(descriptor.id(), op, p.live.get(index) ? Reason.INTERIOR : Reason.UNKNOWN,
+            boolean live;
+            synchronized (lockOf(p.cls)) {
+                live = p.live.get(index);
+            }
+            throw new InvalidFreeException(descriptor.id(), op, live ? Reason.INTERIOR : Reason.UNKNOWN,
                     "not a slot start of page " + p.index);
         }
-        if (!p.live.get(index)) {
-            throw new InvalidFreeException(descriptor.id(), op, Reason.DOUBLE, "slot " + index + " of page " + p.index
-                    + " is free");
-        }
-        if (large(size) || classOf(size) != p.cls) {
-            throw new InvalidFreeException(descriptor.id(), op, Reason.WRONG_SIZE, "page " + p.index + " holds "
-                    + p.slot + "-byte slots");
-        }
-        boolean wasFull = p.count == p.capacity;
-        p.live.clear(index);
-        p.count--;
-        pushFree(p, index, wasFull);
-        uncount(size);
-        if (p.count == 0 && partial.get(p.cls).size() > 1) {
-            releasePage(p);
-        }
+        freeSmall(p, index, size, op);
     }
 
     private Page pageAt(long a) {
         if (!space.contains(a, 1)) {
             return null;
         }
-        return pages[(int) ((a - space.base()) / PAGE)];
+        return pages.get((int) ((a - space.base()) / PAGE));
     }
 
     @Override
@@ -376,7 +474,7 @@ class ToySlabAllocator implements Allocator {
             if (p.cls != classOf(block.byteSize())) {
                 throw new InvalidFreeException(descriptor.id(), op, Reason.WRONG_SIZE, "page holds other slots");
             }
-            liveBytes += newSize - block.byteSize();
+            liveBytes.addAndGet(newSize - block.byteSize());
             return MemorySegment.ofAddress(block.address()).reinterpret(newSize);
         }
         long moved = place(newSize, op);
@@ -395,16 +493,17 @@ class ToySlabAllocator implements Allocator {
     public long usableSize(MemorySegment block) {
         String op = Requests.onBlock("usableSize", block.address(), block.byteSize());
         open(op);
-        Reservation r = large.get(block.address());
-        if (r != null) {
-            return r.size();
+        synchronized (largeLock) {
+            Reservation r = large.get(block.address());
+            if (r != null) {
+                return r.size();
+            }
         }
-        Page p = pageAt(block.address());
-        long offset = p == null ? -1 : block.address() - p.base;
-        if (p == null || offset % p.slot != 0 || !p.live.get((int) (offset / p.slot))) {
+        Optional<BlockInfo> info = ownerOf(block.address());
+        if (info.isEmpty() || info.get().start() != block.address() || info.get().sizeClass() < 0) {
             throw new InvalidFreeException(descriptor.id(), op, Reason.UNKNOWN, "no live block starts here");
         }
-        return usable(p);
+        return usable(pageAt(block.address()));
     }
 
     @Override
@@ -417,12 +516,16 @@ class ToySlabAllocator implements Allocator {
         Page p = pageAt(address);
         if (p != null) {
             int index = (int) ((address - p.base) / p.slot);
-            return p.live.get(index) ? Optional.of(new BlockInfo(p.base + index * p.slot, p.slot, p.cls))
-                    : Optional.empty();
+            synchronized (lockOf(p.cls)) {
+                return inUse(p) && p.live.get(index)
+                        ? Optional.of(new BlockInfo(p.slotAddress(index), p.slot, p.cls)) : Optional.empty();
+            }
         }
-        Map.Entry<Long, Reservation> m = large.floorEntry(address);
-        return m != null && m.getValue().contains(address, 1)
-                ? Optional.of(new BlockInfo(m.getKey(), m.getValue().size(), -1)) : Optional.empty();
+        synchronized (largeLock) {
+            Map.Entry<Long, Reservation> m = large.floorEntry(address);
+            return m != null && m.getValue().contains(address, 1)
+                    ? Optional.of(new BlockInfo(m.getKey(), m.getValue().size(), -1)) : Optional.empty();
+        }
     }
 
     @Override
@@ -430,7 +533,7 @@ class ToySlabAllocator implements Allocator {
         open("placement(address=0x" + Long.toHexString(address) + ")");
         return ownerOf(address).map(info -> {
             Page p = pageAt(info.start());
-            if (p == null) {
+            if (info.sizeClass() < 0 || p == null) {
                 return new Placement(List.of(new Placement.Level("mapping", 0, info.start(), info.usableSize())));
             }
             return new Placement(List.of(new Placement.Level("page", p.index, p.base, PAGE),
@@ -444,16 +547,20 @@ class ToySlabAllocator implements Allocator {
         if (space.contains(address, length)) {
             return true;
         }
-        Map.Entry<Long, Reservation> m = large.floorEntry(address);
-        return m != null && m.getValue().contains(address, length);
+        synchronized (largeLock) {
+            Map.Entry<Long, Reservation> m = large.floorEntry(address);
+            return m != null && m.getValue().contains(address, length);
+        }
     }
 
     @Override
-    public List<io.vakit.spi.AddressRange> reservedRanges() {
+    public List<AddressRange> reservedRanges() {
         open("reservedRanges()");
-        List<io.vakit.spi.AddressRange> out = new ArrayList<>();
-        out.add(new io.vakit.spi.AddressRange(space.base(), space.size()));
-        large.values().forEach(r -> out.add(new io.vakit.spi.AddressRange(r.base(), r.size())));
+        List<AddressRange> out = new ArrayList<>();
+        out.add(new AddressRange(space.base(), space.size()));
+        synchronized (largeLock) {
+            large.values().forEach(r -> out.add(new AddressRange(r.base(), r.size())));
+        }
         return out;
     }
 
@@ -461,13 +568,23 @@ class ToySlabAllocator implements Allocator {
     @Override
     public long idleCommittedBound() {
         open("idleCommittedBound()");
-        return Integer.bitCount(classesUsed) * PAGE;
+        synchronized (poolLock) {
+            return Integer.bitCount(classesUsed) * PAGE;
+        }
     }
 
     @Override
     public Stats stats() {
         open("stats()");
-        return new Stats(space.size() + largeBytes, pagesInUse * PAGE + largeBytes, liveBytes, liveCount);
+        long inUse;
+        synchronized (poolLock) {
+            inUse = pagesInUse;
+        }
+        long mapped;
+        synchronized (largeLock) {
+            mapped = largeBytes;
+        }
+        return new Stats(space.size() + mapped, inUse * PAGE + mapped, liveBytes.get(), liveCount.get());
     }
 
     @Override
