@@ -3,7 +3,10 @@ package io.vakit.design.groups;
 import io.vakit.kit.lincheck.AllocatorLincheck;
 import org.junit.jupiter.api.Test;
 
-/** The groups design is linearizable for allocate and free from two threads, in both Lincheck modes. */
+/**
+ * The groups design is linearizable for allocate, free and owner lookup from two threads, in both Lincheck modes,
+ * at a container's refill and empty edges and, on its small configuration, from exhaustion.
+ */
 public class GroupsLincheckTest extends AllocatorLincheck {
     /** Lincheck's constructor: a small layout, since Lincheck opens one allocator per scenario. */
     public GroupsLincheckTest() {
@@ -18,5 +21,21 @@ public class GroupsLincheckTest extends AllocatorLincheck {
     @Test
     void modelChecking() {
         modelCheckingOptions().iterations(5 * Integer.getInteger("vakit.lincheck.scale", 1)).check(getClass());
+    }
+
+    @Test
+    void fromExhaustion() {
+        stressOptions(Edges.EXHAUSTION).iterations(5 * Integer.getInteger("vakit.lincheck.scale", 1))
+                .check(AtExhaustion.class);
+        modelCheckingOptions(Edges.EXHAUSTION).iterations(3 * Integer.getInteger("vakit.lincheck.scale", 1))
+                .check(AtExhaustion.class);
+    }
+
+    /** The design's small configuration, driven to exhaustion before each scenario. */
+    public static class AtExhaustion extends AllocatorLincheck {
+        /** Lincheck's constructor. */
+        public AtExhaustion() {
+            super(new GroupsProvider(), Edges.EXHAUSTION);
+        }
     }
 }

@@ -3,7 +3,10 @@ package io.vakit.design.sized;
 import io.vakit.kit.lincheck.AllocatorLincheck;
 import org.junit.jupiter.api.Test;
 
-/** The sized design is linearizable for allocate and free from two threads, in both Lincheck modes. */
+/**
+ * The sized design is linearizable for allocate, free and owner lookup from two threads, in both Lincheck modes,
+ * at a container's refill and empty edges and, on its small configuration, from exhaustion.
+ */
 public class SizedLincheckTest extends AllocatorLincheck {
     /** Lincheck's constructor. */
     public SizedLincheckTest() {
@@ -19,5 +22,21 @@ public class SizedLincheckTest extends AllocatorLincheck {
     @Test
     void modelChecking() {
         modelCheckingOptions().iterations(5 * Integer.getInteger("vakit.lincheck.scale", 1)).check(getClass());
+    }
+
+    @Test
+    void fromExhaustion() {
+        stressOptions(Edges.EXHAUSTION).iterations(5 * Integer.getInteger("vakit.lincheck.scale", 1))
+                .check(AtExhaustion.class);
+        modelCheckingOptions(Edges.EXHAUSTION).iterations(3 * Integer.getInteger("vakit.lincheck.scale", 1))
+                .check(AtExhaustion.class);
+    }
+
+    /** The design's small configuration, driven to exhaustion before each scenario. */
+    public static class AtExhaustion extends AllocatorLincheck {
+        /** Lincheck's constructor. */
+        public AtExhaustion() {
+            super(new SizedProvider(), Edges.EXHAUSTION);
+        }
     }
 }

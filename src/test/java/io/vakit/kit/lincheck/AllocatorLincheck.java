@@ -6,13 +6,17 @@ import io.vakit.spi.AllocatorProvider;
 import io.vakit.spi.Feature;
 import io.vakit.spi.InvalidFreeException;
 import java.lang.foreign.MemorySegment;
+import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jetbrains.kotlinx.lincheck.Actor;
+import org.jetbrains.kotlinx.lincheck.execution.ExecutionScenario;
 import org.jetbrains.lincheck.datastructures.IntGen;
 import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
+import org.jetbrains.lincheck.datastructures.Options;
 import org.jetbrains.lincheck.datastructures.Param;
 import org.jetbrains.lincheck.datastructures.StressOptions;
 import org.jetbrains.lincheck.datastructures.Validate;
@@ -20,17 +24,25 @@ import org.jetbrains.lincheck.datastructures.Validate;
 /**
  * Linearizability of allocate, free and owner lookup from several threads, against {@link AllocatorSpec}, a model
  * with state the allocator can get wrong. Each scenario starts from an allocator already at the edges where races
- * live ({@link EdgeSetup}): the container of class {@code c} is exactly full, so the scenario's next allocation
- * must refill, and handles 0 and 1 are blocks of it, whose frees go into a full container; handles 2 and 3 are
- * the only blocks of the next class's container, so freeing both empties it (and may release it while the other
- * thread refills). The scenario allocates at class {@code c}'s two edges: one byte above the class below, and the
- * class itself; the handles of the next class have its lowest size, one byte above {@code c}.
+ * live ({@link EdgeSetup}), one of two:
  *
  * <ul>
- *   <li>{@code alloc(edge)}: {@code "class"} when the block's usable size is the declared class size (at least the
- *       request without a table), else what it was; {@code "overlap"} when its address is that of a block still
- *       live (one the scenario allocated, or one of the setup's that it never frees); {@code "exhausted"} when
- *       refused for space.
+ *   <li>{@link Edges#REFILL}: the container of class {@code c} is exactly full, so the scenario's next allocation
+ *       must refill; handles 0 and 1 are blocks of it, whose frees go into a full container; handles 2 and 3 are the
+ *       only blocks of the next class's container, so freeing both empties it (and may release it while the other
+ *       thread refills).
+ *   <li>{@link Edges#EXHAUSTION}: a small configuration ({@link AllocatorProvider#openSmall}) filled with blocks of
+ *       class {@code c} until refused; the four handles are blocks of it. An allocation succeeds exactly when a free
+ *       made room for it before.
+ * </ul>
+ *
+ * <p>The operations:
+ * <ul>
+ *   <li>{@code alloc(edge)} at one of class {@code c}'s edges: {@code "class"} when the block's usable size is the
+ *       declared class size (at least the request without a table), else what it was; {@code "overlap"} when it
+ *       overlaps a block still live (a block of the setup the scenario never frees, a handle whose free has not
+ *       begun, or a block the scenario allocated); {@code "exhausted"} when refused for space. The block is stamped
+ *       and stays live until the allocator closes.
  *   <li>{@code free(handle)}: {@code "ok"}; {@code "corrupt"} when the block no longer held its stamp (another
  *       thread was given memory inside it); {@code "refused"} when it was freed before (a double free of handle 2
  *       or 3 raced from two threads must be refused by the allocator exactly once, where a table is declared).
@@ -38,7 +50,14 @@ import org.jetbrains.lincheck.datastructures.Validate;
  *       stays live is found with its own start, whatever races around it.
  * </ul>
  *
- * <p>After each scenario the allocator's live count must agree with what the scenario left live.
+ * <p>After each scenario the allocator's live count must agree with what the scenario left live, every block the
+ * scenario allocated must still hold its stamp (a freeing thread's late write into a block handed out again shows
+ * here), and so must every handle never freed.
+ *
+ * <p>Besides Lincheck's random scenarios, every run tries the scenarios of {@link #edgeScenarios}: a refill raced
+ * from two threads, two frees into one full container and then its slots used, a free into a full container while
+ * the other thread allocates from it, a double free raced; at exhaustion, a free racing the allocation it makes
+ * room for.
  *
  * <p>A subclass names the implementation with a public no-argument constructor; Lincheck creates one instance per
  * scenario, and each opens its own allocator (the previous one is closed then).
@@ -46,6 +65,15 @@ import org.jetbrains.lincheck.datastructures.Validate;
 @Param(name = "edge", gen = IntGen.class, conf = "0:1")
 @Param(name = "handle", gen = IntGen.class, conf = "0:3")
 public abstract class AllocatorLincheck {
+    /** Where each scenario starts. */
+    public enum Edges {
+        /** A container exactly full, and another that two frees empty. */
+        REFILL,
+        /** A small configuration driven to exhaustion. */
+        EXHAUSTION
+    }
+
+    private static final byte STAMP = 0x5A;
     private static final Object LOCK = new Object();
     private static Allocator previous;
 
@@ -54,20 +82,34 @@ public abstract class AllocatorLincheck {
     private final boolean ownerDeclared;
     private final List<MemorySegment> allocated = new ArrayList<>();
     private final AtomicLong frees = new AtomicLong();
-    private final AtomicBoolean[] freedOnce = {new AtomicBoolean(), new AtomicBoolean(), new AtomicBoolean(),
-        new AtomicBoolean()};
+    private final AtomicBoolean[] claimed = flags();
+    private final AtomicBoolean[] freeBegun = flags();
 
-    /** Opens an allocator of {@code provider}'s design for this scenario and brings it to the edges. */
+    /** Opens an allocator of {@code provider}'s design for this scenario and brings it to the refill edges. */
     protected AllocatorLincheck(AllocatorProvider provider) {
-        this(provider, Long.MAX_VALUE);
+        this(provider, Long.MAX_VALUE, Edges.REFILL);
+    }
+
+    /** The same, starting from {@code edges}; {@link Edges#EXHAUSTION} needs {@link Feature#SMALL_CONFIGURATION}. */
+    protected AllocatorLincheck(AllocatorProvider provider, Edges edges) {
+        this(provider, Long.MAX_VALUE, edges);
     }
 
     /**
-     * The same, for an implementation that serves no request above {@code largest} bytes although it does not say
-     * so in its descriptor (a native pool of fixed slots).
+     * At the refill edges, for an implementation that serves no request above {@code largest} bytes although it does
+     * not say so in its descriptor (a native pool of fixed slots).
      */
     protected AllocatorLincheck(AllocatorProvider provider, long largest) {
-        this.allocator = provider.open();
+        this(provider, largest, Edges.REFILL);
+    }
+
+    private AllocatorLincheck(AllocatorProvider provider, long largest, Edges edges) {
+        boolean exhaustion = edges == Edges.EXHAUSTION;
+        if (exhaustion && !provider.descriptor().has(Feature.SMALL_CONFIGURATION)) {
+            throw new IllegalArgumentException(provider.id() + " does not declare SMALL_CONFIGURATION: it cannot be "
+                    + "driven to exhaustion");
+        }
+        this.allocator = exhaustion ? provider.openSmall() : provider.open();
         // Lincheck runs invocations one at a time and closes none: close the previous one here, so memory (and a
         // native pool's slots) come back at once, not when the GC runs.
         synchronized (LOCK) {
@@ -76,9 +118,14 @@ public abstract class AllocatorLincheck {
             }
             previous = allocator;
         }
-        this.setup = EdgeSetup.prepare(allocator, largest);
+        this.setup = exhaustion ? EdgeSetup.exhausted(allocator) : EdgeSetup.atRefill(allocator, largest);
         this.ownerDeclared = provider.descriptor().has(Feature.OWNER_LOOKUP);
         AllocatorSpec.ownerDeclared = ownerDeclared;
+        AllocatorSpec.exhaustion = exhaustion;
+    }
+
+    private static AtomicBoolean[] flags() {
+        return new AtomicBoolean[] {new AtomicBoolean(), new AtomicBoolean(), new AtomicBoolean(), new AtomicBoolean()};
     }
 
     /** Allocates at one of the class's edges and stamps the block, which stays live until the allocator closes. */
@@ -92,28 +139,36 @@ public abstract class AllocatorLincheck {
             return "exhausted";
         }
         String verdict = setup.judgeClass(allocator, block, edge);
-        EdgeSetup.stamp(block, (byte) 0x5A);
-        boolean again;
+        block.fill(STAMP);
+        boolean overlap = setup.overlapsKept(block);
+        for (int h = 0; h < 4; h++) {
+            // a handle whose free had not begun when the allocation returned was live all through it
+            overlap |= !freeBegun[h].get() && setup.overlapsHandle(h, block);
+        }
         synchronized (allocated) {
-            again = allocated.stream().anyMatch(b -> b.address() == block.address());
+            for (MemorySegment other : allocated) {
+                overlap |= EdgeSetup.overlap(other, block);
+            }
             allocated.add(block);
         }
-        return again || setup.neverFreed(block.address()) ? "overlap" : verdict;
+        return overlap ? "overlap" : verdict;
     }
 
     /**
      * Frees handle {@code handle} after checking its stamp. Handles 0 and 1 are in the class the scenario allocates
      * from, so a later allocation may rightly reuse their addresses, which makes a second free of them a legal free
      * of the new block: the test frees each of them once and answers {@code "refused"} itself after that. Handles 2
-     * and 3 are in a class the scenario never allocates: where a size-class table is declared, the allocator alone
-     * decides their second free. Without a table nothing keeps an allocation of another size from reusing their
-     * addresses (glibc splits freed chunks), so the test claims them once too.
+     * and 3 are in a class the scenario's random allocations never use: where a size-class table is declared, the
+     * allocator alone decides their second free. Without a table nothing keeps an allocation of another size from
+     * reusing their addresses (glibc splits freed chunks), so the test claims them once too; so it does at
+     * exhaustion, where every handle is of the class the scenario allocates.
      */
     @Operation
     public String free(@Param(name = "handle") int handle) {
-        if (!setup.allocatorDecidesSecondFree(handle) && !freedOnce[handle].compareAndSet(false, true)) {
+        if (!setup.allocatorDecidesSecondFree(handle) && !claimed[handle].compareAndSet(false, true)) {
             return "refused";
         }
+        freeBegun[handle].set(true);
         MemorySegment block = setup.handle(handle);
         boolean intact = setup.intact(handle);
         try {
@@ -126,9 +181,9 @@ public abstract class AllocatorLincheck {
     }
 
     /**
-     * Where owner lookup is declared: whether one of the two blocks that stay live in the full container (chosen by
-     * {@code handle}'s parity) is still found, with its own start, while the others race around it. A freed handle
-     * is not looked up: a later allocation may rightly reuse its address.
+     * Where owner lookup is declared: whether one of two blocks that stay live (chosen by {@code handle}'s parity)
+     * is still found, with its own start, while the others race around it. A freed handle is not looked up: a
+     * later allocation may rightly reuse its address.
      */
     @Operation
     public String owner(@Param(name = "handle") int handle) {
@@ -141,32 +196,119 @@ public abstract class AllocatorLincheck {
 
     /**
      * After every scenario: the allocator's live count is what the scenario left live (the setup's blocks, plus the
-     * allocations, minus the frees it accepted). A free lost in a race, or one accepted twice, shows here.
+     * allocations, minus the frees it accepted): a free lost in a race, or one accepted twice, shows here. Every
+     * block the scenario allocated still holds its stamp, and so does every handle never freed: a write that landed
+     * in a block after it was handed out again (a freeing thread's late write, an overlap) shows here.
      */
     @Validate
     public void liveCountAgrees() {
         long expected;
+        List<MemorySegment> blocks;
         synchronized (allocated) {
             expected = setup.blocks() + allocated.size() - frees.get();
+            blocks = List.copyOf(allocated);
         }
         long actual = allocator.stats().liveCount();
         if (actual != expected) {
             throw new IllegalStateException("live count " + actual + " after the scenario, expected " + expected
-                    + " (" + setup.blocks() + " set up, " + allocated.size() + " allocated, " + frees.get() + " freed)");
+                    + " (" + setup.blocks() + " set up, " + blocks.size() + " allocated, " + frees.get() + " freed)");
+        }
+        for (MemorySegment b : blocks) {
+            long at = b.mismatch(MemorySegment.ofArray(new byte[(int) b.byteSize()]).fill(STAMP));
+            if (at >= 0) {
+                throw new IllegalStateException("the block at 0x" + Long.toHexString(b.address()) + " ("
+                        + b.byteSize() + " bytes), allocated by the scenario and still live, was overwritten at offset "
+                        + at + " (it holds 0x" + Integer.toHexString(b.getAtIndex(java.lang.foreign.ValueLayout.JAVA_BYTE,
+                        at) & 0xFF) + ")");
+            }
+        }
+        for (int h = 0; h < 4; h++) {
+            if (!freeBegun[h].get() && !setup.intact(h)) {
+                throw new IllegalStateException("handle " + h + " at 0x" + Long.toHexString(setup.handle(h).address())
+                        + ", never freed, lost its stamp");
+            }
         }
     }
 
-    /** Stress mode: real threads, many invocations; scaled by {@code -Dvakit.lincheck.scale}. */
+    /** Stress mode at the refill edges: real threads, many invocations; scaled by {@code -Dvakit.lincheck.scale}. */
     public static StressOptions stressOptions() {
-        int scale = Integer.getInteger("vakit.lincheck.scale", 1);
-        return new StressOptions().iterations(20 * scale).invocationsPerIteration(500).threads(2)
-                .actorsPerThread(3).sequentialSpecification(AllocatorSpec.class);
+        return stressOptions(Edges.REFILL);
     }
 
-    /** Model checking: Lincheck chooses the interleavings at on-heap synchronisation points. */
-    public static ModelCheckingOptions modelCheckingOptions() {
+    /** Stress mode from {@code edges}. */
+    public static StressOptions stressOptions(Edges edges) {
         int scale = Integer.getInteger("vakit.lincheck.scale", 1);
-        return new ModelCheckingOptions().iterations(8 * scale).invocationsPerIteration(100).threads(2)
-                .actorsPerThread(3).sequentialSpecification(AllocatorSpec.class);
+        return withEdgeScenarios(new StressOptions().iterations(10 * scale).invocationsPerIteration(500).threads(2)
+                .actorsPerThread(3), edges);
+    }
+
+    /** Model checking at the refill edges: Lincheck chooses the interleavings at on-heap synchronisation points. */
+    public static ModelCheckingOptions modelCheckingOptions() {
+        return modelCheckingOptions(Edges.REFILL);
+    }
+
+    /** Model checking from {@code edges}. */
+    public static ModelCheckingOptions modelCheckingOptions(Edges edges) {
+        int scale = Integer.getInteger("vakit.lincheck.scale", 1);
+        return withEdgeScenarios(new ModelCheckingOptions().iterations(6 * scale).invocationsPerIteration(100)
+                .threads(2).actorsPerThread(3), edges);
+    }
+
+    private static <O extends Options<O, ?>> O withEdgeScenarios(O options, Edges edges) {
+        options.sequentialSpecification(AllocatorSpec.class);
+        for (ExecutionScenario s : edgeScenarios(edges)) {
+            options.addCustomScenario(s);
+        }
+        return options;
+    }
+
+    /**
+     * The scenarios every run tries, whatever Lincheck generates: where the races of a slab allocator live.
+     * At the refill edges:
+     * <ol>
+     *   <li>both threads allocate three times from the full class: a refill raced, and the first slots of the
+     *       container it opens;
+     *   <li>both threads free into the full container, then three allocations use its slots;
+     *   <li>one thread frees into the full container while the other allocates twice from the class;
+     *   <li>both threads free handle 2 (exactly one free may succeed), then handle 3 empties the container and two
+     *       allocations of that class follow.
+     * </ol>
+     * At exhaustion: a free racing the allocation it makes room for; each thread frees, then allocates; both
+     * allocate with no room.
+     */
+    static List<ExecutionScenario> edgeScenarios(Edges edges) {
+        if (edges == Edges.EXHAUSTION) {
+            return List.of(
+                    scenario(List.of(List.of(freeActor(0)), List.of(allocActor(1))), List.of(allocActor(1))),
+                    scenario(List.of(List.of(freeActor(0), allocActor(1)), List.of(freeActor(1), allocActor(0))), List.of(allocActor(1))),
+                    scenario(List.of(List.of(allocActor(1)), List.of(allocActor(0))), List.of()));
+        }
+        return List.of(
+                scenario(List.of(List.of(allocActor(1), allocActor(0), allocActor(1)),
+                        List.of(allocActor(0), allocActor(1), allocActor(0))), List.of(allocActor(1))),
+                scenario(List.of(List.of(freeActor(0)), List.of(freeActor(1))), List.of(allocActor(1), allocActor(1), allocActor(1))),
+                scenario(List.of(List.of(freeActor(0)), List.of(allocActor(1), allocActor(0))), List.of(allocActor(1))),
+                scenario(List.of(List.of(freeActor(2)), List.of(freeActor(2))), List.of(freeActor(3), allocActor(2), allocActor(2))));
+    }
+
+    private static ExecutionScenario scenario(List<List<Actor>> parallel, List<Actor> post) {
+        return new ExecutionScenario(List.of(), parallel, post, null);
+    }
+
+    private static Actor allocActor(int edge) {
+        return actor("alloc", edge);
+    }
+
+    private static Actor freeActor(int handle) {
+        return actor("free", handle);
+    }
+
+    private static Actor actor(String name, int arg) {
+        try {
+            Method m = AllocatorLincheck.class.getMethod(name, int.class);
+            return new Actor(m, List.of(arg));
+        } catch (NoSuchMethodException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -3,28 +3,40 @@ package io.vakit.kit.lincheck;
 import java.util.Arrays;
 
 /**
- * The sequential specification of {@link AllocatorLincheck}: which of the four handles are live. Freeing a live
- * handle is {@code "ok"} and kills it; freeing a dead one is {@code "refused"}; owner lookup finds a block that
- * stays live; an allocation at a class edge gets its {@code "class"} (the scenario's few allocations fit in the
- * refilled container, so none is refused).
+ * The sequential specification of {@link AllocatorLincheck}: which of the four handles are live and, from
+ * exhaustion, how many allocations the frees so far have made room for. Freeing a live handle is {@code "ok"} and
+ * kills it; freeing a dead one is {@code "refused"}; owner lookup finds a block that stays live. At the refill edges
+ * an allocation gets its {@code "class"} (the scenario's few allocations fit in the refilled container); from
+ * exhaustion it gets its class when a free made room for it, and is {@code "exhausted"} otherwise.
  */
 public final class AllocatorSpec {
     /** Whether the implementation under test declares owner lookup (set by the test before Lincheck runs). */
     static volatile boolean ownerDeclared;
+    /** Whether the scenarios start from exhaustion (set by the test before Lincheck runs). */
+    static volatile boolean exhaustion;
 
     private final boolean[] live = {true, true, true, true};
+    private int room;
 
-    /** An allocation at either edge of the class. */
+    /** An allocation at an edge of the class. */
     public String alloc(int edge) {
+        if (!exhaustion) {
+            return "class";
+        }
+        if (room == 0) {
+            return "exhausted";
+        }
+        room--;
         return "class";
     }
 
-    /** Frees a handle: once. */
+    /** Frees a handle: once; from exhaustion, each free makes room for one allocation. */
     public String free(int handle) {
         if (!live[handle]) {
             return "refused";
         }
         live[handle] = false;
+        room++;
         return "ok";
     }
 
@@ -35,11 +47,11 @@ public final class AllocatorSpec {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof AllocatorSpec m && Arrays.equals(m.live, live);
+        return o instanceof AllocatorSpec m && Arrays.equals(m.live, live) && m.room == room;
     }
 
     @Override
     public int hashCode() {
-        return Arrays.hashCode(live);
+        return Arrays.hashCode(live) * 31 + room;
     }
 }
