@@ -113,7 +113,7 @@ public final class SoakMachine implements StateMachine<Allocator, SoakMachine.Mo
             for (int t = 0; t < threads; t++) {
                 int me = t;
                 workers.add(Thread.ofPlatform().name("vakit-soak-" + t).start(() -> new Worker(a, me, sizes, live,
-                        inboxes, failure, labels, done, running, deadline, new SplittableRandom(seed + me)).run()));
+                        inboxes, failure, labels, done, running, deadline, seed, new SplittableRandom(seed + me)).run()));
             }
             for (Thread w : workers) {
                 try {
@@ -152,30 +152,65 @@ public final class SoakMachine implements StateMachine<Allocator, SoakMachine.Mo
         }
     }
 
-    /** One soaking thread. */
+    /**
+     * One soaking thread. The soak runs in phases of {@value #PHASE} operations per thread; in each phase every thread
+     * allocates one size (a class edge) and fills up to one window of live blocks, then drains down to none, again
+     * and again: the threads contend for the same class, so its containers fill, refill, empty and are reused by
+     * several threads at once, and a slot one thread frees is soon another's. Size and window come from the soak's
+     * seed and the phase number, the same in every thread.
+     */
     private record Worker(Allocator a, int me, long[] sizes, ConcurrentSkipListMap<Long, long[]> live,
             List<ConcurrentLinkedQueue<long[]>> inboxes, AtomicReference<String> failure, AtomicInteger labels,
-            AtomicLong done, AtomicInteger running, long deadline, SplittableRandom random) {
+            AtomicLong done, AtomicInteger running, long deadline, long seed, SplittableRandom random) {
+        /** Operations per thread in one phase. */
+        static final int PHASE = 1000;
+        /** The live bytes one thread may hold in a phase, and its windows of blocks. */
+        static final long WINDOW_BYTES = 4L << 20;
+        static final int[] WINDOWS = {8, 64, 512, 4096};
+        /**
+         * The most blocks allocated, or freed, back to back before they are checked: bursts keep the threads inside the
+         * allocator at the same moments, where a refill or a free into a full container races another thread.
+         */
+        static final int BURST = 16;
 
         void run() {
             List<long[]> held = new ArrayList<>();
             boolean counted = false;
             try {
-                for (int op = 0; op < operationsPerThread() && failure.get() == null; op++) {
-                    if ((op & 255) == 0 && System.nanoTime() > deadline) {
+                long size = sizes[0];
+                int window = 1;
+                boolean filling = true;
+                int phaseNumber = -1;
+                for (int op = 0; op < operationsPerThread() && failure.get() == null; ) {
+                    if (System.nanoTime() > deadline) {
                         break;
                     }
+                    if (op / PHASE != phaseNumber) {
+                        phaseNumber = op / PHASE;
+                        SplittableRandom phase = new SplittableRandom(seed + phaseNumber);
+                        size = sizes[phase.nextInt(sizes.length)];
+                        window = (int) Math.max(1, Math.min(WINDOWS[phase.nextInt(WINDOWS.length)], WINDOW_BYTES / size));
+                        filling = true;
+                    }
                     drainInbox();
+                    if (held.size() >= window) {
+                        filling = false;
+                    } else if (held.isEmpty()) {
+                        filling = true;
+                    }
                     int r = random.nextInt(100);
-                    if (held.isEmpty() || held.size() < 64 && r < 50) {
-                        allocate(held);
-                    } else if (r < 80 || inboxes.size() < 2) {
-                        release(held.remove(random.nextInt(held.size())), "its own");
+                    int burst = 1 + random.nextInt(BURST);
+                    int calls;
+                    if (held.isEmpty() || (filling ? r < 85 : r < 15)) {
+                        calls = allocate(held, size, Math.min(burst, Math.max(1, window - held.size())));
+                    } else if (r % 5 != 0 || inboxes.size() < 2) {
+                        calls = release(held, Math.min(burst, held.size()));
                     } else {
                         int to = (me + 1 + random.nextInt(inboxes.size() - 1)) % inboxes.size();
                         inboxes.get(to).add(held.remove(random.nextInt(held.size())));
+                        calls = 1; // the other thread's free
                     }
-                    done.incrementAndGet();
+                    op += Math.max(1, calls);
                 }
                 for (long[] b : held) {
                     release(b, "its own");
@@ -208,14 +243,28 @@ public final class SoakMachine implements StateMachine<Allocator, SoakMachine.Mo
             return any;
         }
 
-        private void allocate(List<long[]> held) {
-            long size = sizes[random.nextInt(sizes.length)];
-            MemorySegment s;
+        /**
+         * Allocates up to {@code n} blocks of {@code size} back to back, then registers and writes each one; returns
+         * the allocator calls made.
+         */
+        private int allocate(List<long[]> held, long size, int n) {
+            MemorySegment[] got = new MemorySegment[n];
+            int k = 0;
             try {
-                s = a.allocate(size);
+                for (; k < n; k++) {
+                    got[k] = a.allocate(size);
+                }
             } catch (AddressSpaceExhaustedException e) {
-                return;
+                // what was allocated so far is registered
             }
+            for (int i = 0; i < k; i++) {
+                register(got[i], size, held);
+            }
+            done.addAndGet(k);
+            return k;
+        }
+
+        private void register(MemorySegment s, long size, List<long[]> held) {
             int label = labels.incrementAndGet();
             long start = s.address();
             long[] prior = live.putIfAbsent(start, new long[] {start + size, label});
@@ -234,7 +283,26 @@ public final class SoakMachine implements StateMachine<Allocator, SoakMachine.Mo
             held.add(new long[] {start, size, label});
         }
 
+        /** Checks {@code n} random blocks of its own, then frees them back to back; returns {@code n}. */
+        private int release(List<long[]> held, int n) {
+            MemorySegment[] out = new MemorySegment[n];
+            for (int i = 0; i < n; i++) {
+                out[i] = check(held.remove(random.nextInt(held.size())), "its own");
+            }
+            for (MemorySegment s : out) {
+                a.free(s);
+            }
+            done.addAndGet(n);
+            return n;
+        }
+
         private void release(long[] b, String whose) {
+            a.free(check(b, whose));
+            done.incrementAndGet();
+        }
+
+        /** Checks block {@code b}'s pattern and takes it out of the live map: it is about to be freed. */
+        private MemorySegment check(long[] b, String whose) {
             MemorySegment s = MemorySegment.ofAddress(b[0]).reinterpret(b[1]);
             long at = Patterns.firstMismatch(s, (int) b[2], b[1]);
             if (at >= 0) {
@@ -242,7 +310,7 @@ public final class SoakMachine implements StateMachine<Allocator, SoakMachine.Mo
                         + " offset " + at + " while it was live");
             }
             live.remove(b[0]);
-            a.free(s);
+            return s;
         }
 
         private void fail(String what) {

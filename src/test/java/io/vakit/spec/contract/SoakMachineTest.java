@@ -33,8 +33,8 @@ class SoakMachineTest {
         RuleResult sized = t1(new io.vakit.design.sized.SizedProvider());
         assertThat(sized.status()).isEqualTo(RuleResult.Status.PASS);
         assertThat(sized.checks()).isPositive();
-        RuleResult toy = t1(new io.vakit.kit.broken.PlantedBugs.Correct());
-        assertThat(toy.status()).isEqualTo(RuleResult.Status.SKIPPED);
-        assertThat(toy.detail()).contains("THREAD_SAFE");
+        RuleResult sequential = t1(new io.vakit.kit.broken.PlantedBugs.LastEdgeOffByOne()); // not THREAD_SAFE
+        assertThat(sequential.status()).isEqualTo(RuleResult.Status.SKIPPED);
+        assertThat(sequential.detail()).contains("THREAD_SAFE");
     }
 }
