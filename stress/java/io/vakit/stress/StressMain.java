@@ -1,34 +1,199 @@
 package io.vakit.stress;
 
+import io.vakit.kit.PropertyProviderSource;
+import io.vakit.nat.NativeProviderSource;
+import io.vakit.spi.AllocatorProvider;
+import io.vakit.spi.Feature;
+import io.vakit.spi.ProviderSource;
+import io.vakit.stress.edges.DoubleFreeRace;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.SortedSet;
+import java.util.regex.Pattern;
 import org.openjdk.jcstress.JCStress;
 import org.openjdk.jcstress.Options;
 
 /**
- * Runs JCStress and fails when the filter matched no test: plain JCStress prints "No matching tests" and exits 0,
- * which would let a build pass with nothing run. A forbidden outcome makes JCStress itself exit non-zero.
+ * Runs JCStress: the tests of the design internals and of each design once, and the edge races
+ * ({@code io.vakit.stress.edges}) once per implementation, each run with {@code -Dvakit.stress.impl=<id>} in its
+ * forked JVMs. The implementations are {@code -Dvakit.stress.impl} (a comma-separated list of ids) when given, else
+ * the bundled ones (the providers vakit itself registers) and any named by {@code -Dvakit.impl} or
+ * {@code -Dvakit.native}. An implementation that does not declare {@code THREAD_SAFE} is skipped, and so is the
+ * double-free race for one that does not detect invalid frees itself; each skip prints its reason.
+ *
+ * <p>Fails when the filter matched no test (plain JCStress prints "No matching tests" and exits 0, which would let a
+ * build pass with nothing run) and when any run saw a forbidden outcome.
  */
 public final class StressMain {
+    private static final String EDGES = "io.vakit.stress.edges.";
+    private static final String CHILD = "vakit.stress.child";
+
     private StressMain() {}
 
     /** Takes JCStress's own options. */
     public static void main(String[] args) throws Exception {
+        if (Boolean.getBoolean(CHILD)) {
+            runHere(args);
+        }
+        Options all = parse(args);
+        SortedSet<String> tests = new JCStress(all).getTests();
+        if (tests.isEmpty()) {
+            System.err.println("vakit: JCStress filter '" + all.getTestFilter() + "' matched no test; failing");
+            System.exit(1);
+        }
+        List<String> own = tests.stream().filter(t -> !t.startsWith(EDGES)).toList();
+        List<String> edges = tests.stream().filter(t -> t.startsWith(EDGES)).toList();
+        Map<String, List<String>> runs = new LinkedHashMap<>();
+        if (!own.isEmpty()) {
+            runs.put("", own);
+        }
+        if (!edges.isEmpty()) {
+            for (AllocatorProvider p : targets()) {
+                List<String> applicable = new ArrayList<>();
+                for (String t : edges) {
+                    String skip = skipReason(p, t);
+                    if (skip == null) {
+                        applicable.add(t);
+                    } else {
+                        System.out.println("vakit: skipped " + t + " on " + p.id() + ": " + skip);
+                    }
+                }
+                if (!applicable.isEmpty()) {
+                    runs.put(p.id(), applicable);
+                }
+            }
+        }
+        boolean failed = false;
+        for (Map.Entry<String, List<String>> run : runs.entrySet()) {
+            String impl = run.getKey();
+            System.out.println("vakit: running " + run.getValue().size() + " JCStress tests"
+                    + (impl.isEmpty() ? "" : " against " + impl) + ": " + run.getValue());
+            failed |= runInChild(forRun(args, run.getValue(), impl), impl) != 0;
+        }
+        System.exit(failed ? 1 : 0);
+    }
+
+    /**
+     * One JCStress run, in a JVM of its own: JCStress keeps its results in static state, so a second run in one
+     * process would report the first one's failures again.
+     */
+    private static int runInChild(String[] args, String impl) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-D" + CHILD + "=true"));
+        for (String p : List.of("vakit.impl", "vakit.classpath", "vakit.native", "vakit.native.symbols",
+                "vakit.native.id", "vakit.native.threadSafe", "vakit.native.alignment")) {
+            cmd.add("-D" + p + "=" + System.getProperty(p, ""));
+        }
+        cmd.add("-Dvakit.stress.impl=" + impl);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), StressMain.class.getName()));
+        cmd.addAll(Arrays.asList(args));
+        return new ProcessBuilder(cmd).inheritIO().start().waitFor();
+    }
+
+    /** The child's one run: JCStress's exit status, with forbidden outcomes as 1. */
+    private static void runHere(String[] args) throws Exception {
+        try {
+            new JCStress(parse(args)).run();
+        } catch (AssertionError e) {
+            System.err.println("vakit: JCStress found forbidden outcomes"
+                    + (System.getProperty("vakit.stress.impl", "").isEmpty() ? "" : " on "
+                    + System.getProperty("vakit.stress.impl")) + ": " + e.getMessage());
+            System.exit(1);
+        }
+        System.exit(0);
+    }
+
+    private static Options parse(String[] args) throws Exception {
         Options options = new Options(args);
         if (!options.parse()) {
             System.exit(2);
         }
-        JCStress jcstress = new JCStress(options);
-        var tests = jcstress.getTests();
-        if (tests.isEmpty()) {
-            System.err.println("vakit: JCStress filter '" + options.getTestFilter() + "' matched no test; failing");
-            System.exit(1);
+        return options;
+    }
+
+    /**
+     * The implementations the edge races run against: {@code -Dvakit.stress.impl} when given, else the bundled
+     * providers (registered by vakit outside its test tree) and the ones named by {@code -Dvakit.impl} or
+     * {@code -Dvakit.native}.
+     */
+    static List<AllocatorProvider> targets() {
+        String named = System.getProperty("vakit.stress.impl", "").trim();
+        List<AllocatorProvider> out = new ArrayList<>();
+        if (!named.isEmpty()) {
+            List<AllocatorProvider> found = ProviderSource.all();
+            for (String id : named.split(",")) {
+                out.add(found.stream().filter(p -> p.id().equals(id.trim())).findFirst().orElseThrow(
+                        () -> new IllegalArgumentException("-Dvakit.stress.impl: no implementation '" + id + "'")));
+            }
+            return out;
         }
-        System.out.println("vakit: running " + tests.size() + " JCStress tests: " + tests);
-        try {
-            jcstress.run();
-        } catch (AssertionError e) {
-            System.err.println("vakit: JCStress found forbidden outcomes: " + e.getMessage());
-            System.exit(1);
+        ServiceLoader.load(AllocatorProvider.class).stream()
+                .filter(p -> !p.type().getName().startsWith("io.vakit.kit."))
+                .forEach(p -> out.add(p.get()));
+        out.addAll(PropertyProviderSource.named());
+        out.addAll(NativeProviderSource.named());
+        return out;
+    }
+
+    /** Why test {@code test} does not apply to {@code p}, or null when it does. */
+    static String skipReason(AllocatorProvider p, String test) {
+        if (!p.descriptor().has(Feature.THREAD_SAFE)) {
+            return "it does not declare THREAD_SAFE: no concurrent check applies";
         }
-        System.exit(0);
+        if (test.equals(DoubleFreeRace.class.getName())) {
+            if (!p.descriptor().has(Feature.INVALID_FREE_DETECTION)) {
+                return "it does not declare INVALID_FREE_DETECTION";
+            }
+            if (p.bindingDecides().isPresent()) {
+                return "its binding, not the implementation, refuses a double free (" + p.bindingDecides().get() + ")";
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The arguments of one run: the filter matches exactly {@code tests}, the forked JVMs get
+     * {@code -Dvakit.stress.impl=<impl>}, and the results go to a folder of the implementation's own. The edge races
+     * run with a stride of one state (unless the arguments set one): both threads then start each state together,
+     * as the race needs, where JCStress's default strides let them drift apart over states that each take
+     * microseconds to set up.
+     */
+    static String[] forRun(String[] args, List<String> tests, String impl) {
+        List<String> out = new ArrayList<>(Arrays.asList(args));
+        String filter = "^(" + String.join("|", tests.stream().map(Pattern::quote).toList()) + ")$";
+        set(out, "-t", filter);
+        if (!impl.isEmpty()) {
+            if (!out.contains("-strideSize")) {
+                out.addAll(List.of("-strideSize", "1", "-strideCount", "16"));
+            }
+            int jvm = Math.max(out.indexOf("-jvmArgs"), out.indexOf("-jvmArgsPrepend"));
+            String flag = "-Dvakit.stress.impl=" + impl;
+            if (jvm < 0) {
+                out.add("-jvmArgsPrepend");
+                out.add(flag);
+            } else {
+                out.set(jvm + 1, out.get(jvm + 1).replaceAll("-Dvakit\\.stress\\.impl=\\S*", "") + " " + flag);
+            }
+            int r = out.indexOf("-r");
+            if (r >= 0) {
+                out.set(r + 1, out.get(r + 1) + "/" + impl.replaceAll("[^A-Za-z0-9._-]", "_"));
+            }
+        }
+        return out.toArray(String[]::new);
+    }
+
+    private static void set(List<String> args, String option, String value) {
+        int i = args.indexOf(option);
+        if (i >= 0) {
+            args.set(i + 1, value);
+        } else {
+            args.add(option);
+            args.add(value);
+        }
     }
 }

@@ -1,0 +1,161 @@
+package io.vakit.stress.edges;
+
+import io.vakit.spi.Allocator;
+import io.vakit.spi.AllocatorProvider;
+import io.vakit.spi.Feature;
+import io.vakit.spi.Placement;
+import io.vakit.spi.ProviderSource;
+import io.vakit.spi.SizeClassTable;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One allocator of the implementation {@code -Dvakit.stress.impl} names (default {@code glibc}), found through the
+ * SPI, brought to a container's edge for one JCStress state: the container that holds the first block of class
+ * {@code c} is filled up to {@code freeSlots} free slots, its capacity read from {@link Allocator#placement} where
+ * declared (64 blocks without one). Class {@code c} is the class whose containers fill fastest: the one with the
+ * fewest slots per container, at least {@value #MIN_CAPACITY}, found once per JVM from the placements; without
+ * placements, the class of a {@value #TARGET}-byte request (128 bytes without a table). So a state is cheap to set
+ * up, and the threads of one state cross a refill, or empty a container, several times. Every block of the fill is
+ * stamped with {@link #KEPT}. A design that declares {@link Feature#SMALL_CONFIGURATION} is opened small: JCStress
+ * holds thousands of states at once, and the small configuration has the same containers on the same code path.
+ */
+public final class EdgeState {
+    /** The implementation every edge test of this JVM runs against. */
+    public static final AllocatorProvider PROVIDER = provider(System.getProperty("vakit.stress.impl", "glibc"));
+    /** The request whose class the edges are at. */
+    static final long TARGET = 96;
+    /** The most blocks a fill allocates, and the number without a declared placement. */
+    static final int MAX_FILL = 4096;
+    static final int UNKNOWN_FILL = 64;
+    /** The stamp of the fill's blocks. */
+    static final byte KEPT = 0x33;
+    /** The fewest slots per container a chosen class may have. */
+    static final long MIN_CAPACITY = 4;
+    /** Class {@code c}'s size, chosen once per JVM. */
+    static final long SIZE = chooseSize();
+
+    final Allocator allocator;
+    /** Class {@code c}'s size: every request of the edge tests. */
+    final long size;
+    /** The fill, in allocation order. */
+    final List<MemorySegment> fill = new ArrayList<>();
+
+    /** A fresh allocator whose class-{@code c} container has {@code freeSlots} free slots left. */
+    EdgeState(int freeSlots) {
+        allocator = open();
+        size = SIZE;
+        MemorySegment first = allocator.allocate(size);
+        fill.add(first);
+        long capacity = UNKNOWN_FILL;
+        long index = 0;
+        Optional<List<Placement.Level>> levels = containerLevels(allocator, first);
+        if (levels.isPresent()) {
+            capacity = Math.min(MAX_FILL, capacity(levels.get()));
+            index = levels.get().getLast().index();
+        }
+        for (long i = index + 1; i < capacity - freeSlots; i++) {
+            fill.add(allocator.allocate(size));
+        }
+        for (MemorySegment b : fill) {
+            b.fill(KEPT);
+        }
+    }
+
+    private static Allocator open() {
+        return PROVIDER.descriptor().has(Feature.SMALL_CONFIGURATION) ? PROVIDER.openSmall() : PROVIDER.open();
+    }
+
+    /** The levels of {@code block}'s placement when it shows a container around the slot. */
+    private static Optional<List<Placement.Level>> containerLevels(Allocator a, MemorySegment block) {
+        if (!a.descriptor().has(Feature.PLACEMENT)) {
+            return Optional.empty();
+        }
+        return a.placement(block.address()).map(Placement::levels).filter(l -> l.size() >= 2);
+    }
+
+    private static long capacity(List<Placement.Level> levels) {
+        return levels.get(levels.size() - 2).bytes() / levels.getLast().bytes();
+    }
+
+    /** The class whose containers fill fastest (see the class comment): each class asked on an allocator of its own. */
+    private static long chooseSize() {
+        Optional<SizeClassTable> table = PROVIDER.descriptor().table();
+        long fallback = table.map(t -> t.size(t.classOf(TARGET)))
+                .orElse(Math.min(128, PROVIDER.descriptor().maxBlockSize()));
+        long best = fallback;
+        long bestCapacity = Long.MAX_VALUE;
+        for (int c = 0; table.isPresent() && c < table.get().count(); c++) {
+            try (Allocator a = open()) {
+                if (a.descriptor().table().map(t -> t.count()).orElse(0) <= c) {
+                    break; // a small configuration may have fewer classes
+                }
+                long size = a.descriptor().table().get().size(c);
+                Optional<List<Placement.Level>> levels = containerLevels(a, a.allocate(size));
+                if (levels.isPresent() && capacity(levels.get()) >= MIN_CAPACITY
+                        && capacity(levels.get()) < bestCapacity) {
+                    best = size;
+                    bestCapacity = capacity(levels.get());
+                }
+            }
+        }
+        return best;
+    }
+
+    static AllocatorProvider provider(String id) {
+        for (AllocatorProvider p : ProviderSource.all()) {
+            if (p.id().equals(id)) {
+                return p;
+            }
+        }
+        throw new IllegalStateException("no AllocatorProvider with id '" + id + "' on the class path");
+    }
+
+    /** A block of class {@code c}, stamped with {@code stamp}. */
+    MemorySegment allocate(byte stamp) {
+        return allocator.allocate(size).fill(stamp);
+    }
+
+    /** Whether any two of {@code blocks}, or any of them and a fill block other than {@code freed}, overlap. */
+    boolean overlap(MemorySegment freed, MemorySegment... blocks) {
+        for (int i = 0; i < blocks.length; i++) {
+            for (int j = i + 1; j < blocks.length; j++) {
+                if (overlaps(blocks[i], blocks[j])) {
+                    return true;
+                }
+            }
+            for (MemorySegment k : fill) {
+                if (k != freed && overlaps(k, blocks[i])) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Whether every fill block other than {@code freed} still holds {@link #KEPT}. */
+    boolean fillIntact(MemorySegment freed) {
+        for (MemorySegment k : fill) {
+            if (k != freed && !holds(k, KEPT)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static boolean overlaps(MemorySegment a, MemorySegment b) {
+        return a.address() < b.address() + b.byteSize() && b.address() < a.address() + a.byteSize();
+    }
+
+    /** Whether every byte of {@code s} is {@code value}. */
+    static boolean holds(MemorySegment s, byte value) {
+        return s.mismatch(MemorySegment.ofArray(new byte[(int) s.byteSize()]).fill(value)) < 0;
+    }
+
+    /** Closes the allocator: every state is judged once. */
+    void close() {
+        allocator.close();
+    }
+}
