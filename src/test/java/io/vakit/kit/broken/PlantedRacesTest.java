@@ -1,0 +1,110 @@
+package io.vakit.kit.broken;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vakit.kit.lincheck.AllocatorLincheck;
+import io.vakit.kit.lincheck.AllocatorLincheck.Edges;
+import io.vakit.spec.contract.ContractMachine;
+import io.vakit.spec.engine.Engine;
+import io.vakit.spec.engine.Settings;
+import io.vakit.spec.engine.Verdict;
+import io.vakit.spi.AllocatorProvider;
+import java.util.stream.Stream;
+import org.jetbrains.lincheck.LincheckAssertionError;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The concurrency checks, proven on the thread-safe toy slab allocator: as written it passes model checking with the
+ * options that reject the races; each planted race ({@link PlantedRaces}) passes the whole sequential contract (one thread never meets it), and is
+ * rejected by the check this test names, with the default options of {@code mvn verify}. Lincheck's model checking
+ * explores the interleavings of its scenarios from a fixed seed, so these verdicts are deterministic; the refill
+ * outside the lock hides its page from model checking (the page reaches the other thread through JDK collections,
+ * whose writes Lincheck does not follow) and is caught by JCStress ({@code StressMainTest}).
+ */
+class PlantedRacesTest {
+    /** Lincheck's instance of the correct toy at the refill edges. */
+    public static class Toy extends AllocatorLincheck {
+        /** Lincheck's constructor. */
+        public Toy() {
+            super(new PlantedBugs.Correct());
+        }
+    }
+
+    /** Two frees into one full page race on its free list. */
+    public static class LostFree extends AllocatorLincheck {
+        /** Lincheck's constructor. */
+        public LostFree() {
+            super(new PlantedRaces.LosesAFreeIntoAFullPage());
+        }
+    }
+
+    /** The same, from exhaustion: the lost slot is an allocation refused that the frees made room for. */
+    public static class LostFreeAtExhaustion extends AllocatorLincheck {
+        /** Lincheck's constructor. */
+        public LostFreeAtExhaustion() {
+            super(new PlantedRaces.LosesAFreeIntoAFullPage(), Edges.EXHAUSTION);
+        }
+    }
+
+    /** A double free checked before the lock. */
+    public static class DoubleFree extends AllocatorLincheck {
+        /** Lincheck's constructor. */
+        public DoubleFree() {
+            super(new PlantedRaces.ChecksDoubleFreeOutsideTheLock());
+        }
+    }
+
+    /** A junk fill after the lock. */
+    public static class Junk extends AllocatorLincheck {
+        /** Lincheck's constructor. */
+        public Junk() {
+            super(new PlantedRaces.JunkFillsAfterTheLock());
+        }
+    }
+
+    static Stream<AllocatorProvider> races() {
+        return Stream.of(new PlantedRaces.RefillOutsideTheLock(), new PlantedRaces.LosesAFreeIntoAFullPage(),
+                new PlantedRaces.ChecksDoubleFreeOutsideTheLock(), new PlantedRaces.JunkFillsAfterTheLock());
+    }
+
+    @ParameterizedTest(name = "{0} passes the sequential contract")
+    @MethodSource("races")
+    void everyRacePassesTheSequentialContract(AllocatorProvider race) {
+        Verdict v = Engine.check(new ContractMachine(race), Settings.fromSystemProperties());
+        assertThat(v.passed()).as(v::describe).isTrue();
+    }
+
+    @Test
+    void theToyAsWrittenPassesModelChecking() {
+        AllocatorLincheck.modelCheckingOptions().check(Toy.class);
+    }
+
+    @Test
+    void aLostFreeIntoAFullPageIsFoundByModelChecking() {
+        rejected(() -> AllocatorLincheck.modelCheckingOptions().check(LostFree.class), "broken-race-full-free");
+    }
+
+    @Test
+    void aLostFreeIsFoundFromExhaustionToo() {
+        rejected(() -> AllocatorLincheck.modelCheckingOptions(Edges.EXHAUSTION).check(LostFreeAtExhaustion.class),
+                "broken-race-full-free at exhaustion");
+    }
+
+    @Test
+    void aRacedDoubleFreeAcceptedTwiceIsFoundByModelChecking() {
+        rejected(() -> AllocatorLincheck.modelCheckingOptions().check(DoubleFree.class), "broken-race-double-free");
+    }
+
+    @Test
+    void aLateWriteIntoAReusedBlockIsFoundByModelChecking() {
+        rejected(() -> AllocatorLincheck.modelCheckingOptions().check(Junk.class), "broken-race-junk");
+    }
+
+    private static void rejected(org.assertj.core.api.ThrowableAssert.ThrowingCallable check, String what) {
+        assertThatThrownBy(check).isInstanceOf(LincheckAssertionError.class)
+                .satisfies(e -> System.out.println("Lincheck rejected " + what + ":\n" + e.getMessage()));
+    }
+}
