@@ -26,10 +26,7 @@ public class SizedLincheckTest extends AllocatorLincheck {
 
     @Test
     void fromExhaustion() {
-        stressOptions(Edges.EXHAUSTION).iterations(5 * Integer.getInteger("vakit.lincheck.scale", 1))
-                .check(AtExhaustion.class);
-        modelCheckingOptions(Edges.EXHAUSTION).iterations(3 * Integer.getInteger("vakit.lincheck.scale", 1))
-                .check(AtExhaustion.class);
+        checkBothModes(AtExhaustion.class, Edges.EXHAUSTION, 5, 3);
     }
 
     /** The design's small configuration, driven to exhaustion before each scenario. */

@@ -254,6 +254,18 @@ public abstract class AllocatorLincheck {
                 .threads(2).actorsPerThread(3), edges);
     }
 
+    /**
+     * Both modes on {@code test}, starting from {@code edges}: stress mode with {@code stressIterations} random
+     * scenarios, then model checking with {@code modelIterations}, each scaled by {@code -Dvakit.lincheck.scale}, and
+     * the edge scenarios in both.
+     */
+    public static void checkBothModes(Class<? extends AllocatorLincheck> test, Edges edges, int stressIterations,
+            int modelIterations) {
+        int scale = Integer.getInteger("vakit.lincheck.scale", 1);
+        stressOptions(edges).iterations(stressIterations * scale).check(test);
+        modelCheckingOptions(edges).iterations(modelIterations * scale).check(test);
+    }
+
     private static <O extends Options<O, ?>> O withEdgeScenarios(O options, Edges edges) {
         options.sequentialSpecification(AllocatorSpec.class);
         for (ExecutionScenario s : edgeScenarios(edges)) {
