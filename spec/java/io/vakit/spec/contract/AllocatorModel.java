@@ -287,7 +287,8 @@ public final class AllocatorModel {
 
     /**
      * C4: the usable size is a class size between the size's own class and the class of {@code max(size,
-     * alignment)} (an aligned request may be served from the class its alignment needs).
+     * alignment)} (an aligned request may be served from the class its alignment needs), or beyond the table when
+     * that class lies beyond it.
      */
     private void checkClass(String op, long a, long size, long alignment, long usable) {
         if (Rule.C4_SIZE_CLASS.skipReason(design).isPresent()) {
@@ -299,12 +300,16 @@ public final class AllocatorModel {
             return;
         }
         int high = table.classOf(Math.max(size, alignment));
-        high = high < 0 ? table.count() - 1 : high;
+        boolean beyond = high < 0; // the class the alignment needs lies beyond the table: the design's own business
+        high = beyond ? table.count() - 1 : high;
         hit(Rule.C4_SIZE_CLASS);
         for (int c = low; c <= high; c++) {
             if (usable == table.size(c)) {
                 return;
             }
+        }
+        if (beyond && usable > table.size(table.count() - 1)) {
+            return;
         }
         throw violation(Rule.C4_SIZE_CLASS, op + ": block " + hex(a) + " has usable size " + usable
                 + ", but the table's class for " + size + " bytes" + (high > low ? " at alignment " + alignment
@@ -323,7 +328,7 @@ public final class AllocatorModel {
             Optional<Placement> p = system.placement(segment.address());
             if (p.isPresent() && p.get().levels().size() >= 2) {
                 Placement.Level c = p.get().levels().get(p.get().levels().size() - 2);
-                containers.placed(c.unit(), c.start(), c.bytes(), p.get().slot().bytes());
+                containers.placed(c.unit(), c.start(), c.bytes(), p.get().slot().bytes(), size);
                 container = c.start();
             }
         }
@@ -453,6 +458,7 @@ public final class AllocatorModel {
         if (small) {
             reach(States.EXHAUSTED);
         }
+        containers.exhausted(size);
         exhausted = true;
         freedSinceExhaustion = false;
     }

@@ -8,7 +8,8 @@ import java.util.function.Consumer;
  * The containers of an allocator as its placements show them (the level just outside a block's slot: a chunk, a
  * block of slots, a region), and the states they went through. The kit cannot read a container's capacity; it
  * infers that a container was full when the allocator opened another one for the same slot size while that one held
- * as many live blocks as it ever had and none had been freed since. A free from a container known full, a container
+ * as many live blocks as it ever had and none had been freed since, or refused a request for exhaustion while the
+ * container that took the last block of that size was so. A free from a container known full, a container
  * refilled after it, and a container that emptied and later served again are then observable.
  */
 final class Containers {
@@ -33,14 +34,19 @@ final class Containers {
     private final Map<Long, Box> byStart = new HashMap<>();
     private final Map<Long, Box> current = new HashMap<>();
     private final Map<Long, Long> capacityBySlot = new HashMap<>();
+    private final Map<Long, Long> slotOfSize = new HashMap<>();
     private final Consumer<String> reach;
 
     Containers(Consumer<String> reach) {
         this.reach = reach;
     }
 
-    /** A block was placed in the container {@code unit} at {@code start} of {@code bytes}, in a slot of {@code slot}. */
-    void placed(String unit, long start, long bytes, long slot) {
+    /**
+     * A block of {@code size} bytes was placed in the container {@code unit} at {@code start} of {@code bytes}, in a
+     * slot of {@code slot}.
+     */
+    void placed(String unit, long start, long bytes, long slot, long size) {
+        slotOfSize.put(size, slot);
         Box c = byStart.get(start);
         if (c == null || c.slot != slot || !c.unit.equals(unit) || c.bytes != bytes) {
             boolean reused = c != null && c.live == 0 && c.emptied;
@@ -90,6 +96,21 @@ final class Containers {
         c.freedSincePeak = true;
         if (c.live == 0) {
             c.emptied = true;
+        }
+    }
+
+    /**
+     * A request of {@code size} bytes was refused for exhaustion: the container that took the last block of that
+     * size, still at its peak with nothing freed since, was full. This is how a container is seen full where the
+     * allocator never opens another (one reservation for everything).
+     */
+    void exhausted(long size) {
+        Long slot = slotOfSize.get(size);
+        Box c = slot == null ? null : current.get(slot);
+        if (c != null && c.live > 0 && c.live == c.peak && !c.freedSincePeak) {
+            c.capacity = Math.max(c.capacity, c.live);
+            reach.accept(States.full(c.unit));
+            reach.accept(States.fullSlot(c.slot));
         }
     }
 
