@@ -120,6 +120,25 @@ public final class AllocatorModel {
     }
 
     /** The design modelled. */
+    /**
+     * The class live block {@code b} was served from, as {@link Sizes#classOf} numbers classes (the table's count
+     * beyond it): the class whose size is its usable size, since an aligned request may rightly be served from a
+     * larger class than its size's (C4); without a usable size, the class of its size.
+     */
+    int servedClass(Block b) {
+        SizeClassTable t = design.sizeClasses();
+        if (t != null && design.has(Feature.USABLE_SIZE)) {
+            int c = t.classOf(b.usable());
+            if (c >= 0 && t.size(c) == b.usable()) {
+                return c;
+            }
+            if (b.usable() > t.size(t.count() - 1)) {
+                return t.count();
+            }
+        }
+        return Sizes.classOf(design, b.size());
+    }
+
     public DesignDescriptor design() {
         return design;
     }

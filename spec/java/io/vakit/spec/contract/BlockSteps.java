@@ -263,9 +263,9 @@ final class BlockSteps {
             if (moved == null) {
                 return;
             }
+            int from = m.servedClass(old);
             m.remove(label, false);
             AllocatorModel.Block now = m.admit(a, toString(), label, moved, newSize, 1);
-            int from = Sizes.classOf(m.design(), old.size());
             int to = Sizes.classOf(m.design(), newSize);
             m.reach(to > from ? States.REALLOC_UP : to < from ? States.REALLOC_DOWN : States.REALLOC_SAME);
             long kept = Math.min(old.limit(), Math.min(old.size(), newSize)); // the slack is not carried over

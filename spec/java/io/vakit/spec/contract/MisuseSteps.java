@@ -10,7 +10,6 @@ import io.vakit.spi.InvalidAlignmentException;
 import io.vakit.spi.InvalidFreeException;
 import io.vakit.spi.InvalidFreeException.Reason;
 import io.vakit.spi.InvalidSizeException;
-import io.vakit.spi.SizeClassTable;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.EnumSet;
@@ -159,14 +158,12 @@ final class MisuseSteps {
         }
     }
 
-    /** {@code freeWrongSize#L(size)}: a sized free whose size maps to another class. */
+    /** {@code freeWrongSize#L(size)}: a sized free whose size maps to another class ({@link Sizes#freeClass}). */
     record FreeWrongSize(int label, long wrongSize) implements Step {
         @Override
         public boolean applicable(AllocatorModel m) {
-            SizeClassTable t = m.design().sizeClasses();
-            return !m.closed() && m.design().has(Feature.SIZED_FREE_CHECK) && t != null
-                    && m.live(label).filter(b -> b.family() == 0 && t.classOf(b.size()) != t.classOf(wrongSize))
-                            .isPresent();
+            return !m.closed() && m.design().has(Feature.SIZED_FREE_CHECK) && m.live(label).filter(b -> b.family() == 0
+                    && Sizes.freeClass(m.design(), b.size()) != Sizes.freeClass(m.design(), wrongSize)).isPresent();
         }
 
         @Override

@@ -98,12 +98,14 @@ final class QuerySteps {
                         + label + " is below its size " + b.size());
             }
             SizeClassTable table = m.design().sizeClasses();
-            if (m.design().has(Feature.SIZE_CLASSES) && table.classOf(b.size()) >= 0) {
+            int served = m.servedClass(b);
+            if (m.design().has(Feature.SIZE_CLASSES) && served < table.count()) {
                 m.hit(Rule.C4_SIZE_CLASS);
-                long expected = table.size(table.classOf(b.size()));
+                long expected = table.size(served);
                 if (usable != expected) {
                     throw m.violation(Rule.C4_SIZE_CLASS, toString() + ": usable size " + usable + " of block #"
-                            + label + " (" + b.size() + " bytes) is not its class size " + expected);
+                            + label + " (" + b.size() + " bytes) is not the size " + expected + " of the class it was"
+                            + " served from");
                 }
             }
         }
@@ -128,7 +130,8 @@ final class QuerySteps {
             m.hit(Rule.C10_OWNER);
             Optional<BlockInfo> info = a.owner(address);
             SizeClassTable table = m.design().sizeClasses();
-            int expectedClass = table == null ? -1 : table.classOf(b.size());
+            int served = m.servedClass(b);
+            int expectedClass = table == null || served >= table.count() ? -1 : served;
             if (info.isEmpty() || info.get().start() != b.address() || info.get().usableSize() < b.size()
                     || table != null && info.get().sizeClass() != expectedClass) {
                 throw m.violation(Rule.C10_OWNER, toString() + ": owner(" + AllocatorModel.hex(address) + ") = "

@@ -101,6 +101,17 @@ final class Sizes {
     }
 
     /** The class index of {@code size}: the table's, or its power of two without one (above the table: count). */
+    /**
+     * The class a sized free of {@code size} bytes names, for M4: the table's class where the table covers the size;
+     * beyond the table, or without one, its power of two (the bit length of {@code size - 1}), numbered after the
+     * table's classes. Two sizes of one class may be the same block; two of different classes never are.
+     */
+    static int freeClass(DesignDescriptor design, long size) {
+        SizeClassTable t = design.sizeClasses();
+        int c = t == null ? -1 : t.classOf(size);
+        return c >= 0 ? c : (t == null ? 0 : t.count()) + 64 - Long.numberOfLeadingZeros(size - 1);
+    }
+
     static int classOf(DesignDescriptor design, long size) {
         SizeClassTable t = design.sizeClasses();
         if (t != null) {

@@ -60,6 +60,11 @@ public final class OrderedIndex implements AutoCloseable {
         return size;
     }
 
+    /** The most entries the index can hold at once. */
+    public long capacity() {
+        return maxNodes;
+    }
+
     /** The bytes of the pool's pages committed so far. */
     public long committedBytes() {
         return committedBytes;

@@ -70,6 +70,14 @@ public final class ArenaClasses implements SizeClassTable {
         return ARENAS.get(i);
     }
 
+    /**
+     * The alignment every block of {@code size} bytes has with no explicit alignment: its arena's granule (a slab's
+     * slot size: slots sit at multiples of it in a reservation aligned to its size; an object arena's unit).
+     */
+    public static long alignmentFor(long size) {
+        return arenaOf(size).granule();
+    }
+
     /** The bytes a request of {@code size} occupies in its arena: the slab block, or the size rounded to the granule. */
     public static long footprint(long size) {
         Arena a = arenaOf(size);

@@ -1,0 +1,364 @@
+package io.vakit.design.arenas;
+
+import io.vakit.ds.OrderedIndex;
+import io.vakit.pal.VirtualMemory;
+import io.vakit.spi.AddressRange;
+import io.vakit.spi.AddressSpaceExhaustedException;
+import io.vakit.spi.InvalidFreeException;
+import io.vakit.spi.InvalidFreeException.Reason;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * An object arena (the seed's arenas 3 to 7, and the whole of {@code arenas-default}): variable-size blocks, a
+ * multiple of the arena's granule, cut from its reservations. Three ordered indexes ({@link OrderedIndex}, off
+ * heap) hold its state: the free ranges by (length, start), for best fit; the free ranges by start, for coalescing;
+ * and the live blocks by start (their footprint and requested size), for frees and lookups.
+ *
+ * <ul>
+ *   <li>Allocation takes the smallest free range that holds the block (the lowest address among equal lengths);
+ *       with an alignment above the granule, the smallest in which an aligned block fits. The block is cut from the
+ *       range's start (or its first aligned address), and what is left before and after stays free.
+ *   <li>A free merges the block with the free ranges that touch it in the same reservation: no two free ranges of a
+ *       reservation are ever adjacent.
+ *   <li>A page is committed while a live block touches it: a block's pages are committed when it is allocated, and
+ *       those no other live block touches are decommitted when it is freed.
+ *   <li>A reservation whose whole range is free again is released, unless it is the arena's last.
+ * </ul>
+ * Thread-safe: one lock guards the arena.
+ */
+final class ObjectArena {
+    final int index;
+    final long granule;
+    final long reservationBytes;
+    final ReentrantLock lock = new ReentrantLock();
+    private final boolean grows;
+    private final ArenasSpace space;
+    private final Commits commits;
+    private final OrderedIndex bySize;
+    private final OrderedIndex byStart;
+    private final OrderedIndex live;
+    private final List<ArenaReservation> reservations = new ArrayList<>();
+    private final Map<Long, ArenaReservation> byBase = new HashMap<>();
+    private final long page = VirtualMemory.pageSize();
+    private final long maxBlocks;
+
+    /**
+     * An arena of {@code granule}-byte units in reservations of {@code reservationBytes}; {@code grows} false for
+     * one reservation only, made now ({@code arenas-default}); at most {@code maxBlocks} live blocks in at most
+     * {@code maxReservations} reservations (the indexes are sized for them: a free range per block and reservation).
+     */
+    ObjectArena(int index, long granule, long reservationBytes, boolean grows, ArenasSpace space, Commits commits,
+            long maxBlocks, long maxReservations) {
+        this.index = index;
+        this.granule = granule;
+        this.reservationBytes = reservationBytes;
+        this.grows = grows;
+        this.space = space;
+        this.commits = commits;
+        this.maxBlocks = maxBlocks;
+        VirtualMemory vm = space.vm();
+        long ranges = maxBlocks + maxReservations + 1;
+        this.bySize = new OrderedIndex(vm, ranges);
+        this.byStart = new OrderedIndex(vm, ranges);
+        this.live = new OrderedIndex(vm, maxBlocks);
+        if (!grows) {
+            addReservation("open");
+        }
+    }
+
+    /** The footprint of a request of {@code size} bytes: rounded up to the granule. */
+    long footprint(long size) {
+        return (size + granule - 1) / granule * granule;
+    }
+
+    /**
+     * A block of {@code footprint} bytes aligned to {@code alignment} (at least the granule), for a request of
+     * {@code size} bytes, in a new reservation when none has room.
+     *
+     * @throws AddressSpaceExhaustedException when no reservation has room and none can be made
+     */
+    long allocate(long footprint, long alignment, long size, String design, String op) {
+        lock.lock();
+        try {
+            if (live.size() >= maxBlocks) {
+                throw new AddressSpaceExhaustedException(design, op, "arena " + index + " holds its most live blocks, "
+                        + maxBlocks);
+            }
+            long a = place(footprint, Math.max(alignment, granule));
+            if (a < 0) {
+                if (!grows) {
+                    throw new AddressSpaceExhaustedException(design, op, "no free range of the " + reservationBytes
+                            + "-byte reservation holds " + footprint + " bytes aligned to " + alignment);
+                }
+                addReservation(op);
+                a = place(footprint, Math.max(alignment, granule));
+                if (a < 0) {
+                    throw new AddressSpaceExhaustedException(design, op, footprint + " bytes aligned to " + alignment
+                            + " do not fit a " + reservationBytes + "-byte reservation");
+                }
+            }
+            live.insert(a, 0, pack(footprint, size));
+            commitPages(a, footprint);
+            return a;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void addReservation(String op) {
+        ArenaReservation r = space.reserve(index, reservationBytes, 0, op);
+        reservations.add(r);
+        byBase.put(r.base(), r);
+        addFree(r.base(), r.bytes());
+    }
+
+    /** Cuts a block from the best free range and returns its address, or -1 when no range holds it. */
+    private long place(long footprint, long alignment) {
+        for (Optional<OrderedIndex.Entry> c = bySize.ceiling(footprint, Long.MIN_VALUE); c.isPresent();
+                c = bySize.ceiling(c.get().key(), c.get().tie() + 1)) {
+            long start = c.get().tie();
+            long length = c.get().key();
+            long a = (start + alignment - 1) & -alignment;
+            if (a + footprint <= start + length) {
+                removeFree(start, length);
+                if (a > start) {
+                    addFree(start, a - start);
+                }
+                if (a + footprint < start + length) {
+                    addFree(a + footprint, start + length - a - footprint);
+                }
+                return a;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Frees the block at {@code address} of {@code r}, of {@code size} bytes as asked, and merges it with the free
+     * ranges beside it in the same reservation; an emptied reservation goes back unless it is the last.
+     *
+     * @throws InvalidFreeException for an address that is not a live block's start, or a size other than the one
+     *     the block was allocated with
+     */
+    void free(ArenaReservation r, long address, long size, String design, String op) {
+        lock.lock();
+        try {
+            long footprint = footprintOf(requireLive(r, address, size, design, op));
+            live.remove(address, 0);
+            decommitPages(address, footprint);
+            long start = address;
+            long length = footprint;
+            Optional<OrderedIndex.Entry> before = byStart.floor(address - 1, Long.MAX_VALUE);
+            if (before.isPresent() && before.get().key() >= r.base()
+                    && before.get().key() + before.get().value() == address) {
+                removeFree(before.get().key(), before.get().value());
+                start = before.get().key();
+                length += before.get().value();
+            }
+            Optional<OrderedIndex.Entry> after = byStart.ceiling(address + footprint, Long.MIN_VALUE);
+            if (after.isPresent() && after.get().key() == address + footprint && after.get().key() < r.end()) {
+                removeFree(after.get().key(), after.get().value());
+                length += after.get().value();
+            }
+            if (grows && length == r.bytes() && reservations.size() > 1) {
+                reservations.remove(r);
+                byBase.remove(r.base());
+                space.release(r);
+            } else {
+                addFree(start, length);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The packed (footprint, size) of the live block starting at {@code address}, whose requested size must be
+     * {@code size}; else the refusal a free of it gets. Returns the block's value.
+     */
+    long requireLive(ArenaReservation r, long address, long size, String design, String op) {
+        lock.lock();
+        try {
+            if (r.released) {
+                throw new InvalidFreeException(design, op, Reason.UNKNOWN, "the reservation at 0x"
+                        + Long.toHexString(r.base()) + " was released");
+            }
+            Optional<OrderedIndex.Entry> b = live.get(address, 0);
+            if (b.isPresent()) {
+                long asked = sizeOf(b.get().value());
+                if (asked != size) {
+                    throw new InvalidFreeException(design, op, Reason.WRONG_SIZE, "the block at 0x"
+                            + Long.toHexString(address) + " was allocated with " + asked + " bytes");
+                }
+                return b.get().value();
+            }
+            Optional<OrderedIndex.Entry> holder = live.floor(address, Long.MAX_VALUE);
+            if (holder.isPresent() && holder.get().key() + footprintOf(holder.get().value()) > address) {
+                throw new InvalidFreeException(design, op, Reason.INTERIOR, "inside the block at 0x"
+                        + Long.toHexString(holder.get().key()));
+            }
+            Optional<OrderedIndex.Entry> range = byStart.floor(address, Long.MAX_VALUE);
+            boolean free = range.isPresent() && address < range.get().key() + range.get().value()
+                    && address % granule == 0;
+            throw new InvalidFreeException(design, op, free ? Reason.DOUBLE : Reason.UNKNOWN, "no live block starts"
+                    + " here" + (free ? "; the address is free" : ""));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Records {@code size} as the requested size of the live block at {@code address} (a reallocation in place). */
+    void resize(long address, long size) {
+        lock.lock();
+        try {
+            long v = live.get(address, 0).orElseThrow().value();
+            live.setValue(address, 0, pack(footprintOf(v), size));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The live block holding {@code address} as {start, footprint}, or empty. */
+    Optional<long[]> blockAt(ArenaReservation r, long address) {
+        lock.lock();
+        try {
+            if (r.released) {
+                return Optional.empty();
+            }
+            return live.floor(address, Long.MAX_VALUE)
+                    .filter(e -> e.key() + footprintOf(e.value()) > address)
+                    .map(e -> new long[] {e.key(), footprintOf(e.value())});
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ------------------------------------------------------------------ pages
+
+    private void commitPages(long a, long footprint) {
+        long first = a & -page;
+        long end = (a + footprint + page - 1) & -page;
+        long pages = (end - first) / page - shared(a, footprint, first, end);
+        ArenaReservation r = byBase.get(a & -reservationBytes);
+        r.data.commit(first - r.base(), end - first); // pages already committed stay so
+        commits.add(pages * page);
+    }
+
+    private void decommitPages(long a, long footprint) {
+        long first = a & -page;
+        long end = (a + footprint + page - 1) & -page;
+        boolean lowShared = touchedBelow(a, first);
+        boolean highShared = touchedAbove(a + footprint, end);
+        long from = lowShared ? first + page : first;
+        long to = highShared ? end - page : end;
+        if (to > from) {
+            ArenaReservation r = byBase.get(a & -reservationBytes);
+            r.data.decommit(from - r.base(), to - from);
+            commits.add(-(to - from));
+        }
+    }
+
+    /** How many of the block's pages another live block touches (its first, its last, or the one it is inside). */
+    private int shared(long a, long footprint, long first, long end) {
+        boolean low = touchedBelow(a, first);
+        boolean high = touchedAbove(a + footprint, end);
+        if (end - first == page) {
+            return low || high ? 1 : 0;
+        }
+        return (low ? 1 : 0) + (high ? 1 : 0);
+    }
+
+    /** Whether a live block below {@code a} reaches into the page at {@code first}. */
+    private boolean touchedBelow(long a, long first) {
+        Optional<OrderedIndex.Entry> b = live.floor(a - 1, Long.MAX_VALUE);
+        return b.isPresent() && b.get().key() + footprintOf(b.get().value()) > first;
+    }
+
+    /** Whether a live block at or above {@code end} starts before the page end {@code pageEnd}. */
+    private boolean touchedAbove(long end, long pageEnd) {
+        Optional<OrderedIndex.Entry> b = live.ceiling(end, Long.MIN_VALUE);
+        return b.isPresent() && b.get().key() < pageEnd;
+    }
+
+    // ------------------------------------------------------------------ free ranges
+
+    private void addFree(long start, long length) {
+        bySize.insert(length, start, 0);
+        byStart.insert(start, 0, length);
+    }
+
+    private void removeFree(long start, long length) {
+        bySize.remove(length, start);
+        byStart.remove(start, 0);
+    }
+
+    static long pack(long footprint, long size) {
+        return footprint << 32 | size;
+    }
+
+    static long footprintOf(long value) {
+        return value >>> 32;
+    }
+
+    static long sizeOf(long value) {
+        return value & 0xFFFF_FFFFL;
+    }
+
+    // ------------------------------------------------------------------ what the allocator reports
+
+    /** The free ranges in address order, as {start, length}: for the design's own properties. */
+    List<long[]> freeRanges() {
+        lock.lock();
+        try {
+            List<long[]> out = new ArrayList<>();
+            byStart.forEach(e -> out.add(new long[] {e.key(), e.value()}));
+            return out;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The reservations the arena holds. */
+    int reservationCount() {
+        lock.lock();
+        try {
+            return reservations.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The indexes' committed bytes: bookkeeping kept once grown. */
+    long indexCommitted() {
+        lock.lock();
+        try {
+            return bySize.committedBytes() + byStart.committedBytes() + live.committedBytes();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The indexes' reserved bytes. */
+    long indexReserved() {
+        return bySize.reservedBytes() + byStart.reservedBytes() + live.reservedBytes();
+    }
+
+    /** The indexes' ranges. */
+    List<AddressRange> indexRanges() {
+        return List.of(new AddressRange(bySize.base(), bySize.reservedBytes()),
+                new AddressRange(byStart.base(), byStart.reservedBytes()),
+                new AddressRange(live.base(), live.reservedBytes()));
+    }
+
+    /** Releases the indexes, at close (the space releases the reservations). */
+    void close() {
+        bySize.close();
+        byStart.close();
+        live.close();
+    }
+}
