@@ -187,6 +187,13 @@ public final class AllocatorModel {
         return e != null && e.getValue().contains(address) ? Optional.of(e.getValue()) : Optional.empty();
     }
 
+    /** The live block whose usable extent (its slack included) holds {@code address}. */
+    public Optional<Block> covering(long address) {
+        Map.Entry<Long, Block> e = byAddress.floorEntry(address);
+        return e != null && address - e.getValue().address() < e.getValue().extent() ? Optional.of(e.getValue())
+                : Optional.empty();
+    }
+
     /** The number of live blocks. */
     public int liveCount() {
         return byLabel.size();

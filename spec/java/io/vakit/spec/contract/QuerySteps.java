@@ -151,12 +151,15 @@ final class QuerySteps {
         }
     }
 
-    /** {@code ownerFreed#L()}: the start of a freed block that no live block covers has no owner. */
+    /**
+     * {@code ownerFreed#L()}: the start of a freed block that no live block covers has no owner. Covers means within
+     * its usable extent: an aligned block may rightly be served whole around an address it was never asked for.
+     */
     record OwnerFreed(int label) implements Step {
         @Override
         public boolean applicable(AllocatorModel m) {
             return m.design().has(Feature.OWNER_LOOKUP) && !m.closed()
-                    && m.freed(label).filter(b -> m.containing(b.address()).isEmpty()).isPresent();
+                    && m.freed(label).filter(b -> m.covering(b.address()).isEmpty()).isPresent();
         }
 
         @Override
@@ -166,7 +169,8 @@ final class QuerySteps {
             Optional<BlockInfo> info = a.owner(address);
             if (info.isPresent()) {
                 throw m.violation(Rule.C10_OWNER, toString() + ": owner(" + AllocatorModel.hex(address) + ") = "
-                        + info.get() + ", but block #" + label + " was freed and no live block covers it");
+                        + info.get() + ", but block #" + label + " was freed and no live block's usable extent covers"
+                        + " it");
             }
         }
 

@@ -346,10 +346,30 @@ public final class ArenasAllocator implements Allocator {
         return new Stats(reserved, committed, liveBytes.get(), liveCount.get());
     }
 
-    /** The free ranges of arena {@code arena}'s object strategy, in address order, as {start, length}. */
-    public List<long[]> freeRanges(int arena) {
-        open("freeRanges(arena=" + arena + ")");
-        return objects[single ? 0 : arena].freeRanges();
+    /** One reservation, as {@link #census()} shows it. */
+    public record ReservationView(int id, int arena, long base, long bytes, boolean slab) {}
+
+    /**
+     * What the allocator holds, for the design's own properties: every reservation (its arena is 0 for
+     * {@code arenas-default}'s one), the free ranges of each object arena in address order as {start, length}, and
+     * the bytes committed for data pages and for bookkeeping.
+     */
+    public record Census(List<ReservationView> reservations, java.util.Map<Integer, List<long[]>> freeRanges,
+            long dataCommitted, long metadataCommitted) {}
+
+    /** The allocator's reservations, free ranges and commits now (take it with no operation in flight). */
+    public Census census() {
+        open("census()");
+        List<ReservationView> views = space.reservations().stream()
+                .map(r -> new ReservationView(r.id, r.arena, r.base(), r.bytes(), r.slab != null)).toList();
+        java.util.Map<Integer, List<long[]>> free = new java.util.TreeMap<>();
+        for (ObjectArena o : objects) {
+            if (o != null) {
+                free.put(o.index, o.freeRanges());
+            }
+        }
+        Stats s = stats();
+        return new Census(views, free, commits.bytes(), s.committedBytes() - commits.bytes());
     }
 
     @Override

@@ -39,11 +39,11 @@ public record ArenasConfig(List<Long> reservationBytes, long budget, VirtualMemo
     }
 
     /**
-     * The small configuration: every reservation an eighth of the seed's, and a budget of 16 MiB, which the two
-     * last arenas' reservations (64 and 256 MiB) exceed: it serves requests up to 2 MiB, and runs out.
+     * The small configuration: every reservation an eighth of the seed's, and a budget of 4 MiB, which the three
+     * last arenas' reservations (8, 64 and 256 MiB) exceed: it serves requests up to 64 KiB, and runs out.
      */
     public static ArenasConfig small() {
-        return new ArenasConfig(ArenaClasses.ARENAS.stream().map(a -> a.reservation() / 8).toList(), 16 * MIB,
+        return new ArenasConfig(ArenaClasses.ARENAS.stream().map(a -> a.reservation() / 8).toList(), 4 * MIB,
                 VirtualMemory.system());
     }
 

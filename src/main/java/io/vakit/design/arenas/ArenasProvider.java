@@ -45,7 +45,7 @@ public final class ArenasProvider implements AllocatorProvider {
         return openArenas();
     }
 
-    /** The design's small configuration ({@link ArenasConfig#small()}): a 16 MiB budget, requests up to 2 MiB. */
+    /** The design's small configuration ({@link ArenasConfig#small()}): a 4 MiB budget, requests up to 64 KiB. */
     @Override
     public Allocator openSmall() {
         ArenasConfig small = ArenasConfig.small().withVm(config.vm());

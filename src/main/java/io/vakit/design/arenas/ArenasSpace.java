@@ -205,6 +205,16 @@ final class ArenasSpace {
         }
     }
 
+    /** Every reservation held now, in id order. */
+    List<ArenaReservation> reservations() {
+        lock.lock();
+        try {
+            return byId.stream().filter(java.util.Objects::nonNull).toList();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Releases everything, at close. */
     void close() {
         lock.lock();

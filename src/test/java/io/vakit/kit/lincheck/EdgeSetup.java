@@ -45,22 +45,25 @@ final class EdgeSetup {
 
     /**
      * Brings {@code allocator}, freshly opened, to a container's edges, with no request above {@code largest} bytes.
-     * Class {@code c} is the class of a {@value #TARGET}-byte request (from the declared table; {@code 65..128}
-     * without one). The container that holds class {@code c}'s first block is filled exactly (its capacity read
-     * from {@link Allocator#placement} where declared, else 64 blocks): the scenario's next allocation of class
-     * {@code c} must refill. Handles 0 and 1 are its first and last block: their frees go into a full container,
-     * racing that refill. The next class gets two blocks, handles 2 and 3, alone in their container: freeing both
-     * empties it.
+     * Class {@code c} is {@code target} (see {@link #fastestClass}), or, given -1, the class of a {@value #TARGET}-byte
+     * request (from the declared table; {@code 65..128} without one). The container that holds class {@code c}'s
+     * first block is filled exactly (its capacity read from {@link Allocator#placement} where declared; else, or when
+     * it holds more than {@value #MAX_FILL}, 64 blocks): the scenario's next allocation of class {@code c} must
+     * refill. Handles 0 and 1 are its first and last block: their frees go into a full container, racing that
+     * refill. Another class (the next, or the one below the last) gets two blocks, handles 2 and 3, alone in their
+     * container: freeing both empties it.
      */
-    static EdgeSetup atRefill(Allocator allocator, long largest) {
+    static EdgeSetup atRefill(Allocator allocator, long largest, int target) {
         Optional<SizeClassTable> table = allocator.descriptor().table();
         EdgeSetup s;
         if (table.isPresent()) {
             SizeClassTable t = table.get();
-            int c = t.classOf(TARGET);
+            int c = target >= 0 ? target : t.classOf(TARGET);
+            int h = c + 1 < t.count() ? c + 1 : c - 1; // the handles' class: one the scenario never allocates
             long below = c > 0 ? t.size(c - 1) : 0;
-            s = new EdgeSetup(false, new long[] {below + 1, t.size(c), t.size(c) + 1},
-                    new long[] {t.size(c), t.size(c), t.size(t.classOf(t.size(c) + 1))});
+            long handleSize = (h > 0 ? t.size(h - 1) : 0) + 1;
+            s = new EdgeSetup(false, new long[] {below + 1, t.size(c), handleSize},
+                    new long[] {t.size(c), t.size(c), t.size(h)});
         } else {
             // no table: (hi/2, hi] around a power of two (65..128 where the largest block allows); the handles of
             // "the next class" at 2*hi+1, which no common malloc serves from the bin of the class (glibc's tcache
@@ -75,6 +78,43 @@ final class EdgeSetup {
         s.stampHandles();
         return s;
     }
+
+    /**
+     * The class of {@code provider}'s table whose containers fill fastest: the fewest slots per container (at least
+     * {@value #MIN_CAPACITY}), among the classes of at most {@value #MAX_EDGE_CLASS} bytes, read from the placements
+     * of one block of each class (each on an allocator of its own); -1 without a table or placements. So a scenario
+     * starts from a container really full, and its setup stays short.
+     */
+    static int fastestClass(io.vakit.spi.AllocatorProvider provider) {
+        return FASTEST.computeIfAbsent(provider.replayName(), k -> {
+            var d = provider.descriptor();
+            if (d.table().isEmpty() || !d.has(Feature.PLACEMENT)) {
+                return -1;
+            }
+            SizeClassTable t = d.table().get();
+            int best = -1;
+            long bestCapacity = Long.MAX_VALUE;
+            for (int c = 0; c < t.count() && t.size(c) <= Math.min(MAX_EDGE_CLASS, d.maxBlockSize()); c++) {
+                try (Allocator a = provider.open()) {
+                    Optional<Placement> p = a.placement(a.allocate(t.size(c)).address());
+                    if (p.isPresent() && p.get().levels().size() >= 2) {
+                        List<Placement.Level> levels = p.get().levels();
+                        long capacity = levels.get(levels.size() - 2).bytes() / levels.getLast().bytes();
+                        if (capacity >= MIN_CAPACITY && capacity < bestCapacity) {
+                            best = c;
+                            bestCapacity = capacity;
+                        }
+                    }
+                }
+            }
+            return best;
+        });
+    }
+
+    private static final java.util.Map<String, Integer> FASTEST = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The fewest slots a chosen container may have, and the largest class considered. */
+    static final long MIN_CAPACITY = 4;
+    static final long MAX_EDGE_CLASS = 64 * 1024;
 
     /**
      * Drives {@code small}, freshly opened on a small configuration, to exhaustion with blocks of one class
@@ -126,7 +166,9 @@ final class EdgeSetup {
             if (p.isPresent() && p.get().levels().size() >= 2) {
                 List<Placement.Level> levels = p.get().levels();
                 long capacity = levels.get(levels.size() - 2).bytes() / levels.getLast().bytes();
-                remaining = Math.min(MAX_FILL, capacity) - 1 - levels.getLast().index();
+                if (capacity <= MAX_FILL) { // a container too large to fill in every scenario is left part full
+                    remaining = capacity - 1 - levels.getLast().index();
+                }
             }
         }
         for (long i = 0; i < Math.max(3, remaining); i++) {

@@ -1,0 +1,47 @@
+package io.vakit.design.arenas;
+
+import io.vakit.kit.lincheck.AllocatorLincheck;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The arenas design is linearizable for allocate, free and owner lookup from two threads, in both Lincheck modes,
+ * at a slab reservation's refill and empty edges and, on its small configuration, from exhaustion; and so is the
+ * seed's default allocator, at its one reservation's.
+ */
+public class ArenasLincheckTest extends AllocatorLincheck {
+    /** Lincheck's constructor. */
+    public ArenasLincheckTest() {
+        super(new ArenasProvider());
+    }
+
+    @Test
+    void bothModes() {
+        checkBothModes(getClass(), Edges.REFILL, 5, 3);
+    }
+
+    @Test
+    void fromExhaustion() {
+        checkBothModes(AtExhaustion.class, Edges.EXHAUSTION, 3, 2);
+    }
+
+    @Test
+    void theDefaultAllocator() {
+        checkBothModes(Default.class, Edges.REFILL, 3, 2);
+    }
+
+    /** The design's small configuration, driven to exhaustion before each scenario. */
+    public static class AtExhaustion extends AllocatorLincheck {
+        /** Lincheck's constructor. */
+        public AtExhaustion() {
+            super(new ArenasProvider(), Edges.EXHAUSTION);
+        }
+    }
+
+    /** {@code arenas-default} over a 64 MiB reservation: Lincheck opens one allocator per scenario. */
+    public static class Default extends AllocatorLincheck {
+        /** Lincheck's constructor. */
+        public Default() {
+            super(new ArenasDefaultProvider(io.vakit.pal.VirtualMemory.system(), 64L << 20));
+        }
+    }
+}
