@@ -33,6 +33,11 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class ArenasAllocator implements Allocator {
     /** The largest explicit alignment: 2 MiB, a huge page. */
     public static final long MAX_ALIGNMENT = 2L << 20;
+    /**
+     * The most live blocks one object arena holds (its indexes' node pools are reserved for this many: 32 MiB of
+     * address space each); one more is refused as exhaustion.
+     */
+    public static final long MAX_BLOCKS = 1L << 20;
     /** The granule of {@code arenas-default}'s one arena, and its natural alignment. */
     public static final long DEFAULT_GRANULE = 16;
 
@@ -71,7 +76,7 @@ public final class ArenasAllocator implements Allocator {
             } else {
                 // the smallest block an object arena holds: above the arena below, or an aligned request of 1 KiB
                 long smallestBlock = arena.index() == 3 ? 1024 : ArenaClasses.ARENAS.get(arena.index() - 1).maxSize();
-                long maxBlocks = Math.min(1L << 24, config.budget() / smallestBlock + 1);
+                long maxBlocks = Math.min(MAX_BLOCKS, config.budget() / smallestBlock + 1);
                 objects[arena.index()] = new ObjectArena(arena.index(), arena.granule(), res, true, space, commits,
                         maxBlocks, config.budget() / res + 1);
             }
@@ -84,7 +89,7 @@ public final class ArenasAllocator implements Allocator {
         ArenasSpace space = new ArenasSpace(descriptor.id(), vm, bytes, 2);
         Commits commits = new Commits();
         ObjectArena only = new ObjectArena(0, DEFAULT_GRANULE, bytes, false, space, commits,
-                Math.min(1L << 24, bytes / DEFAULT_GRANULE), 1);
+                Math.min(MAX_BLOCKS, bytes / DEFAULT_GRANULE), 1);
         return new ArenasAllocator(descriptor, space, commits, new SlabArena[1], new ObjectArena[] {only}, true);
     }
 
