@@ -315,9 +315,9 @@ public final class ArenasAllocator implements Allocator {
     }
 
     /**
-     * Idle, the design keeps: one reservation of each slab arena used so far, its pages decommitted and its
-     * bookkeeping mapping committed; one reservation of each object arena, all its pages decommitted; and the pages
-     * its indexes grew to (kept once grown).
+     * Idle, the design keeps: one reservation of each slab arena used so far, with its bookkeeping mapping and at
+     * most one spare page committed; one reservation of each object arena used so far, with at most its spare
+     * ({@value Spare#MAX} bytes) committed; and the pages its indexes grew to (kept once grown).
      */
     @Override
     public long idleCommittedBound() {
@@ -326,12 +326,13 @@ public final class ArenasAllocator implements Allocator {
         for (SlabArena s : slabs) {
             if (s != null && s.used()) {
                 long capacity = s.reservationBytes / s.slot;
-                bound += SlabMeta.bytesFor(capacity, s.reservationBytes / VirtualMemory.pageSize());
+                bound += SlabMeta.bytesFor(capacity, s.reservationBytes / VirtualMemory.pageSize())
+                        + VirtualMemory.pageSize();
             }
         }
         for (ObjectArena o : objects) {
             if (o != null) {
-                bound += o.indexCommitted();
+                bound += o.indexCommitted() + (o.reservationCount() > 0 ? Spare.MAX : 0);
             }
         }
         return bound;

@@ -25,8 +25,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *       range's start (or its first aligned address), and what is left before and after stays free.
  *   <li>A free merges the block with the free ranges that touch it in the same reservation: no two free ranges of a
  *       reservation are ever adjacent.
- *   <li>A page is committed while a live block touches it: a block's pages are committed when it is allocated, and
- *       those no other live block touches are decommitted when it is freed.
+ *   <li>A page is committed while a live block touches it: a block's pages are committed when it is allocated;
+ *       those no other live block touches become the arena's {@link Spare} when it is freed, decommitted when the
+ *       next run replaces them, unless an allocation takes them first.
  *   <li>A reservation whose whole range is free again is released, unless it is the arena's last.
  * </ul>
  * Thread-safe: one lock guards the arena.
@@ -46,6 +47,7 @@ final class ObjectArena {
     private final Map<Long, ArenaReservation> byBase = new HashMap<>();
     private final long page = VirtualMemory.pageSize();
     private final long maxBlocks;
+    private final Spare spare;
 
     /**
      * An arena of {@code granule}-byte units in reservations of {@code reservationBytes}; {@code grows} false for
@@ -61,6 +63,7 @@ final class ObjectArena {
         this.space = space;
         this.commits = commits;
         this.maxBlocks = maxBlocks;
+        this.spare = new Spare(commits);
         VirtualMemory vm = space.vm();
         long ranges = maxBlocks + maxReservations + 1;
         this.bySize = new OrderedIndex(vm, ranges);
@@ -166,6 +169,7 @@ final class ObjectArena {
                 length += after.get().value();
             }
             if (grows && length == r.bytes() && reservations.size() > 1) {
+                spare.released(r);
                 reservations.remove(r);
                 byBase.remove(r.base());
                 space.release(r);
@@ -243,12 +247,16 @@ final class ObjectArena {
     private void commitPages(long a, long footprint) {
         long first = a & -page;
         long end = (a + footprint + page - 1) & -page;
-        long pages = (end - first) / page - shared(a, footprint, first, end);
         ArenaReservation r = byBase.get(a & -reservationBytes);
-        r.data.commit(first - r.base(), end - first); // pages already committed stay so
-        commits.add(pages * page);
+        long spared = spare.claim(r, first, end); // committed already: no system call for them
+        long fresh = (end - first) / page - shared(a, footprint, first, end) - spared / page;
+        if (fresh > 0) {
+            r.data.commit(first - r.base(), end - first); // pages already committed stay so
+            commits.add(fresh * page);
+        }
     }
 
+    /** The pages no other live block touches stop being touched: they become the arena's spare. */
     private void decommitPages(long a, long footprint) {
         long first = a & -page;
         long end = (a + footprint + page - 1) & -page;
@@ -257,9 +265,17 @@ final class ObjectArena {
         long from = lowShared ? first + page : first;
         long to = highShared ? end - page : end;
         if (to > from) {
-            ArenaReservation r = byBase.get(a & -reservationBytes);
-            r.data.decommit(from - r.base(), to - from);
-            commits.add(-(to - from));
+            spare.keep(byBase.get(a & -reservationBytes), from, to);
+        }
+    }
+
+    /** The bytes this arena's spare holds. */
+    long spareBytes() {
+        lock.lock();
+        try {
+            return spare.bytes();
+        } finally {
+            lock.unlock();
         }
     }
 

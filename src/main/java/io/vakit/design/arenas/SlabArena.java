@@ -11,8 +11,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * A slab arena (the seed's arenas 0 to 2): reservations of fixed slots of the arena's largest size, each with a
  * binmap of used slots. An allocation takes the lowest free slot of the first reservation with one; a new
  * reservation comes when all are full. A free clears the slot's bit, and refuses a slot whose bit is already clear
- * (a double free: the seed's code counts it free again). A page of slots is committed when its first slot is taken
- * and decommitted when its last is freed; an emptied reservation is released unless it is the arena's last.
+ * (a double free: the seed's code counts it free again). A page of slots is committed when its first slot is taken;
+ * when its last is freed it becomes the arena's {@link Spare} page, decommitted when another page empties unless a
+ * slot is taken from it first. An emptied reservation is released unless it is the arena's last.
  * Thread-safe: one lock guards the arena.
  */
 final class SlabArena {
@@ -24,6 +25,7 @@ final class SlabArena {
     private final List<ArenaReservation> reservations = new ArrayList<>();
     private final long page = VirtualMemory.pageSize();
     private final Commits commits;
+    private final Spare spare;
     private boolean used;
 
     SlabArena(int index, long slot, long reservationBytes, ArenasSpace space, Commits commits) {
@@ -32,6 +34,7 @@ final class SlabArena {
         this.reservationBytes = reservationBytes;
         this.space = space;
         this.commits = commits;
+        this.spare = new Spare(commits);
     }
 
     /** The lowest free slot of the first reservation that has one, in a new reservation when none has. */
@@ -53,7 +56,7 @@ final class SlabArena {
             long i = r.slab.slots.findAndSet();
             long address = r.base() + i * slot;
             long p = (i * slot) / page;
-            if (r.slab.addToPage(p, 1) == 1) {
+            if (r.slab.addToPage(p, 1) == 1 && spare.claim(r, r.base() + p * page, r.base() + (p + 1) * page) == 0) {
                 r.data.commit(p * page, page);
                 commits.add(page);
             }
@@ -76,10 +79,10 @@ final class SlabArena {
             r.slab.slots.clear(i);
             long p = (i * slot) / page;
             if (r.slab.addToPage(p, -1) == 0) {
-                r.data.decommit(p * page, page);
-                commits.add(-page);
+                spare.keep(r, r.base() + p * page, r.base() + (p + 1) * page);
             }
             if (r.slab.slots.count() == 0 && reservations.size() > 1) {
+                spare.released(r);
                 reservations.remove(r);
                 space.release(r);
             }

@@ -16,17 +16,17 @@ public class ArenasLincheckTest extends AllocatorLincheck {
 
     @Test
     void bothModes() {
-        checkBothModes(getClass(), Edges.REFILL, 5, 3);
+        checkBothModes(getClass(), Edges.REFILL, 4, 3);
     }
 
     @Test
     void fromExhaustion() {
-        checkBothModes(AtExhaustion.class, Edges.EXHAUSTION, 3, 2);
+        checkBothModes(AtExhaustion.class, Edges.EXHAUSTION, 2, 1);
     }
 
     @Test
     void theDefaultAllocator() {
-        checkBothModes(Default.class, Edges.REFILL, 3, 2);
+        checkBothModes(Default.class, Edges.REFILL, 2, 1);
     }
 
     /** The design's small configuration, driven to exhaustion before each scenario. */

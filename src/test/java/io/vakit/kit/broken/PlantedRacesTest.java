@@ -73,7 +73,10 @@ class PlantedRacesTest {
     @ParameterizedTest(name = "{0} passes the sequential contract")
     @MethodSource("races")
     void everyRacePassesTheSequentialContract(AllocatorProvider race) {
-        Verdict v = Engine.check(new ContractMachine(race), Settings.fromSystemProperties());
+        // the toy as written passes the whole kit at the defaults (PlantedBugsTest); each race alters one
+        // concurrent path, which one thread never takes: half the default chains show it
+        Settings defaults = Settings.fromSystemProperties();
+        Verdict v = Engine.check(new ContractMachine(race), defaults.withTries(Math.max(1, defaults.tries() / 2)));
         assertThat(v.passed()).as(v::describe).isTrue();
     }
 
