@@ -53,6 +53,16 @@ public record ContractReport(String design, Verdict verdict, List<RuleResult> ru
                     settings.withTries(1).withLength(1)));
         }
         Verdict verdict = merge(ContractMachine.PREFIX + provider.id(), settings, verdicts);
+        List<RuleResult> rules = rules(provider, verdict);
+        List<String> required = States.required(provider.descriptor(), verdict.coverage());
+        List<String> missing = States.missing(provider.descriptor(), verdict.coverage());
+        return new ContractReport(provider.id(), verdict, List.copyOf(rules), List.copyOf(required),
+                List.copyOf(missing), provider.bindingDecides().isPresent() ? provider.hardening() : List.of(),
+                io.vakit.spec.engine.Isolation.workersStarted() - workersBefore);
+    }
+
+    /** Every rule's status for {@code provider} after {@code verdict}: passed, failed, skipped, the binding's, or unchecked. */
+    public static List<RuleResult> rules(AllocatorProvider provider, Verdict verdict) {
         List<RuleResult> rules = new ArrayList<>();
         for (Rule rule : Rule.values()) {
             long checks = verdict.coverage().getOrDefault(rule.label(), 0L);
@@ -79,11 +89,7 @@ public record ContractReport(String design, Verdict verdict, List<RuleResult> ru
                 rules.add(new RuleResult(rule, RuleResult.Status.PASS, checks, ""));
             }
         }
-        List<String> required = States.required(provider.descriptor(), verdict.coverage());
-        List<String> missing = States.missing(provider.descriptor(), verdict.coverage());
-        return new ContractReport(provider.id(), verdict, List.copyOf(rules), List.copyOf(required),
-                List.copyOf(missing), provider.bindingDecides().isPresent() ? provider.hardening() : List.of(),
-                io.vakit.spec.engine.Isolation.workersStarted() - workersBefore);
+        return rules;
     }
 
     private static Verdict merge(String machine, Settings settings, List<Verdict> verdicts) {

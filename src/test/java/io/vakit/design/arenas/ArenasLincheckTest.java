@@ -5,13 +5,16 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The arenas design is linearizable for allocate, free and owner lookup from two threads, in both Lincheck modes,
- * at a slab reservation's refill and empty edges and, on its small configuration, from exhaustion; and so is the
+ * at a slab reservation's refill and empty edges and from exhaustion of its small configuration; and so is the
  * seed's default allocator, at its one reservation's.
  */
 public class ArenasLincheckTest extends AllocatorLincheck {
-    /** Lincheck's constructor. */
+    /**
+     * Lincheck's constructor: the small configuration's reservations (an eighth of the seed's, the same code), so a
+     * slab reservation fills in 256 slots before every scenario.
+     */
     public ArenasLincheckTest() {
-        super(new ArenasProvider());
+        super(new ArenasProvider(ArenasConfig.small()));
     }
 
     @Test
