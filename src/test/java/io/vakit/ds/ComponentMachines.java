@@ -4,7 +4,7 @@ import io.vakit.spec.engine.MachineFactory;
 import io.vakit.spec.engine.StateMachine;
 import java.util.Optional;
 
-/** Finds the components' machines by name, so their replay strings replay: binmap:N:W32, fsa, initArena, orderedIndex:N. */
+/** Finds the components' machines by name, so their replay strings replay: binmap:N:W32, fsa, initArena, orderedIndex:N, freeRanges:N. */
 public final class ComponentMachines implements MachineFactory {
     /** Used by ServiceLoader. */
     public ComponentMachines() {}
@@ -18,6 +18,9 @@ public final class ComponentMachines implements MachineFactory {
             return Optional.of(new InitArenaMachine());
         }
         String[] p = name.split(":");
+        if (p.length == 2 && p[0].equals("freeRanges")) {
+            return Optional.of(new FreeRangesMachine(Long.parseLong(p[1])));
+        }
         if (p.length == 2 && p[0].equals("orderedIndex")) {
             return Optional.of(new OrderedIndexMachine(Long.parseLong(p[1])));
         }

@@ -1,6 +1,9 @@
 package io.vakit.design.arenas;
 
+import io.vakit.ds.BestFitIndex;
 import io.vakit.ds.OrderedIndex;
+import io.vakit.ds.Range;
+import io.vakit.ds.RangeMap;
 import io.vakit.pal.VirtualMemory;
 import io.vakit.spi.AddressRange;
 import io.vakit.spi.AddressSpaceExhaustedException;
@@ -15,9 +18,9 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * An object arena (the seed's arenas 3 to 7, and the whole of {@code arenas-default}): variable-size blocks, a
- * multiple of the arena's granule, cut from its reservations. Three ordered indexes ({@link OrderedIndex}, off
- * heap) hold its state: the free ranges by (length, start), for best fit; the free ranges by start, for coalescing;
- * and the live blocks by start (their footprint and requested size), for frees and lookups.
+ * multiple of the arena's granule, cut from its reservations. Three off-heap structures hold its state: the free
+ * ranges by (length, start), for best fit ({@link BestFitIndex}); the free ranges by address, for coalescing
+ * ({@link RangeMap}); and the live blocks by start, with their footprint and requested size ({@link OrderedIndex}).
  *
  * <ul>
  *   <li>Allocation takes the smallest free range that holds the block (the lowest address among equal lengths);
@@ -40,8 +43,8 @@ final class ObjectArena {
     private final boolean grows;
     private final ArenasSpace space;
     private final Commits commits;
-    private final OrderedIndex bySize;
-    private final OrderedIndex byStart;
+    private final BestFitIndex bySize;
+    private final RangeMap byStart;
     private final OrderedIndex live;
     private final List<ArenaReservation> reservations = new ArrayList<>();
     private final Map<Long, ArenaReservation> byBase = new HashMap<>();
@@ -66,8 +69,8 @@ final class ObjectArena {
         this.spare = new Spare(commits);
         VirtualMemory vm = space.vm();
         long ranges = maxBlocks + maxReservations + 1;
-        this.bySize = new OrderedIndex(vm, ranges);
-        this.byStart = new OrderedIndex(vm, ranges);
+        this.bySize = new BestFitIndex(vm, ranges);
+        this.byStart = new RangeMap(vm, ranges);
         this.live = new OrderedIndex(vm, maxBlocks);
         if (!grows) {
             addReservation("open");
@@ -122,10 +125,9 @@ final class ObjectArena {
 
     /** Cuts a block from the best free range and returns its address, or -1 when no range holds it. */
     private long place(long footprint, long alignment) {
-        for (Optional<OrderedIndex.Entry> c = bySize.ceiling(footprint, Long.MIN_VALUE); c.isPresent();
-                c = bySize.ceiling(c.get().key(), c.get().tie() + 1)) {
-            long start = c.get().tie();
-            long length = c.get().key();
+        for (Optional<Range> c = bySize.bestFit(footprint); c.isPresent(); c = bySize.after(c.get())) {
+            long start = c.get().start();
+            long length = c.get().length();
             long a = (start + alignment - 1) & -alignment;
             if (a + footprint <= start + length) {
                 removeFree(start, length);
@@ -156,17 +158,16 @@ final class ObjectArena {
             decommitPages(address, footprint);
             long start = address;
             long length = footprint;
-            Optional<OrderedIndex.Entry> before = byStart.floor(address - 1, Long.MAX_VALUE);
-            if (before.isPresent() && before.get().key() >= r.base()
-                    && before.get().key() + before.get().value() == address) {
-                removeFree(before.get().key(), before.get().value());
-                start = before.get().key();
-                length += before.get().value();
+            Optional<Range> before = byStart.endingAt(address);
+            if (before.isPresent() && before.get().start() >= r.base()) {
+                removeFree(before.get().start(), before.get().length());
+                start = before.get().start();
+                length += before.get().length();
             }
-            Optional<OrderedIndex.Entry> after = byStart.ceiling(address + footprint, Long.MIN_VALUE);
-            if (after.isPresent() && after.get().key() == address + footprint && after.get().key() < r.end()) {
-                removeFree(after.get().key(), after.get().value());
-                length += after.get().value();
+            Optional<Range> after = byStart.startingAt(address + footprint);
+            if (after.isPresent() && after.get().start() < r.end()) {
+                removeFree(after.get().start(), after.get().length());
+                length += after.get().length();
             }
             if (grows && length == r.bytes() && reservations.size() > 1) {
                 spare.released(r);
@@ -206,9 +207,7 @@ final class ObjectArena {
                 throw new InvalidFreeException(design, op, Reason.INTERIOR, "inside the block at 0x"
                         + Long.toHexString(holder.get().key()));
             }
-            Optional<OrderedIndex.Entry> range = byStart.floor(address, Long.MAX_VALUE);
-            boolean free = range.isPresent() && address < range.get().key() + range.get().value()
-                    && address % granule == 0;
+            boolean free = byStart.containing(address).isPresent() && address % granule == 0;
             throw new InvalidFreeException(design, op, free ? Reason.DOUBLE : Reason.UNKNOWN, "no live block starts"
                     + " here" + (free ? "; the address is free" : ""));
         } finally {
@@ -304,13 +303,13 @@ final class ObjectArena {
     // ------------------------------------------------------------------ free ranges
 
     private void addFree(long start, long length) {
-        bySize.insert(length, start, 0);
-        byStart.insert(start, 0, length);
+        bySize.add(new Range(start, length));
+        byStart.add(new Range(start, length));
     }
 
     private void removeFree(long start, long length) {
-        bySize.remove(length, start);
-        byStart.remove(start, 0);
+        bySize.remove(new Range(start, length));
+        byStart.remove(start);
     }
 
     static long pack(long footprint, long size) {
@@ -332,7 +331,7 @@ final class ObjectArena {
         lock.lock();
         try {
             List<long[]> out = new ArrayList<>();
-            byStart.forEach(e -> out.add(new long[] {e.key(), e.value()}));
+            byStart.forEach(r -> out.add(new long[] {r.start(), r.length()}));
             return out;
         } finally {
             lock.unlock();

@@ -80,7 +80,8 @@ public abstract class AllocatorLincheck {
      * memory, so a tree descent looks to it like a spin loop that makes no progress, and it reports a hang. It treats
      * their calls as single steps instead (it could not interleave inside them anyway).
      */
-    private static final String[] OFF_HEAP_ONLY = {"io.vakit.ds.OrderedIndex"};
+    private static final String[] OFF_HEAP_ONLY = {"io.vakit.ds.OrderedIndex", "io.vakit.ds.BestFitIndex",
+        "io.vakit.ds.RangeMap"};
     private static final Object LOCK = new Object();
     private static Allocator previous;
 
