@@ -48,6 +48,10 @@ public final class Binmap implements AutoCloseable {
     private long used;
 
     private Binmap(MemorySegment storage, Reservation owned, long capacity, WordSize size) {
+        this(storage, owned, capacity, size, true);
+    }
+
+    private Binmap(MemorySegment storage, Reservation owned, long capacity, WordSize size, boolean fresh) {
         this.capacity = capacity;
         this.size = size;
         this.shift = size.shift;
@@ -64,7 +68,15 @@ public final class Binmap implements AutoCloseable {
         }
         this.words = storage.asSlice(0, need);
         this.owned = owned;
-        reset();
+        if (fresh) {
+            reset();
+        } else {
+            long bits = 0;
+            for (long w = 0; w < levelWords[0]; w++) {
+                bits += Long.bitCount(read(0, w));
+            }
+            used = bits - ((levelWords[0] << shift) - capacity);
+        }
     }
 
     /**
@@ -75,6 +87,15 @@ public final class Binmap implements AutoCloseable {
     public static Binmap over(MemorySegment storage, long capacity, WordSize size) {
         checkCapacity(capacity);
         return new Binmap(storage, null, capacity, size);
+    }
+
+    /**
+     * The binmap already in {@code storage}, as an earlier {@link #over} with the same capacity and word size left it:
+     * a view for a binmap whose words live in someone's metadata (its count is recounted from level 0).
+     */
+    public static Binmap attach(MemorySegment storage, long capacity, WordSize size) {
+        checkCapacity(capacity);
+        return new Binmap(storage, null, capacity, size, false);
     }
 
     /** A binmap in its own committed reservation, released by {@link #close()}; all bits free. */
@@ -232,6 +253,65 @@ public final class Binmap implements AutoCloseable {
             set(i);
         }
         return i;
+    }
+
+    /**
+     * The lowest start {@code s}, a multiple of {@code stride}, of a run of {@code n} free bits {@code [s, s + n)},
+     * or -1 when there is none: a run of chunks or blocks. O(candidates * n / word) on top of {@link #nextFree}.
+     *
+     * @throws IllegalArgumentException unless {@code n >= 1} and {@code stride} is a power of two
+     */
+    public long findRun(long n, long stride) {
+        if (n < 1 || Long.bitCount(stride) != 1) {
+            throw new IllegalArgumentException("findRun(" + n + ", stride " + stride + "): n must be at least 1 and the"
+                    + " stride a power of two");
+        }
+        long s = 0;
+        while (s + n <= capacity) {
+            long f = next(0, s);
+            if (f < 0) {
+                return -1;
+            }
+            s = (f + stride - 1) & -stride;
+            if (s + n > capacity) {
+                return -1;
+            }
+            long u = firstUsed(s, s + n);
+            if (u < 0) {
+                return s;
+            }
+            s = (u + stride) & -stride;
+        }
+        return -1;
+    }
+
+    /** Marks bits {@code [from, from + n)} used. */
+    public void setRange(long from, long n) {
+        for (long i = from; i < from + n; i++) {
+            set(i);
+        }
+    }
+
+    /** Marks bits {@code [from, from + n)} free. */
+    public void clearRange(long from, long n) {
+        for (long i = from; i < from + n; i++) {
+            clear(i);
+        }
+    }
+
+    /** The lowest used bit in {@code [from, to)} (at level 0; {@code to <= capacity}), or -1. */
+    private long firstUsed(long from, long to) {
+        long pos = from;
+        while (pos < to) {
+            long w = pos >>> shift;
+            long usedBits = read(0, w) & (full << (pos & mask())) & full;
+            if (usedBits != 0) {
+                long at = (w << shift) + Long.numberOfTrailingZeros(usedBits);
+                return at < to ? at : -1;
+            }
+            pos = (w + 1) << shift;
+        }
+        return -1;
     }
 
     /** The lowest free bit at or after {@code from}, or -1. */

@@ -10,8 +10,9 @@ import java.util.List;
 import java.util.random.RandomGenerator;
 
 /**
- * The binmap against a {@link BitSet}: set, clear, get, find, find-and-set, next and previous free, fill and
- * drain (to reach the full and empty edges). Named {@code binmap:<capacity>:<W32|W64>}.
+ * The binmap against a {@link BitSet}: set, clear, get, find, find-and-set, next and previous free, runs of n free
+ * bits at a stride (found, and claimed), a view attached to the same words, fill and drain (to reach the full and
+ * empty edges). Named {@code binmap:<capacity>:<W32|W64>}.
  */
 final class BinmapMachine implements StateMachine<Binmap, BinmapMachine.Model> {
     /** The model: the bits, and the capacity. */
@@ -30,6 +31,17 @@ final class BinmapMachine implements StateMachine<Binmap, BinmapMachine.Model> {
 
         long previousClear(long from) {
             return bits.previousClearBit((int) from);
+        }
+
+        /** The lowest multiple of {@code stride} starting {@code n} clear bits below the capacity, or -1. */
+        long run(long n, long stride) {
+            for (long s = 0; s + n <= capacity; s += stride) {
+                int set = bits.nextSetBit((int) s);
+                if (set < 0 || set >= s + n) {
+                    return s;
+                }
+            }
+            return -1;
         }
     }
 
@@ -132,6 +144,72 @@ final class BinmapMachine implements StateMachine<Binmap, BinmapMachine.Model> {
         }
     }
 
+    /** {@code findRun(n, stride)}, or with {@code claim} also {@code setRange} on what it found. */
+    record RunOp(boolean claim, long n, long stride) implements Action<Binmap, Model> {
+        @Override
+        public boolean applicable(Model m) {
+            return n >= 1 && Long.bitCount(stride) == 1;
+        }
+
+        @Override
+        public void run(Binmap b, Model m) {
+            long expected = m.run(n, stride);
+            expect(toString(), b.findRun(n, stride), expected);
+            if (claim && expected >= 0) {
+                b.setRange(expected, n);
+                m.bits.set((int) expected, (int) (expected + n));
+            }
+        }
+
+        @Override
+        public List<Action<Binmap, Model>> simplifications() {
+            return n == 1 && stride == 1 ? List.of() : List.of(new RunOp(claim, 1, 1), new RunOp(claim, n, 1));
+        }
+
+        @Override
+        public String toString() {
+            return io.vakit.spec.engine.Encoded.format(claim ? "claimRun" : "findRun", -1, n, stride);
+        }
+    }
+
+    /** A run length worth trying: 1, a few, a word or more, the capacity, or one more than it. */
+    static long runLength(RandomGenerator r, Model m) {
+        return switch (r.nextInt(6)) {
+            case 0 -> 1;
+            case 1 -> m.capacity;
+            case 2 -> m.capacity + 1;
+            case 3 -> 31 + r.nextInt(35);
+            default -> 1 + r.nextInt(8);
+        };
+    }
+
+    private static ActionType<Binmap, Model> runType(boolean claim, int weight) {
+        return new SimpleType<>(claim ? "claimRun" : "findRun", m -> weight, (r, m, l) -> new RunOp(claim,
+                runLength(r, m), 1L << r.nextInt(r.nextBoolean() ? 1 : 7)),
+                e -> new RunOp(claim, e.arg(0), e.arg(1)));
+    }
+
+    /** {@code attach}: a second view of the same words agrees (count, find, a run). */
+    record Attach() implements Action<Binmap, Model> {
+        @Override
+        public boolean applicable(Model m) {
+            return true;
+        }
+
+        @Override
+        public void run(Binmap b, Model m) {
+            Binmap view = Binmap.attach(java.lang.foreign.MemorySegment.ofAddress(b.storageAddress())
+                    .reinterpret(Binmap.bytesFor(m.capacity, b.wordSize())), m.capacity, b.wordSize());
+            expect("attach count", view.count(), (long) m.bits.cardinality());
+            expect("attach find", view.findFree(), m.nextClear(0));
+        }
+
+        @Override
+        public String toString() {
+            return io.vakit.spec.engine.Encoded.format("attach", -1);
+        }
+    }
+
     private static ActionType<Binmap, Model> type(String name, int weight, boolean indexed) {
         return new SimpleType<>(name, m -> weight, (r, m, l) -> new Op(name, indexed ? index(r, m) : 0),
                 e -> new Op(name, e.arg(0)));
@@ -142,7 +220,8 @@ final class BinmapMachine implements StateMachine<Binmap, BinmapMachine.Model> {
         boolean small = capacity <= (1 << 20);
         return List.of(type("set", 20, true), type("clear", 15, true), type("get", 8, true), type("find", 5, false),
                 type("findAndSet", 12, false), type("next", 8, true), type("previous", 8, true),
-                type("fill", small ? 1 : 0, false), type("drain", small ? 1 : 0, false));
+                type("fill", small ? 1 : 0, false), type("drain", small ? 1 : 0, false), runType(false, 6),
+                runType(true, 6), new SimpleType<>("attach", m -> 2, (r, m, l) -> new Attach(), e -> new Attach()));
     }
 
     @Override

@@ -61,4 +61,26 @@ class BinmapTest {
         assertThatThrownBy(() -> Binmap.over(java.lang.foreign.MemorySegment.ofArray(new byte[4]), 1000,
                 Binmap.WordSize.W32)).hasMessageContaining("storage of 4 bytes");
     }
+
+    /** Runs: across a word boundary, at a stride, the whole binmap, and none past the padding. */
+    @Test
+    void runsOfFreeBitsAreFoundLowestFirstAtTheirStride() {
+        try (Binmap b = Binmap.allocate(256, Binmap.WordSize.W64)) {
+            assertThat(b.findRun(256, 1)).isZero();
+            assertThat(b.findRun(257, 1)).isEqualTo(-1);
+            b.setRange(0, 60);
+            assertThat(b.findRun(8, 1)).isEqualTo(60); // 60..67 crosses the first word
+            assertThat(b.findRun(8, 8)).isEqualTo(64);
+            assertThat(b.findRun(64, 64)).isEqualTo(64);
+            b.set(100);
+            assertThat(b.findRun(64, 64)).isEqualTo(128);
+            assertThat(b.findRun(41, 1)).isEqualTo(101);
+            b.setRange(128, 128);
+            assertThat(b.findRun(64, 1)).isEqualTo(-1);
+            assertThat(b.findRun(39, 1)).isEqualTo(60); // 60..99 holds 40
+            b.clearRange(0, 256);
+            assertThat(b.count()).isZero();
+            assertThatThrownBy(() -> b.findRun(4, 3)).hasMessageContaining("power of two");
+        }
+    }
 }
