@@ -113,13 +113,14 @@ final class MisuseSteps {
 
     /**
      * {@code freeTwice#L()} / {@code reallocFreed#L()}: free (or reallocate) a block again, while no live block
-     * covers its address.
+     * covers its address, its usable slack included (an address inside another block's slack may rightly be refused as
+     * INTERIOR).
      */
     record FreeTwice(int label, boolean realloc) implements Step {
         @Override
         public boolean applicable(AllocatorModel m) {
             return (realloc ? reallocDetects(m) : detects(m))
-                    && m.freed(label).filter(b -> m.containing(b.address()).isEmpty()).isPresent();
+                    && m.freed(label).filter(b -> m.covering(b.address()).isEmpty()).isPresent();
         }
 
         @Override

@@ -18,6 +18,10 @@ public final class ChunkClasses extends PowerOfTwoClasses {
     public static final long SEGMENT = 256 * REGION;
     /** The number of classes: 16 B (2^4) to 256 MiB (2^28). */
     public static final int COUNT = 25;
+    /** The item classes, 16 B to 4 KiB: classes {@code 0 .. 8}. */
+    public static final int ITEM_CLASSES = 9;
+    /** The chunk-run classes, 8 KiB to 1 MiB: classes {@code 9 .. 16}; above, block runs. */
+    public static final int LAST_CHUNK_RUN = 16;
 
     /** The table. */
     public ChunkClasses() {
@@ -44,10 +48,13 @@ public final class ChunkClasses extends PowerOfTwoClasses {
         }
     }
 
-    /** The alignment a block gets: its class size, up to a chunk (runs of chunks are chunk aligned). */
+    /**
+     * The alignment a block gets: an item's class size (up to 4 KiB), a chunk for a run of chunks, a block for a run
+     * of blocks (and for a mapping within the table); a page for a mapping beyond the table.
+     */
     public long alignmentFor(long size) {
         int c = classOf(size);
-        return c < 0 ? CHUNK : Math.min(size(c), CHUNK);
+        return c < 0 ? CHUNK : size(c) <= CHUNK ? size(c) : size(c) <= BLOCK ? CHUNK : BLOCK;
     }
 
     /** The region type of class {@code c}. */

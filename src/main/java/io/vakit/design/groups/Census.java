@@ -43,7 +43,7 @@ public record Census(List<SegmentView> segments, List<RegionView> regions, List<
      */
     public record RegionView(int index, int bin, int liveItems, int spareChunk, long committedChunks) {}
 
-    static Census of(GroupsConfig config, SegmentDirectory dir, GroupA a, GroupB b, GroupC c, GroupsSpace space) {
+    static Census of(GroupsConfig config, SegmentDirectory dir, GroupA a, GroupB b, io.vakit.ds.MappingTable c, GroupsSpace space) {
         List<SegmentView> segments = new ArrayList<>();
         List<RegionView> regions = new ArrayList<>();
         for (int s = 0; s < config.segments(); s++) {

@@ -1,6 +1,9 @@
 package io.vakit.design.groups;
 
+import io.vakit.ds.MappingTable;
 import io.vakit.pal.Reservation;
+import io.vakit.pal.VirtualMemoryException;
+import io.vakit.spi.AddressRange;
 import io.vakit.spi.Allocator;
 import io.vakit.spi.AllocatorClosedException;
 import io.vakit.spi.BlockInfo;
@@ -33,7 +36,7 @@ public final class GroupsAllocator implements Allocator {
     private final SegmentDirectory dir;
     private final GroupA groupA;
     private final GroupB groupB;
-    private final GroupC groupC;
+    private final MappingTable groupC;
     private final long base;
     private long liveBytes;
     private long liveCount;
@@ -62,7 +65,7 @@ public final class GroupsAllocator implements Allocator {
         this.dir = new SegmentDirectory(space.control, config.segments(), 1 + config.bBins());
         this.groupA = new GroupA(space, dir);
         this.groupB = new GroupB(space, dir);
-        this.groupC = new GroupC(space);
+        this.groupC = new MappingTable(config.vm());
         this.base = space.main.base();
     }
 
@@ -105,7 +108,12 @@ public final class GroupsAllocator implements Allocator {
         int c = classes.classOf(size);
         long address;
         if (c < 0) {
-            address = groupC.allocate(size, op);
+            try {
+                address = groupC.allocate(size, 1);
+            } catch (VirtualMemoryException e) {
+                throw space.exhausted(op, "no address space or memory for a " + MappingTable.pageRound(size)
+                        + "-byte mapping", e);
+            }
         } else if (GroupClasses.groupA(c)) {
             address = base + groupA.allocate(c, op);
         } else {
@@ -169,7 +177,7 @@ public final class GroupsAllocator implements Allocator {
                     + " is not live (freed already, or never handed out)");
         }
         boolean sameClass = l.kind() == Location.Kind.C
-                ? classes.classOf(size) < 0 && GroupC.pageRound(size) == l.bytes()
+                ? classes.classOf(size) < 0 && MappingTable.pageRound(size) == l.bytes()
                 : classes.classOf(size) == l.sizeClass();
         if (!sameClass) {
             throw new InvalidFreeException(id, op, Reason.WRONG_SIZE, "size " + size + " does not fit " + l.where()
@@ -189,7 +197,7 @@ public final class GroupsAllocator implements Allocator {
             Location l = requireLive(block.address(), block.byteSize(), op);
             Requests.checkSize(descriptor, op, newSize);
             int c = classes.classOf(newSize);
-            boolean same = l.kind() == Location.Kind.C ? c < 0 && GroupC.pageRound(newSize) == l.bytes()
+            boolean same = l.kind() == Location.Kind.C ? c < 0 && MappingTable.pageRound(newSize) == l.bytes()
                     : c == l.sizeClass();
             if (same) {
                 liveBytes += newSize - block.byteSize();
@@ -318,7 +326,7 @@ public final class GroupsAllocator implements Allocator {
     public List<io.vakit.spi.AddressRange> reservedRanges() {
         return locked("reservedRanges()", () -> {
             List<io.vakit.spi.AddressRange> out = new java.util.ArrayList<>(space.ranges());
-            out.addAll(groupC.ranges());
+            groupC.mappings().forEach(r -> out.add(new AddressRange(r.base(), r.size())));
             return out;
         });
     }

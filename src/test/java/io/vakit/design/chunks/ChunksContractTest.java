@@ -1,0 +1,26 @@
+package io.vakit.design.chunks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vakit.kit.ContractReport;
+import io.vakit.kit.RuleResult;
+import io.vakit.spec.contract.Rule;
+import io.vakit.spec.engine.Settings;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The contract, through the SPI only, with every feature {@code chunks} declares and its layout law (and, through
+ * the small configuration, exhaustion and recovery). A black-box test: the mutation profile judges the kit by it.
+ */
+class ChunksContractTest {
+    @Test
+    void passesTheContractWithNoRuleSkippedButFamilies() {
+        ChunksProvider design = new ChunksProvider();
+        ContractReport report = ContractReport.run(design, Settings.fromSystemProperties());
+        System.out.print(report.table());
+        assertThat(report.passed()).as(() -> report.table() + report.verdict().describe()).isTrue();
+        assertThat(report.rules()).filteredOn(r -> r.status() == RuleResult.Status.SKIPPED)
+                .extracting(RuleResult::rule).containsExactlyInAnyOrder(Rule.C0_SURVIVES, Rule.M8_WRONG_FAMILY);
+        assertThat(report.missing()).isEmpty();
+    }
+}
