@@ -352,7 +352,14 @@ public final class AllocatorModel {
         long container = -1;
         if (design.has(Feature.PLACEMENT)) {
             Optional<Placement> p = system.placement(segment.address());
-            if (p.isPresent() && p.get().levels().size() >= 2) {
+            if (p.isEmpty()) {
+                hit(Rule.L1_PLACEMENT);
+                throw violation(Rule.L1_PLACEMENT, op + ": placement(" + hex(segment.address()) + ") is empty for the"
+                        + " block just returned");
+            }
+            checkPlacement(op + ": placement(" + hex(segment.address()) + ") = " + p.get(), label,
+                    segment.address(), size, p.get());
+            if (p.get().levels().size() >= 2) {
                 Placement.Level c = p.get().levels().get(p.get().levels().size() - 2);
                 containers.placed(c.unit(), c.start(), c.bytes(), p.get().slot().bytes(), size);
                 container = c.start();
@@ -362,6 +369,35 @@ public final class AllocatorModel {
         put(b);
         reached(size, alignment);
         return b;
+    }
+
+    /**
+     * Checks the placement {@code p} a block of {@code size} bytes at {@code address} reports: its innermost level is
+     * the block's slot, its levels nest (L1) and, with a followed design, it obeys that design's law (L2). Every
+     * block is checked as it is returned, and again by the placement step at any of its addresses.
+     */
+    void checkPlacement(String where, int label, long address, long size, Placement p) {
+        hit(Rule.L1_PLACEMENT);
+        Placement.Level slot = p.slot();
+        if (slot.start() != address || slot.bytes() < size) {
+            throw violation(Rule.L1_PLACEMENT, where + ": the innermost level is not block #" + label + " at "
+                    + hex(address) + " of at least " + size + " bytes");
+        }
+        for (int i = 1; i < p.levels().size(); i++) {
+            Placement.Level outer = p.levels().get(i - 1);
+            Placement.Level inner = p.levels().get(i);
+            if (inner.start() < outer.start() || inner.start() - outer.start() > outer.bytes() - inner.bytes()) {
+                throw violation(Rule.L1_PLACEMENT, where + ": " + inner + " does not lie inside " + outer);
+            }
+        }
+        if (Rule.L2_DESIGN_LAYOUT.skipReason(design).isEmpty()) {
+            hit(Rule.L2_DESIGN_LAYOUT);
+            io.vakit.spec.layout.LayoutLaws.of(design.follows()).orElseThrow().check(address, size, p, anchors())
+                    .ifPresent(problem -> {
+                        throw violation(Rule.L2_DESIGN_LAYOUT, where + ": " + problem + " (block #" + label + ", "
+                                + size + " bytes, " + design.follows() + " layout)");
+                    });
+        }
     }
 
     private void reached(long size, long alignment) {

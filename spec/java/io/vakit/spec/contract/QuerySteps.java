@@ -6,7 +6,6 @@ import io.vakit.spi.Allocator;
 import io.vakit.spi.BlockInfo;
 import io.vakit.spi.Feature;
 import io.vakit.spi.Placement;
-import io.vakit.spec.layout.LayoutLaws;
 import io.vakit.spi.SizeClassTable;
 import java.util.List;
 import java.util.Optional;
@@ -202,27 +201,7 @@ final class QuerySteps {
                 throw m.violation(Rule.L1_PLACEMENT, where + ", but placement of its start "
                         + AllocatorModel.hex(b.address()) + " is " + start.orElse(null));
             }
-            Placement p = at.get();
-            Placement.Level slot = p.slot();
-            if (slot.start() != b.address() || slot.bytes() < b.size()) {
-                throw m.violation(Rule.L1_PLACEMENT, where + ": the innermost level is not block #" + label + " at "
-                        + AllocatorModel.hex(b.address()) + " of at least " + b.size() + " bytes");
-            }
-            for (int i = 1; i < p.levels().size(); i++) {
-                Placement.Level outer = p.levels().get(i - 1);
-                Placement.Level inner = p.levels().get(i);
-                if (inner.start() < outer.start() || inner.start() - outer.start() > outer.bytes() - inner.bytes()) {
-                    throw m.violation(Rule.L1_PLACEMENT, where + ": " + inner + " does not lie inside " + outer);
-                }
-            }
-            if (Rule.L2_DESIGN_LAYOUT.skipReason(m.design()).isEmpty()) {
-                m.hit(Rule.L2_DESIGN_LAYOUT);
-                LayoutLaws.of(m.design().follows()).orElseThrow().check(b.address(), b.size(), p, m.anchors())
-                        .ifPresent(problem -> {
-                            throw m.violation(Rule.L2_DESIGN_LAYOUT, where + ": " + problem + " (block #" + label
-                                    + ", " + b.size() + " bytes, " + m.design().follows() + " layout)");
-                        });
-            }
+            m.checkPlacement(where, label, b.address(), b.size(), at.get());
         }
 
         @Override

@@ -22,5 +22,10 @@ class ChunksContractTest {
         assertThat(report.rules()).filteredOn(r -> r.status() == RuleResult.Status.SKIPPED)
                 .extracting(RuleResult::rule).containsExactlyInAnyOrder(Rule.C0_SURVIVES, Rule.M8_WRONG_FAMILY);
         assertThat(report.missing()).isEmpty();
+        for (String unit : java.util.List.of("chunk", "block", "region")) { // items, runs of chunks, runs of blocks
+            assertThat(report.states()).as("the %s containers were filled, freed from full, emptied and reused", unit)
+                    .containsKeys("full " + unit, "free from a full " + unit, "emptied and reused " + unit);
+        }
+        assertThat(report.states()).containsKeys("exhausted", "recovered after exhaustion");
     }
 }

@@ -28,7 +28,8 @@ class BrokenAllocatorsTest {
                 Arguments.of(new UnzeroedCallocAllocator.Provider(), Rule.C6_CALLOC_ZERO),
                 Arguments.of(new SilentDoubleFreeAllocator.Provider(), Rule.M2_DOUBLE_FREE),
                 Arguments.of(new MisplacingAllocator.Provider(), Rule.L2_DESIGN_LAYOUT),
-                Arguments.of(new MiscountsGranulesAllocator.Provider(), Rule.L2_DESIGN_LAYOUT));
+                Arguments.of(new MiscountsGranulesAllocator.Provider(), Rule.L2_DESIGN_LAYOUT),
+                Arguments.of(new MiscountsRunsAllocator.Provider(), Rule.L2_DESIGN_LAYOUT));
     }
 
     @ParameterizedTest(name = "{0} breaks {1}")
