@@ -1,0 +1,36 @@
+package io.vakit.design.chunks;
+
+import io.vakit.kit.lincheck.AllocatorLincheck;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The chunks design is linearizable for allocate, free and owner lookup from two threads, in both Lincheck modes, at
+ * an item chunk's full and empty edges and from exhaustion of its small configuration.
+ */
+public class ChunksLincheckTest extends AllocatorLincheck {
+    /**
+     * Lincheck's constructor: the small configuration (4 regions of 16 blocks, the same code as the seed's scale), so
+     * opening one allocator per scenario stays cheap.
+     */
+    public ChunksLincheckTest() {
+        super(new ChunksProvider(ChunksConfig.small()));
+    }
+
+    @Test
+    void bothModes() {
+        checkBothModes(getClass(), Edges.REFILL, 4, 3);
+    }
+
+    @Test
+    void fromExhaustion() {
+        checkBothModes(AtExhaustion.class, Edges.EXHAUSTION, 2, 1);
+    }
+
+    /** The design's small configuration, driven to exhaustion before each scenario. */
+    public static class AtExhaustion extends AllocatorLincheck {
+        /** Lincheck's constructor. */
+        public AtExhaustion() {
+            super(new ChunksProvider(), Edges.EXHAUSTION);
+        }
+    }
+}
