@@ -93,6 +93,9 @@ public final class EdgeState {
                     break; // a small configuration may have fewer classes
                 }
                 long size = a.descriptor().table().get().size(c);
+                if (size > a.descriptor().maxBlockSize()) {
+                    break; // a small configuration may serve only the table's lower classes
+                }
                 Optional<List<Placement.Level>> levels = containerLevels(a, a.allocate(size));
                 if (levels.isPresent() && capacity(levels.get()) >= MIN_CAPACITY
                         && capacity(levels.get()) < bestCapacity) {

@@ -16,10 +16,13 @@ import java.util.List;
  * @param groupCBytes bytes of Group C mappings
  * @param controlCommitted bytes of the control arena committed
  * @param fsaCommitted bytes the FSA of item binmaps has committed
+ * @param segmentLists the segment lists walked in order (0: Group A segments with a free region; 1 + b: Group B
+ *     bin b's segments with a free block)
+ * @param binLists per Group A bin, its regions with a free item, walked in order
  */
 public record Census(List<SegmentView> segments, List<RegionView> regions, List<Integer> retainedRegions,
         List<Integer> retainedSegments, long committedChunks, long groupBCommitted, long groupCBytes, long controlCommitted,
-        long fsaCommitted) {
+        long fsaCommitted, List<List<Long>> segmentLists, List<List<Long>> binLists) {
 
     /**
      * A segment in use.
@@ -70,8 +73,17 @@ public record Census(List<SegmentView> segments, List<RegionView> regions, List<
         for (int i = 0; i < config.bBins(); i++) {
             retainedB.add(b.retained(i));
         }
+        List<List<Long>> segmentLists = new ArrayList<>();
+        for (int l = 0; l < 1 + config.bBins(); l++) {
+            segmentLists.add(java.util.Arrays.stream(dir.members(l)).boxed().toList());
+        }
+        List<List<Long>> binLists = new ArrayList<>();
+        for (int bin = 0; bin < GroupA.BINS; bin++) {
+            binLists.add(java.util.Arrays.stream(a.members(bin)).boxed().toList());
+        }
         return new Census(List.copyOf(segments), List.copyOf(regions), List.copyOf(retainedA), List.copyOf(retainedB), a.committedChunks(),
-                b.committedBytes(), c.bytes(), space.control.committed(), space.fsa.committedBytes());
+                b.committedBytes(), c.bytes(), space.control.committed(), space.fsa.committedBytes(),
+                List.copyOf(segmentLists), List.copyOf(binLists));
     }
 
     /** Bookkeeping slots committed: one per Group A region and per Group B segment in use. */

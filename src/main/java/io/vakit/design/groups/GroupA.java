@@ -1,6 +1,7 @@
 package io.vakit.design.groups;
 
 import io.vakit.ds.Binmap;
+import io.vakit.ds.IndexList;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
@@ -33,7 +34,8 @@ final class GroupA {
     private final Binmap[] available;
     private final Binmap[] committed;
     private final Binmap[][] items;
-    private final int[] regionHead = new int[BINS];
+    /** Per bin, its regions with a free item: U16 lists through the regions' headers (PREV, NEXT). */
+    private final IndexList[] binLists = new IndexList[BINS];
     private final int[] retained = new int[BINS];
     private final boolean[] used = new boolean[BINS];
     private int usedBins;
@@ -48,7 +50,13 @@ final class GroupA {
         this.available = new Binmap[regions];
         this.committed = new Binmap[regions];
         this.items = new Binmap[regions][];
-        java.util.Arrays.fill(regionHead, NIL);
+        MemorySegment heads = MemorySegment.ofArray(new int[BINS]);
+        long headers = space.slot(0).address();
+        for (int bin = 0; bin < BINS; bin++) {
+            binLists[bin] = new IndexList(IndexList.Width.U16, headers, GroupsConfig.SLOT, NEXT, PREV,
+                    heads.asSlice(4L * bin, 4));
+            binLists[bin].clear();
+        }
         java.util.Arrays.fill(retained, NIL);
     }
 
@@ -69,7 +77,8 @@ final class GroupA {
 
     /** An item of bin {@code bin}: its offset in the main reservation. */
     long allocate(int bin, String op) {
-        int g = regionHead[bin];
+        long first = binLists[bin].first();
+        int g = first == IndexList.NONE ? NIL : (int) first;
         boolean fresh = g == NIL;
         if (fresh) {
             g = acquireRegion(bin, op);
@@ -247,33 +256,21 @@ final class GroupA {
         }
     }
 
-    // ------------------------------------------------------------------ bin lists (doubly linked through headers)
+    // ------------------------------------------------------------------ bin lists (IndexList through the headers)
 
     private void link(int bin, int g) {
-        MemorySegment h = space.slot(g);
-        int head = regionHead[bin];
-        h.set(ValueLayout.JAVA_SHORT, PREV, (short) NIL);
-        h.set(ValueLayout.JAVA_SHORT, NEXT, (short) head);
-        h.set(ValueLayout.JAVA_SHORT, ON_LIST, (short) 1);
-        if (head != NIL) {
-            space.slot(head).set(ValueLayout.JAVA_SHORT, PREV, (short) g);
-        }
-        regionHead[bin] = g;
+        space.slot(g).set(ValueLayout.JAVA_SHORT, ON_LIST, (short) 1);
+        binLists[bin].pushFront(g);
+    }
+
+    /** The regions on bin {@code bin}'s list, in order (for checks). */
+    long[] members(int bin) {
+        return binLists[bin].toArray();
     }
 
     private void unlink(int bin, int g) {
-        MemorySegment h = space.slot(g);
-        int prev = u16(h, PREV);
-        int next = u16(h, NEXT);
-        if (prev == NIL) {
-            regionHead[bin] = next;
-        } else {
-            space.slot(prev).set(ValueLayout.JAVA_SHORT, NEXT, (short) next);
-        }
-        if (next != NIL) {
-            space.slot(next).set(ValueLayout.JAVA_SHORT, PREV, (short) prev);
-        }
-        h.set(ValueLayout.JAVA_SHORT, ON_LIST, (short) 0);
+        binLists[bin].remove(g);
+        space.slot(g).set(ValueLayout.JAVA_SHORT, ON_LIST, (short) 0);
     }
 
     // ------------------------------------------------------------------ lookup

@@ -61,7 +61,7 @@ final class GroupsSpace implements AutoCloseable {
     /** Control bytes: the directory's arrays and list heads, with room for alignment. */
     static long controlBytes(GroupsConfig c) {
         long n = c.segments();
-        return 8 * n + Binmap.bytesFor(n, Binmap.WordSize.W32) + 8L * (GroupClasses.COUNT + 2) + 64;
+        return 10 * n + Binmap.bytesFor(n, Binmap.WordSize.W32) + 8L * (GroupClasses.COUNT + 2) + 64;
     }
 
     /**

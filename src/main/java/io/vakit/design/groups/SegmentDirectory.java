@@ -1,31 +1,33 @@
 package io.vakit.design.groups;
 
 import io.vakit.ds.Binmap;
+import io.vakit.ds.IndexList;
 import io.vakit.ds.InitArena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 /**
- * The seed's per-segment arrays, off heap in the control arena: a u8 count of regions in use, a u16 link, a u32
- * binmap of used regions, and an owner byte (free, Group A, or the Group B bin), plus the free-segment binmap and
- * the heads of the segment lists (list 0: Group A segments with a free region; list 1 + b: Group B bin b segments
- * with a free block). Not thread-safe: the allocator's lock guards it.
+ * The seed's per-segment arrays, off heap in the control arena: a u8 count of regions in use, u16 next and previous
+ * links, a u32 binmap of used regions, and an owner byte (free, Group A, or the Group B bin), plus the free-segment
+ * binmap and the u32 heads of the segment lists, {@link IndexList}s of width U16 (list 0: Group A segments with a
+ * free region; list 1 + b: Group B bin b segments with a free block). Not thread-safe: the allocator's lock guards
+ * it.
  */
 final class SegmentDirectory {
+    /** No segment or region (what {@link #head} returns for an empty list). */
     static final int NIL = 0xFFFF;
     static final int FREE = 0;
     static final int GROUP_A = 1;
 
     private final MemorySegment count;
-    private final MemorySegment next;
+    private final IndexList[] lists;
     private final MemorySegment owner;
-    private final MemorySegment heads;
     private final Binmap[] regions;
     private final Binmap used;
 
     SegmentDirectory(InitArena control, int segments, int lists) {
         this.count = control.allocate(segments, 1);
-        this.next = control.allocate(2L * segments, 2);
+        MemorySegment links = control.allocate(4L * segments, 4); // u16 next at 0, u16 previous at 2
         this.owner = control.allocate(segments, 1);
         MemorySegment regionWords = control.allocate(4L * segments, 4);
         this.regions = new Binmap[segments];
@@ -34,9 +36,11 @@ final class SegmentDirectory {
         }
         this.used = Binmap.over(control.allocate(Binmap.bytesFor(segments, Binmap.WordSize.W32), 8), segments,
                 Binmap.WordSize.W32);
-        this.heads = control.allocate(2L * lists, 2);
+        MemorySegment heads = control.allocate(4L * lists, 4);
+        this.lists = new IndexList[lists];
         for (int l = 0; l < lists; l++) {
-            heads.set(ValueLayout.JAVA_SHORT, 2L * l, (short) NIL);
+            this.lists[l] = new IndexList(IndexList.Width.U16, links.address(), 4, 0, 2, heads.asSlice(4L * l, 4));
+            this.lists[l].clear();
         }
     }
 
@@ -46,7 +50,6 @@ final class SegmentDirectory {
         if (s >= 0) {
             owner.set(ValueLayout.JAVA_BYTE, s, (byte) newOwner);
             count.set(ValueLayout.JAVA_BYTE, s, (byte) 0);
-            next.set(ValueLayout.JAVA_SHORT, 2L * s, (short) NIL);
         }
         return s;
     }
@@ -76,34 +79,24 @@ final class SegmentDirectory {
         return regions[s];
     }
 
+    /** The first segment of {@code list}, or {@link #NIL}. */
     int head(int list) {
-        return Short.toUnsignedInt(heads.get(ValueLayout.JAVA_SHORT, 2L * list));
+        long s = lists[list].first();
+        return s == IndexList.NONE ? NIL : (int) s;
     }
 
-    /** Pushes {@code s} on the front of {@code list}. */
+    /** Pushes {@code s}, in no list, on the front of {@code list}. */
     void push(int list, int s) {
-        next.set(ValueLayout.JAVA_SHORT, 2L * s, (short) head(list));
-        heads.set(ValueLayout.JAVA_SHORT, 2L * list, (short) s);
+        lists[list].pushFront(s);
     }
 
-    /** Unlinks {@code s} from {@code list}, walking the u16 links (at most {@code segments} steps). */
+    /** Unlinks {@code s} from {@code list}, which holds it. O(1). */
     void remove(int list, int s) {
-        int prev = NIL;
-        for (int at = head(list); at != NIL; prev = at, at = link(at)) {
-            if (at == s) {
-                if (prev == NIL) {
-                    heads.set(ValueLayout.JAVA_SHORT, 2L * list, (short) link(s));
-                } else {
-                    next.set(ValueLayout.JAVA_SHORT, 2L * prev, (short) link(s));
-                }
-                next.set(ValueLayout.JAVA_SHORT, 2L * s, (short) NIL);
-                return;
-            }
-        }
-        throw new IllegalStateException("segment " + s + " is not in list " + list);
+        lists[list].remove(s);
     }
 
-    private int link(int s) {
-        return Short.toUnsignedInt(next.get(ValueLayout.JAVA_SHORT, 2L * s));
+    /** The segments of {@code list} in order (for checks). */
+    long[] members(int list) {
+        return lists[list].toArray();
     }
 }

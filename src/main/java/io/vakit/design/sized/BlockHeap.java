@@ -1,5 +1,6 @@
 package io.vakit.design.sized;
 
+import io.vakit.ds.IndexList;
 import io.vakit.spi.InvalidFreeException;
 import io.vakit.spi.InvalidFreeException.Reason;
 import java.lang.foreign.MemorySegment;
@@ -8,7 +9,8 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The blocks of one (family, class), behind one lock: the seed's per-size head structure. Blocks with free slots
- * form a doubly linked list through their headers ({@code prev}, {@code next} hold block addresses); a block that
+ * form a doubly linked list through their headers ({@code prev}, {@code next} hold block addresses: an
+ * {@link IndexList} of width ADDRESS, its head on the heap); a block that
  * fills leaves the list and comes back on its first free. A slot comes from the block's intrusive free list, else
  * from its bump index ({@code used}).
  */
@@ -24,7 +26,9 @@ final class BlockHeap {
     final ReentrantLock lock = new ReentrantLock();
     private final int w;
     private final long nil;
-    private long head;
+    /** The blocks with a free slot, most recently given room first. */
+    private final IndexList withRoom = new IndexList(IndexList.Width.ADDRESS, 0, 1, NEXT, PREV,
+            MemorySegment.ofArray(new long[1]));
     private int blocks;
     private long liveSlots;
     /** True once the heap has had a block (the idle rule counts one kept block per heap used). */
@@ -42,14 +46,14 @@ final class BlockHeap {
     long allocate(SizedSpace space, String op) {
         lock.lock();
         try {
-            if (head == 0) {
+            if (withRoom.isEmpty()) {
                 SizedBlock b = space.newBlock(this, op);
                 initHeader(b);
                 blocks++;
                 used = true;
                 push(b);
             }
-            SizedBlock b = space.block(head);
+            SizedBlock b = space.block(withRoom.first());
             long index = layout.slot() == 1 ? takeByte(b) : take(b);
             b.live.set(index);
             liveSlots++;
@@ -233,33 +237,13 @@ final class BlockHeap {
     }
 
     private void push(SizedBlock b) {
-        MemorySegment m = b.memory;
-        m.set(ValueLayout.JAVA_LONG, PREV, 0);
-        m.set(ValueLayout.JAVA_LONG, NEXT, head);
-        if (head != 0) {
-            headBlockMemory().set(ValueLayout.JAVA_LONG, PREV, b.base());
-        }
-        head = b.base();
-    }
-
-    private MemorySegment headBlockMemory() {
-        return MemorySegment.ofAddress(head).reinterpret(16);
+        withRoom.pushFront(b.base());
     }
 
     private void unlink(SizedBlock b) {
-        MemorySegment m = b.memory;
-        long prev = m.get(ValueLayout.JAVA_LONG, PREV);
-        long next = m.get(ValueLayout.JAVA_LONG, NEXT);
-        if (prev != 0) {
-            MemorySegment.ofAddress(prev).reinterpret(16).set(ValueLayout.JAVA_LONG, NEXT, next);
-        } else if (head == b.base()) {
-            head = next;
-        }
-        if (next != 0) {
-            MemorySegment.ofAddress(next).reinterpret(16).set(ValueLayout.JAVA_LONG, PREV, prev);
-        }
-        m.set(ValueLayout.JAVA_LONG, PREV, 0);
-        m.set(ValueLayout.JAVA_LONG, NEXT, 0);
+        withRoom.remove(b.base());
+        b.memory.set(ValueLayout.JAVA_LONG, PREV, 0);
+        b.memory.set(ValueLayout.JAVA_LONG, NEXT, 0);
     }
 
     private long index(MemorySegment m, long offset) {

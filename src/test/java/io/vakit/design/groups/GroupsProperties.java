@@ -28,6 +28,40 @@ import org.junit.jupiter.api.Test;
  * Group C mappings, 32 KiB of bookkeeping per unit in use), with stats equal to the census's sum.
  */
 class GroupsProperties {
+    /**
+     * The index lists (io.vakit.ds.IndexList) hold exactly what the records say: list 0 the Group A segments with a
+     * free region, each Group B bin's list only segments of that bin, each Group A bin's list exactly its regions
+     * with a free item; no member twice.
+     */
+    static void lists(Census census, GroupsConfig config, String at) {
+        Set<Long> aSegments = new HashSet<>();
+        for (Census.SegmentView v : census.segments()) {
+            if (!v.groupB() && v.count() < GroupsConfig.REGIONS) {
+                aSegments.add((long) v.index());
+            }
+        }
+        assertThat(census.segmentLists().getFirst()).as("%s: Group A's segment list", at).doesNotHaveDuplicates()
+                .containsExactlyInAnyOrderElementsOf(aSegments);
+        for (int b = 0; b < config.bBins(); b++) {
+            int bin = b;
+            Set<Long> ofBin = new HashSet<>();
+            census.segments().stream().filter(v -> v.groupB() && v.bBin() == bin).forEach(v -> ofBin.add((long) v.index()));
+            assertThat(census.segmentLists().get(1 + b)).as("%s: Group B bin %d's segment list", at, b)
+                    .doesNotHaveDuplicates().isSubsetOf(ofBin);
+        }
+        for (int bin = 0; bin < GroupA.BINS; bin++) {
+            long capacity = (long) config.chunksPerRegion() * (GroupClasses.CHUNK / GroupA.itemBytes(bin));
+            Set<Long> withRoom = new HashSet<>();
+            for (Census.RegionView g : census.regions()) {
+                if (g.bin() == bin && g.liveItems() < capacity) {
+                    withRoom.add((long) g.index());
+                }
+            }
+            assertThat(census.binLists().get(bin)).as("%s: bin %d's region list", at, bin).doesNotHaveDuplicates()
+                    .containsExactlyInAnyOrderElementsOf(withRoom);
+        }
+    }
+
     private static final long KIB = 1024;
 
     /** A live block as the model knows it. */
@@ -79,6 +113,7 @@ class GroupsProperties {
 
     private static void check(GroupsAllocator a, GroupsConfig config, List<Live> live, String at) {
         Census census = a.census();
+        lists(census, config, at);
         long base = a.base();
         Map<Integer, Integer> itemsPerRegion = new HashMap<>();
         Map<Integer, Set<Integer>> chunksPerRegion = new HashMap<>();
