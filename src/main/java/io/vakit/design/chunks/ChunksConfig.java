@@ -44,11 +44,11 @@ public record ChunksConfig(int segments, int regionsPerSegment, int blocksPerReg
     }
 
     /**
-     * The small configuration: one 64 MiB segment of 4 regions of 16 blocks, requests up to a region (16 MiB), so a
-     * test exhausts it with a handful of blocks.
+     * The small configuration: two 16 MiB segments of 2 regions of 8 blocks, requests up to a region (8 MiB), so a
+     * test exhausts it with a handful of blocks and crosses from one segment to the next on the same code path.
      */
     public static ChunksConfig small() {
-        return new ChunksConfig(1, 4, 16, 16L << 20, VirtualMemory.system());
+        return new ChunksConfig(2, 2, 8, 8L << 20, VirtualMemory.system());
     }
 
     /** The same scale on another virtual memory. */
