@@ -14,6 +14,8 @@ public final class Errno {
     public static final int EAGAIN = 11;
     /** Permission denied. */
     public static final int EACCES = 13;
+    /** Exists: a fixed reservation would overlap a mapping already there. */
+    public static final int EEXIST = 17;
 
     private static final Map<Integer, String> NAMES = Map.ofEntries(
             Map.entry(1, "EPERM"), Map.entry(2, "ENOENT"), Map.entry(3, "ESRCH"), Map.entry(4, "EINTR"),

@@ -18,6 +18,7 @@ final class PosixCalls {
     static final int MAP_PRIVATE = 0x02;
     static final int MAP_ANONYMOUS = 0x20;
     static final int MAP_NORESERVE = 0x4000;
+    static final int MAP_FIXED_NOREPLACE = 0x100000;
     static final int MADV_DONTNEED = 4;
     private static final int SC_PAGESIZE = 30;
 

@@ -73,6 +73,40 @@ public final class VirtualMemory {
         return new Reservation(this, base, size, alignment);
     }
 
+    /**
+     * Reserves exactly {@code [address, address + size)} ({@code MAP_FIXED_NOREPLACE}): nothing already mapped there
+     * is clobbered. For a design whose layout sits at fixed addresses (seed 004's partitions at 2^40 + 2^(38+k)).
+     *
+     * @param address a multiple of the page size, above 0
+     * @param size a positive multiple of the page size
+     * @throws IllegalArgumentException if an argument breaks those rules
+     * @throws VirtualMemoryException EEXIST when any page of the range is mapped already (also on a kernel older
+     *     than 4.17, which takes the address as a hint: a reservation elsewhere is given back at once), ENOMEM when
+     *     the address space is exhausted
+     */
+    public Reservation reserveAt(long address, long size) {
+        String call = "reserveAt(address=" + hex(address) + ", size=" + size + ")";
+        if (size <= 0 || size % PAGE_SIZE != 0) {
+            throw new IllegalArgumentException(call + ": size must be a positive multiple of the page size "
+                    + PAGE_SIZE);
+        }
+        if (address <= 0 || address % PAGE_SIZE != 0 || address + size < address) {
+            throw new IllegalArgumentException(call + ": address must be a positive multiple of the page size "
+                    + PAGE_SIZE + ", and the range must not wrap");
+        }
+        String args = "addr=" + hex(address) + ", length=" + size
+                + ", prot=PROT_NONE, flags=MAP_PRIVATE|MAP_ANONYMOUS|MAP_NORESERVE|MAP_FIXED_NOREPLACE";
+        long got = call(Syscall.MMAP, args, () -> PosixCalls.mmap(address, size, PosixCalls.PROT_NONE,
+                PosixCalls.MAP_PRIVATE | PosixCalls.MAP_ANONYMOUS | PosixCalls.MAP_NORESERVE
+                        | PosixCalls.MAP_FIXED_NOREPLACE));
+        if (got != address) {
+            unmap(got, size);
+            throw new VirtualMemoryException(Syscall.MMAP, args, Errno.EEXIST, "the kernel placed it at " + hex(got)
+                    + " (MAP_FIXED_NOREPLACE not supported)", false);
+        }
+        return new Reservation(this, address, size, PAGE_SIZE);
+    }
+
     void protect(long addr, long length, boolean readWrite) {
         int prot = readWrite ? PosixCalls.PROT_READ | PosixCalls.PROT_WRITE : PosixCalls.PROT_NONE;
         String args = "addr=" + hex(addr) + ", length=" + length + ", prot="

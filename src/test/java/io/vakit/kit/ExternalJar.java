@@ -27,7 +27,9 @@ final class ExternalJar {
         if (Files.exists(JAR)) {
             return JAR.toAbsolutePath();
         }
-        Path classes = Files.createDirectories(JAR.getParent().resolve("classes"));
+        // per process, renamed into place at the end: test JVMs running at once never read a half-written jar
+        long pid = ProcessHandle.current().pid();
+        Path classes = Files.createDirectories(JAR.getParent().resolve("classes-" + pid));
         List<String> sources;
         try (Stream<Path> s = Files.walk(SOURCES)) {
             sources = s.filter(p -> p.toString().endsWith(".java")).map(Path::toString).toList();
@@ -40,7 +42,7 @@ final class ExternalJar {
         if (rc != 0) {
             throw new IllegalStateException("javac failed (" + rc + ") on " + sources);
         }
-        Path tmp = JAR.resolveSibling("external-impl.jar.tmp");
+        Path tmp = JAR.resolveSibling("external-impl.jar." + pid + ".tmp");
         try (OutputStream out = Files.newOutputStream(tmp); JarOutputStream jar = new JarOutputStream(out);
                 Stream<Path> files = Files.walk(classes)) {
             for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
@@ -49,7 +51,8 @@ final class ExternalJar {
                 jar.closeEntry();
             }
         }
-        Files.move(tmp, JAR);
+        Files.move(tmp, JAR, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         return JAR.toAbsolutePath();
     }
 }

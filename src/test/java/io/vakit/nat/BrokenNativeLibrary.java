@@ -42,13 +42,18 @@ public final class BrokenNativeLibrary {
         if (failure == null && stale()) {
             try {
                 Files.createDirectories(LIBRARY.getParent());
+                // built beside it and renamed into place: test JVMs running at once never load a half-written file
+                Path tmp = LIBRARY.resolveSibling(LIBRARY.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
                 List<String> cmd = new java.util.ArrayList<>(List.of("gcc", "-shared", "-fPIC", "-O1", "-o",
-                        LIBRARY.toString()));
+                        tmp.toString()));
                 cmd.addAll(SOURCES);
                 Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
                 String out = new String(p.getInputStream().readAllBytes());
                 if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
                     failure = "gcc failed: " + out;
+                } else {
+                    Files.move(tmp, LIBRARY, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                            java.nio.file.StandardCopyOption.ATOMIC_MOVE);
                 }
             } catch (Exception e) {
                 failure = "gcc is not usable here: " + e;

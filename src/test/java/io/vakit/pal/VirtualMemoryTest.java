@@ -139,4 +139,38 @@ class VirtualMemoryTest {
         assertThat(Errno.name(22)).isEqualTo("EINVAL");
         assertThat(Errno.name(9999)).isEqualTo("errno 9999");
     }
+
+    @Test
+    void reservesAtAFixedAddressWithoutClobberingWhatIsThere() {
+        VirtualMemory vm = VirtualMemory.system();
+        long address;
+        try (Reservation probe = vm.reserve(8 * page)) {
+            address = probe.base(); // a range known to be free once the probe is gone
+        }
+        try (Reservation fixed = vm.reserveAt(address, 8 * page)) {
+            assertThat(fixed.base()).isEqualTo(address);
+            fixed.commit(0, page);
+            fixed.segment(0, 8).set(ValueLayout.JAVA_LONG, 0, 42);
+            assertThatThrownBy(() -> vm.reserveAt(address + 4 * page, 8 * page))
+                    .isInstanceOfSatisfying(VirtualMemoryException.class, e -> {
+                        assertThat(e.errnoName()).isEqualTo("EEXIST");
+                        assertThat(e.getMessage()).contains("MAP_FIXED_NOREPLACE").contains(Long.toHexString(address + 4 * page));
+                    });
+            assertThat(fixed.segment(0, 8).get(ValueLayout.JAVA_LONG, 0)).as("nothing clobbered").isEqualTo(42);
+        }
+        assertThatThrownBy(() -> vm.reserveAt(address + 1, page)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("reserveAt");
+        assertThatThrownBy(() -> vm.reserveAt(address, 0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void reservesTheSeedsFixedPartitionRange() {
+        // seed 004: partition k at 2^40 + (2^38 << k), for 1024 threads: 2^40 + 2^38 .. 2^40 + 2^46
+        long start = (1L << 40) + (1L << 38);
+        long size = (1L << 46) - (1L << 38);
+        try (Reservation r = VirtualMemory.system().reserveAt(start, size)) {
+            assertThat(r.base()).isEqualTo(start);
+            assertThat(r.size()).isEqualTo(size);
+        }
+    }
 }
