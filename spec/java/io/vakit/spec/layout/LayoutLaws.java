@@ -6,7 +6,7 @@ import java.util.Optional;
 /** The layout laws the kit knows, by design id. */
 public final class LayoutLaws {
     private static final List<LayoutLaw> ALL = List.of(new GroupsLayoutLaw(), new SizedLayoutLaw(),
-            new ArenasLayoutLaw(), new ArenasDefaultLayoutLaw(), new ChunksLayoutLaw());
+            new ArenasLayoutLaw(), new ArenasDefaultLayoutLaw(), new ChunksLayoutLaw(), new PartitionsLayoutLaw());
 
     private LayoutLaws() {}
 
