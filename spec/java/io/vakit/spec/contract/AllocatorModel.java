@@ -490,6 +490,10 @@ public final class AllocatorModel {
     }
 
     /** About how many blocks of {@code slot} bytes a container held, or -1 when none was seen. */
+    long[] slotsSeen() {
+        return containers.slotsSeen();
+    }
+
     long capacityHint(long slot) {
         return containers.capacityHint(slot);
     }

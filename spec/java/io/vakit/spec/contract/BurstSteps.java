@@ -49,8 +49,15 @@ final class BurstSteps {
         boolean placed = m.design().has(Feature.PLACEMENT);
         long size = Sizes.edge(r, m, placed && r.nextInt(100) < 40 ? m.design().maxBlockSize() : 64 * 1024);
         if (placed && r.nextInt(100) < 60) { // aim at a class whose container the run has not seen full yet
-            long[] open = java.util.Arrays.stream(m.edges()).filter(e -> e <= 64 * 1024
+            long[] edges = java.util.Arrays.stream(m.edges()).filter(e -> e <= 64 * 1024
                     && !m.reached(States.fullSlot(slot(m, e)))).toArray();
+            // and the larger slots placements showed (parts, arenas, runs), where a burst that fills their
+            // container fits the bytes a burst may touch
+            long[] larger = java.util.Arrays.stream(m.slotsSeen()).filter(s -> s > 64 * 1024
+                    && s <= m.design().maxBlockSize() && !m.reached(States.fullSlot(s))
+                    && (2 * m.capacityHint(s) + 2) * Math.max(1, Patterns.touched(s)) <= Sizes.BURST_BYTES).sorted().toArray();
+            long[] open = java.util.stream.LongStream.concat(java.util.Arrays.stream(edges),
+                    java.util.Arrays.stream(larger)).toArray();
             if (open.length > 0) {
                 size = open[r.nextInt(open.length)];
             }

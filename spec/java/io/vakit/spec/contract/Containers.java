@@ -114,6 +114,11 @@ final class Containers {
         }
     }
 
+    /** The slot sizes placements have shown, in no order. */
+    long[] slotsSeen() {
+        return capacityBySlot.keySet().stream().mapToLong(Long::longValue).toArray();
+    }
+
     /** About how many slots of {@code slot} bytes a container holds, from what was seen, or -1. */
     long capacityHint(long slot) {
         return capacityBySlot.getOrDefault(slot, -1L);

@@ -1,0 +1,35 @@
+package io.vakit.design.partitions;
+
+import io.vakit.kit.lincheck.AllocatorLincheck;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The partitions design is linearizable for allocate, free and owner lookup from two threads, in both Lincheck modes:
+ * the setup's blocks (handles 0 to 3) were allocated by the thread that built the scenario, so every free of them is
+ * a free from another thread, deferred to an owner that never takes it back while the scenario runs; at a pool's full
+ * and empty edges, and from exhaustion of the small configuration.
+ */
+public class PartitionsLincheckTest extends AllocatorLincheck {
+    /** Lincheck's constructor: the small configuration. */
+    public PartitionsLincheckTest() {
+        super(new PartitionsProvider(PartitionsConfig.small()));
+    }
+
+    @Test
+    void bothModes() {
+        checkBothModes(getClass(), Edges.REFILL, 2, 2);
+    }
+
+    @Test
+    void fromExhaustion() {
+        checkBothModes(AtExhaustion.class, Edges.EXHAUSTION, 1, 1);
+    }
+
+    /** The design's small configuration, driven to exhaustion before each scenario. */
+    public static class AtExhaustion extends AllocatorLincheck {
+        /** Lincheck's constructor. */
+        public AtExhaustion() {
+            super(new PartitionsProvider(), Edges.EXHAUSTION);
+        }
+    }
+}
