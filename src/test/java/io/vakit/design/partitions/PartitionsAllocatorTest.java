@@ -132,7 +132,7 @@ class PartitionsAllocatorTest {
                         SplittableRandom r = new SplittableRandom(seed);
                         List<MemorySegment> mine = new ArrayList<>();
                         for (int i = 0; i < 300; i++) {
-                            long size = r.nextInt(10) == 0 ? 1 + r.nextLong(300 * KIB) : 1 + r.nextLong(2048);
+                            long size = r.nextInt(10) == 0 ? 1 + r.nextLong(100 * KIB) : 1 + r.nextLong(2048);
                             MemorySegment s = a.allocate(size);
                             s.fill((byte) (s.address() >>> 4));
                             (r.nextBoolean() ? mine : handed).add(s);
