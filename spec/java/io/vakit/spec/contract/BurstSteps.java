@@ -56,8 +56,8 @@ final class BurstSteps {
             long[] larger = java.util.Arrays.stream(m.slotsSeen()).filter(s -> s > 64 * 1024
                     && s <= m.design().maxBlockSize() && !m.reached(States.fullSlot(s))
                     && (2 * m.capacityHint(s) + 2) * Math.max(1, Patterns.touched(s)) <= Sizes.BURST_BYTES).sorted().toArray();
-            long[] open = java.util.stream.LongStream.concat(java.util.Arrays.stream(edges),
-                    java.util.Arrays.stream(larger)).toArray();
+            // the larger slots are few beside the table's edges: half the aimed bursts go to them
+            long[] open = larger.length > 0 && (edges.length == 0 || r.nextBoolean()) ? larger : edges;
             if (open.length > 0) {
                 size = open[r.nextInt(open.length)];
             }

@@ -124,7 +124,7 @@ public final class PartitionsAllocator implements Allocator {
 
     // ------------------------------------------------------------------ heaps
 
-    /** The calling thread's heap; a new one first adopts the heaps of threads that have ended. */
+    /** The calling thread's heap; a new one first adopts the heap of a thread that has ended, if there is one. */
     private ThreadHeap heap() {
         Thread t = Thread.currentThread();
         ThreadHeap h = heaps.get(t.threadId());
@@ -135,11 +135,15 @@ public final class PartitionsAllocator implements Allocator {
         return h;
     }
 
-    /** Adopts every heap whose thread has ended into {@code into}. */
+    /**
+     * Adopts one heap whose thread has ended into {@code into}, if there is one: one at a time, so that the slices of
+     * ended threads spread over the threads that need memory instead of piling up in the first one.
+     */
     private void adoptEnded(ThreadHeap into) {
         for (ThreadHeap h : heaps.values()) {
-            if (h != into && !h.thread.isAlive()) {
+            if (h != into && !h.adopted && !h.thread.isAlive()) {
                 adopt(h, into);
+                return;
             }
         }
     }
@@ -568,17 +572,13 @@ public final class PartitionsAllocator implements Allocator {
     }
 
     /** Runs {@code body} on the block starting at {@code w}, under its owner's lock (re-read until it holds). */
-    private <T> T withOwner(Where w, String op, boolean adoptEnded, java.util.function.BiFunction<ThreadHeap, Slice, T> body) {
+    private <T> T withOwner(Where w, String op, java.util.function.BiFunction<ThreadHeap, Slice, T> body) {
         while (true) {
             Slice s = space.slice(w.k, w.s);
             if (s == null) {
                 throw refusal(op, Reason.UNKNOWN, "slice " + w.s + " of partition " + w.k + " is owned by no thread");
             }
             ThreadHeap owner = s.owner;
-            if (adoptEnded && !owner.thread.isAlive() && owner.thread != Thread.currentThread()) {
-                adopt(owner, heap());
-                continue;
-            }
             owner.lock.lock();
             try {
                 if (space.slice(w.k, w.s) != s || s.owner != owner) {
@@ -619,14 +619,18 @@ public final class PartitionsAllocator implements Allocator {
             return;
         }
         Thread me = Thread.currentThread();
-        withOwner(w, op, true, (owner, s) -> {
+        withOwner(w, op, (owner, s) -> {
             Block b = requireLive(s, w, op);
             switch (b.kind) {
                 case POOL -> b.pool.live.clear(b.item);
                 case PART -> s.partState[b.a][b.p] = Slice.PENDING;
                 default -> s.wholeState[b.a] = Slice.PENDING;
             }
-            if (owner.thread == me) {
+            if (owner.thread == me || !owner.thread.isAlive()) {
+                // the owner's own free; or its thread has ended, and nobody is left to take a queue back
+                if (owner.thread != me) {
+                    drain(owner);
+                }
                 switch (b.kind) {
                     case POOL -> reclaimItem(owner, b.pool, b.item);
                     case PART -> releasePart(owner, s, b.a, b.p);
@@ -684,7 +688,7 @@ public final class PartitionsAllocator implements Allocator {
             }
             return new BlockInfo(m[0], m[1], -1);
         }
-        return withOwner(w, op, false, (owner, s) -> {
+        return withOwner(w, op, (owner, s) -> {
             Block b = requireLive(s, w, op);
             return new BlockInfo(base() + b.start, b.usable, b.cls);
         });
@@ -711,7 +715,7 @@ public final class PartitionsAllocator implements Allocator {
         if (s0 == null) {
             return Optional.empty();
         }
-        return withOwner(w, "owner", false, (owner, s) -> {
+        return withOwner(w, "owner", (owner, s) -> {
             long arenaStart = s.offset + w.a * config.arenaBytes(w.k);
             switch (s.arenaKind[w.a]) {
                 case Slice.WHOLE -> {

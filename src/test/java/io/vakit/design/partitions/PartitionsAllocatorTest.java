@@ -76,7 +76,7 @@ class PartitionsAllocatorTest {
     @Test
     void theSeedsAlignmentRoundingAddsTheRemainderWhereItShouldAddWhatIsMissing() {
         // the seed: size += size % alignment; the design: size += alignment - size % alignment
-        long[][] cases = {{40, 32, 64}, {24, 16, 32}, {100, 64, 128}, {480, 256, 512}, {5000, 4096, 8192}};
+        long[][] cases = {{40, 32, 64}, {20, 16, 32}, {100, 64, 128}, {480, 256, 512}, {5000, 4096, 8192}};
         try (PartitionsAllocator a = new PartitionsProvider().openPartitions()) {
             for (long[] k : cases) {
                 long seed = k[0] + k[0] % k[1];
@@ -124,6 +124,7 @@ class PartitionsAllocatorTest {
     void threadsComeAndGoWhileTheirBlocksLiveOnAndAreFreedElsewhere() throws InterruptedException {
         try (PartitionsAllocator a = new PartitionsProvider(PartitionsConfig.small()).openPartitions()) {
             ConcurrentLinkedQueue<MemorySegment> handed = new ConcurrentLinkedQueue<>();
+            ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
             for (int round = 0; round < 12; round++) {
                 List<Thread> threads = new ArrayList<>();
                 for (int t = 0; t < 3; t++) {
@@ -144,14 +145,16 @@ class PartitionsAllocatorTest {
                             handed.add(mine.get(i));
                         }
                     });
+                    thread.setUncaughtExceptionHandler((th, e) -> failures.add(e));
                     thread.start();
                     threads.add(thread);
                 }
                 for (Thread thread : threads) {
                     thread.join();
                 }
-                int n = 0;
-                for (MemorySegment s = handed.poll(); s != null && n < 500; s = handed.poll(), n++) {
+                assertThat(failures).as("round %d: what the threads threw", round).isEmpty();
+                MemorySegment s;
+                for (int n = 0; n < 500 && (s = handed.poll()) != null; n++) {
                     byte stamp = (byte) (s.address() >>> 4);
                     assertThat(s.get(ValueLayout.JAVA_BYTE, 0)).as("no block lost or reused while live").isEqualTo(stamp);
                     assertThat(s.get(ValueLayout.JAVA_BYTE, s.byteSize() - 1)).isEqualTo(stamp);
@@ -164,7 +167,8 @@ class PartitionsAllocatorTest {
             }
             assertThat(a.stats().liveCount()).isZero();
             assertThat(a.stats().liveBytes()).isZero();
-            assertThat(a.census().heaps()).as("every ended thread's heap was adopted").isLessThanOrEqualTo(1);
+            assertThat(a.census().heaps()).as("each round's new threads adopted the ended ones: left are the test's"
+                    + " thread and the last round's three, for the next thread that needs memory").isLessThanOrEqualTo(4);
             assertThat(a.stats().committedBytes()).isLessThanOrEqualTo(a.idleCommittedBound());
         }
     }

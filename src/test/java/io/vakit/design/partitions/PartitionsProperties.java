@@ -101,7 +101,7 @@ class PartitionsProperties {
         if (roll < 90) {
             return PartitionClasses.MAX_POOL + 1 + r.nextLong(c.largestPart() - PartitionClasses.MAX_POOL);
         }
-        if (roll < 99) {
+        if (roll < 99 || c.maxRequest() <= c.largestArena()) {
             return c.largestPart() + 1 + r.nextLong(Math.min(c.largestArena(), 64L << 20) - c.largestPart());
         }
         return c.largestArena() + 1 + r.nextLong(Math.min(c.maxRequest() - c.largestArena() + 1, 64L << 20));
