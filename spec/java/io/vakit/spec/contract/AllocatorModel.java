@@ -312,9 +312,11 @@ public final class AllocatorModel {
     }
 
     /**
-     * C4: the usable size is a class size between the size's own class and the class of {@code max(size,
-     * alignment)} (an aligned request may be served from the class its alignment needs), or beyond the table when
-     * that class lies beyond it.
+     * C4: the usable size is a class size between the size's own class and the class of the size rounded up to a
+     * multiple of the alignment (an aligned request may be served from the class its alignment needs: for a power
+     * of two table that is the class of {@code max(size, alignment)}; for a table of non-powers of two, whose items
+     * sit at multiples of their size, the first multiple of the alignment), or beyond the table when that class lies
+     * beyond it.
      */
     private void checkClass(String op, long a, long size, long alignment, long usable) {
         if (Rule.C4_SIZE_CLASS.skipReason(design).isPresent()) {
@@ -325,7 +327,8 @@ public final class AllocatorModel {
         if (low < 0) {
             return;
         }
-        int high = table.classOf(Math.max(size, alignment));
+        long roundedUp = size % alignment == 0 ? size : size + (alignment - size % alignment);
+        int high = table.classOf(roundedUp);
         boolean beyond = high < 0; // the class the alignment needs lies beyond the table: the design's own business
         high = beyond ? table.count() - 1 : high;
         hit(Rule.C4_SIZE_CLASS);

@@ -37,6 +37,9 @@ final class BlockSteps {
                         (r, m, l) -> new Write(Step.pick(r, m.liveLabels())), e -> new Write(e.label())),
                 Step.type("free", m -> m.liveCount() > 0 ? 22 : 0,
                         (r, m, l) -> new Free(Step.pick(r, m.liveLabels())), e -> new Free(e.label())),
+                Step.type("freeElsewhere", m -> m.liveCount() > 0 && m.design().has(Feature.THREAD_SAFE) ? 6 : 0,
+                        (r, m, l) -> new FreeElsewhere(Step.pick(r, m.liveLabels())),
+                        e -> new FreeElsewhere(e.label())),
                 Step.type("realloc", m -> m.liveCount() > 0 && m.design().has(Feature.REALLOC) ? 10 : 0, (r, m, l) -> {
                     int label = Step.pick(r, m.liveLabels());
                     AllocatorModel.Block b = m.live(label).orElseThrow();
@@ -240,6 +243,39 @@ final class BlockSteps {
         @Override
         public String toString() {
             return Encoded.format("free", label);
+        }
+    }
+
+    /**
+     * {@code freeElsewhere#L()}: free a live block from the contract's other thread (THREAD_SAFE only), which never
+     * allocates: for a design with per-thread memory, a deferred free. When it returns the block is freed for every
+     * rule (C8, C10, M2: spec/contract.md#frees-from-another-thread), however late its memory is reused.
+     */
+    record FreeElsewhere(int label) implements Step {
+        @Override
+        public boolean applicable(AllocatorModel m) {
+            return m.live(label).isPresent() && m.design().has(Feature.THREAD_SAFE);
+        }
+
+        @Override
+        public void run(Allocator a, AllocatorModel m) {
+            m.operation();
+            AllocatorModel.Block b = m.live(label).orElseThrow();
+            OtherThread.run(() -> {
+                if (b.family() != 0) {
+                    ((FamilyAllocator) a).freeIn(b.family(), segment(b));
+                } else {
+                    a.free(segment(b));
+                }
+            });
+            m.remove(label);
+            m.reach(States.FREED_ELSEWHERE);
+            m.checkUnreservedIsUnmapped(a, b, toString());
+        }
+
+        @Override
+        public String toString() {
+            return Encoded.format("freeElsewhere", label);
         }
     }
 

@@ -69,6 +69,8 @@ public final class States {
     public static final String REALLOC_SAME = "realloc within its class";
     /** An allocation refused for exhaustion in the small configuration. */
     public static final String EXHAUSTED = "exhausted";
+    /** A block was freed from the contract's other thread (THREAD_SAFE). */
+    public static final String FREED_ELSEWHERE = "freed from another thread";
     /** A successful allocation after an exhaustion and a free. */
     public static final String RECOVERED = "recovered after exhaustion";
     /** Slack ({@code [size, usableSize)}) written and checked. */
@@ -180,6 +182,9 @@ public final class States {
             for (String order : BurstSteps.ORDERS) {
                 out.add(burst(order));
             }
+        }
+        if (design.has(Feature.THREAD_SAFE)) {
+            out.add(FREED_ELSEWHERE);
         }
         if (design.has(Feature.SMALL_CONFIGURATION)) {
             out.add(EXHAUSTED);

@@ -18,12 +18,12 @@ public class ChunksLincheckTest extends AllocatorLincheck {
 
     @Test
     void bothModes() {
-        checkBothModes(getClass(), Edges.REFILL, 4, 3);
+        checkBothModes(getClass(), Edges.REFILL, 2, 2);
     }
 
     @Test
     void fromExhaustion() {
-        checkBothModes(AtExhaustion.class, Edges.EXHAUSTION, 2, 1);
+        checkBothModes(AtExhaustion.class, Edges.EXHAUSTION, 1, 1);
     }
 
     /** The design's small configuration, driven to exhaustion before each scenario. */

@@ -25,7 +25,7 @@ public class GroupsLincheckTest extends AllocatorLincheck {
 
     @Test
     void fromExhaustion() {
-        checkBothModes(AtExhaustion.class, Edges.EXHAUSTION, 5, 3);
+        checkBothModes(AtExhaustion.class, Edges.EXHAUSTION, 2, 1);
     }
 
     /** The design's small configuration, driven to exhaustion before each scenario. */

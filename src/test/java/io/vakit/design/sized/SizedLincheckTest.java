@@ -26,7 +26,7 @@ public class SizedLincheckTest extends AllocatorLincheck {
 
     @Test
     void fromExhaustion() {
-        checkBothModes(AtExhaustion.class, Edges.EXHAUSTION, 5, 3);
+        checkBothModes(AtExhaustion.class, Edges.EXHAUSTION, 2, 1);
     }
 
     /** The design's small configuration, driven to exhaustion before each scenario. */

@@ -36,14 +36,14 @@ public class DeferredQueueLincheckTest {
     @Test
     void stressMode() {
         int scale = Integer.getInteger("vakit.lincheck.scale", 1);
-        new StressOptions().iterations(10 * scale).invocationsPerIteration(1_000).threads(3).actorsPerThread(3)
+        new StressOptions().iterations(4 * scale).invocationsPerIteration(500).threads(3).actorsPerThread(3)
                 .sequentialSpecification(Model.class).check(getClass());
     }
 
     @Test
     void modelChecking() {
         int scale = Integer.getInteger("vakit.lincheck.scale", 1);
-        new ModelCheckingOptions().iterations(10 * scale).invocationsPerIteration(200).threads(3).actorsPerThread(2)
+        new ModelCheckingOptions().iterations(5 * scale).invocationsPerIteration(200).threads(3).actorsPerThread(2)
                 .sequentialSpecification(Model.class).check(getClass());
     }
 

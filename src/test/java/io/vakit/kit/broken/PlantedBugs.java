@@ -58,6 +58,63 @@ public final class PlantedBugs {
     }
 
     /**
+     * Deferred frees, as a per-thread allocator defers them: a free from a thread other than the one that opened the
+     * allocator is counted at once but only queued; the owner frees the queued slots at its next allocation,
+     * skipping one already free. The author's slip: the owner's own free checks the slot's live bit, which a queued
+     * free has not cleared yet, so a block freed from another thread can be freed again, and is handed out twice.
+     */
+    public static final class DefersWithoutMarking extends ToyProvider {
+        /** Used by ServiceLoader. */
+        public DefersWithoutMarking() {
+            super("broken-deferred", "a free from another thread is queued without marking the block freed",
+                    ToySlabAllocator.threadSafeFeatures(), (d, small) -> new ToySlabAllocator(d, small) {
+                        private final Thread owner = Thread.currentThread();
+                        private final java.util.ArrayDeque<Object[]> queued = new java.util.ArrayDeque<>();
+
+                        @Override
+                        protected void freeSmall(Page p, int index, long size, String op) {
+                            if (Thread.currentThread() != owner) {
+                                synchronized (lockOf(p.cls)) {
+                                    checkLive(p, index, size, op);
+                                }
+                                synchronized (queued) {
+                                    queued.add(new Object[] {p, index, size});
+                                }
+                                uncount(size);
+                                return;
+                            }
+                            super.freeSmall(p, index, size, op);
+                        }
+
+                        @Override
+                        protected long allocateSmall(int cls, long size, String op) {
+                            if (Thread.currentThread() == owner) {
+                                while (true) {
+                                    Object[] q;
+                                    synchronized (queued) {
+                                        q = queued.poll();
+                                    }
+                                    if (q == null) {
+                                        break;
+                                    }
+                                    Page p = (Page) q[0];
+                                    int index = (int) q[1];
+                                    long bytes = (long) q[2];
+                                    synchronized (lockOf(p.cls)) {
+                                        if (p.live.get(index)) {
+                                            count(bytes); // freeSlot uncounts it again
+                                            freeSlot(p, index, bytes);
+                                        }
+                                    }
+                                }
+                            }
+                            return super.allocateSmall(cls, size, op);
+                        }
+                    });
+        }
+    }
+
+    /**
      * Seed 003's bug: a free from a full page puts the page back on its class's list but forgets to push the slot, so
      * the next allocation from the page bumps past its last slot, into the next page.
      */

@@ -32,7 +32,8 @@ class PlantedBugsTest {
                 Arguments.of(new PlantedBugs.UsableOverstated(), Rule.C2_NO_OVERLAP),
                 Arguments.of(new PlantedBugs.ReleasesOnPaper(), Rule.C11_FOOTPRINT),
                 Arguments.of(new PlantedBugs.KeepsEmptyPages(), Rule.C11_FOOTPRINT),
-                Arguments.of(new PlantedBugs.LeaksMappingsAtClose(), Rule.C11_FOOTPRINT));
+                Arguments.of(new PlantedBugs.LeaksMappingsAtClose(), Rule.C11_FOOTPRINT),
+                Arguments.of(new PlantedBugs.DefersWithoutMarking(), Rule.M2_DOUBLE_FREE));
     }
 
     @ParameterizedTest(name = "{0} breaks {1}")
