@@ -34,7 +34,8 @@ public final class SizeClassDocTables implements TableSource {
         return t;
     }
 
-    static String bytes(long b) {
+    /** {@code b} in the largest binary unit that divides it (B, KiB, MiB, GiB), or "unbounded": the tables' format. */
+    public static String bytes(long b) {
         if (b == Long.MAX_VALUE) {
             return "unbounded";
         }

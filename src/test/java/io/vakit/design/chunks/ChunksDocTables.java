@@ -158,15 +158,6 @@ public final class ChunksDocTables implements TableSource {
     }
 
     private static String bytes(long b) {
-        if (b >= 1L << 30 && b % (1L << 30) == 0) {
-            return (b >> 30) + " GiB";
-        }
-        if (b >= 1L << 20 && b % (1L << 20) == 0) {
-            return (b >> 20) + " MiB";
-        }
-        if (b >= 1024 && b % 1024 == 0) {
-            return (b >> 10) + " KiB";
-        }
-        return b + " B";
+        return io.vakit.design.SizeClassDocTables.bytes(b);
     }
 }

@@ -36,7 +36,7 @@ public class DeferredQueueLincheckTest {
     @Test
     void stressMode() {
         int scale = Integer.getInteger("vakit.lincheck.scale", 1);
-        new StressOptions().iterations(4 * scale).invocationsPerIteration(500).threads(3).actorsPerThread(3)
+        new StressOptions().iterations(scale).invocationsPerIteration(250).threads(3).actorsPerThread(3)
                 .sequentialSpecification(Model.class).check(getClass());
     }
 

@@ -42,7 +42,7 @@ public class FsaLincheckTest {
     @Test
     void stressMode() {
         int scale = Integer.getInteger("vakit.lincheck.scale", 1);
-        new StressOptions().iterations(6 * scale).invocationsPerIteration(500).threads(2).actorsPerThread(4)
+        new StressOptions().iterations(scale).invocationsPerIteration(250).threads(2).actorsPerThread(4)
                 .sequentialSpecification(HeldBlocksModel.class).check(getClass());
     }
 

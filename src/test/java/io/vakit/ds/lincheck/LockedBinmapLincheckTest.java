@@ -46,7 +46,7 @@ public class LockedBinmapLincheckTest {
     @Test
     void stressMode() {
         int scale = Integer.getInteger("vakit.lincheck.scale", 1);
-        new StressOptions().iterations(6 * scale).invocationsPerIteration(1_000).threads(3).actorsPerThread(3)
+        new StressOptions().iterations(scale).invocationsPerIteration(250).threads(3).actorsPerThread(3)
                 .sequentialSpecification(Model.class).check(getClass());
     }
 

@@ -249,7 +249,7 @@ public abstract class AllocatorLincheck {
     /** Stress mode from {@code edges}. */
     public static StressOptions stressOptions(Edges edges) {
         int scale = Integer.getInteger("vakit.lincheck.scale", 1);
-        return withEdgeScenarios(new StressOptions().iterations(6 * scale).invocationsPerIteration(500).threads(2)
+        return withEdgeScenarios(new StressOptions().iterations(6 * scale).invocationsPerIteration(120).threads(2)
                 .actorsPerThread(3), edges);
     }
 
