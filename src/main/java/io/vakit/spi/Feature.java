@@ -54,5 +54,11 @@ public enum Feature {
      */
     FAMILIES,
     /** Every operation may be called from any thread at once. */
-    THREAD_SAFE
+    THREAD_SAFE,
+    /**
+     * With {@link #THREAD_SAFE}: memory belongs to the thread that allocated it. A free by another thread is deferred
+     * to the owner, which takes it back at its own next allocation; until then the block's memory is reused by no one.
+     * So a free from another thread need not make room for the thread that made it, or for any thread but the owner.
+     */
+    OWNER_REUSES_REMOTE_FREES
 }

@@ -170,15 +170,21 @@ public final class PartitionsAllocator implements Allocator {
                     }
                 }
                 for (int k = 0; k < PartitionsConfig.ROWS; k++) {
-                    for (Slice s : ended.slices.get(k)) {
-                        s.owner = into;
-                        into.slices.get(k).add(s);
+                    if (!ended.hasRow(k)) {
+                        continue;
                     }
-                    ended.slices.get(k).clear();
+                    for (Slice s : ended.row(k)) {
+                        s.owner = into;
+                        into.row(k).add(s);
+                    }
+                    ended.row(k).clear();
                 }
                 for (int c = 0; c < PartitionClasses.COUNT; c++) {
-                    into.withRoom.get(c).addAll(ended.withRoom.get(c));
-                    ended.withRoom.get(c).clear();
+                    if (!ended.hasRoom(c)) {
+                        continue;
+                    }
+                    into.room(c).addAll(ended.room(c));
+                    ended.room(c).clear();
                 }
                 ended.adopted = true;
                 heaps.remove(ended.thread.threadId(), ended);
@@ -259,7 +265,7 @@ public final class PartitionsAllocator implements Allocator {
     }
 
     private long item(ThreadHeap h, int c, String op) {
-        LinkedHashSet<Pool> room = h.withRoom.get(c);
+        LinkedHashSet<Pool> room = h.room(c);
         Pool pool = room.isEmpty() ? newPool(h, c, op) : room.iterator().next();
         int i = (int) pool.used.findFree();
         pool.used.set(i);
@@ -279,14 +285,14 @@ public final class PartitionsAllocator implements Allocator {
 
     private PartSlot findPart(ThreadHeap h, int k, String op) {
         while (true) {
-            for (Slice s : h.slices.get(k)) {
+            for (Slice s : h.row(k)) {
                 for (int a = 0; a < s.arenaKind.length; a++) {
                     if (s.arenaKind[a] == Slice.PARTS && s.parts[a].count() < PartitionsConfig.PARTS) {
                         return new PartSlot(s, a, (int) s.parts[a].findFree(), false);
                     }
                 }
             }
-            for (Slice s : h.slices.get(k)) {
+            for (Slice s : h.row(k)) {
                 long a = s.arenas.findFree();
                 if (a >= 0) {
                     return new PartSlot(s, (int) a, 0, true);
@@ -301,9 +307,9 @@ public final class PartitionsAllocator implements Allocator {
      * it claims; when every slice is owned, exhaustion.
      */
     private void growSlices(ThreadHeap h, int k, String op) {
-        int before = h.slices.get(k).size();
+        int before = h.row(k).size();
         adoptEnded(h);
-        if (h.slices.get(k).size() > before) {
+        if (h.row(k).size() > before) {
             return;
         }
         Slice s = space.claimSlice(k, h, op);
@@ -311,7 +317,7 @@ public final class PartitionsAllocator implements Allocator {
             throw space.exhausted(op, "every slice of partition " + k + " (" + config.slices()
                     + ") is owned by a thread", null);
         }
-        h.slices.get(k).add(s);
+        h.row(k).add(s);
     }
 
     /** Cuts arena {@code a} of {@code s} into parts. */
@@ -366,7 +372,7 @@ public final class PartitionsAllocator implements Allocator {
         }
         slot.slice.partKind[slot.arena][slot.part] = Slice.POOL;
         slot.slice.pools[slot.arena][slot.part] = pool;
-        h.withRoom.get(c).add(pool);
+        h.room(c).add(pool);
         pool.listed = true;
         return pool;
     }
@@ -382,7 +388,7 @@ public final class PartitionsAllocator implements Allocator {
         Slice slice = null;
         long a = -1;
         while (slice == null) {
-            for (Slice s : h.slices.get(k)) {
+            for (Slice s : h.row(k)) {
                 a = s.arenas.findFree();
                 if (a >= 0) {
                     slice = s;
@@ -412,7 +418,7 @@ public final class PartitionsAllocator implements Allocator {
     // ------------------------------------------------------------------ give back
 
     private void dropSlice(ThreadHeap h, Slice s) {
-        h.slices.get(s.row).remove(s);
+        h.row(s.row).remove(s);
         space.releaseSlice(s);
     }
 
@@ -461,7 +467,7 @@ public final class PartitionsAllocator implements Allocator {
     private void reclaimItem(ThreadHeap h, Pool pool, int i) {
         pool.used.clear(i);
         if (!pool.listed) {
-            h.withRoom.get(pool.cls).add(pool);
+            h.room(pool.cls).add(pool);
             pool.listed = true;
         }
         if (pool.empty()) {
@@ -474,7 +480,7 @@ public final class PartitionsAllocator implements Allocator {
     }
 
     private void releasePool(ThreadHeap h, Pool pool) {
-        h.withRoom.get(pool.cls).remove(pool);
+        h.room(pool.cls).remove(pool);
         pool.listed = false;
         space.freeBinmap(pool.live);
         space.freeBinmap(pool.used);
@@ -803,18 +809,16 @@ public final class PartitionsAllocator implements Allocator {
      */
     private long pendingBytes(ThreadHeap h) {
         long bytes = 0;
-        for (List<Slice> row : h.slices) {
-            for (Slice s : row) {
-                for (int a = 0; a < s.arenaKind.length; a++) {
-                    if (s.arenaKind[a] == Slice.WHOLE && s.wholeState[a] == Slice.PENDING) {
-                        bytes += config.arenaBytes(s.row);
-                    } else if (s.arenaKind[a] == Slice.PARTS) {
-                        for (int p = 0; p < PartitionsConfig.PARTS; p++) {
-                            boolean pendingPart = s.partKind[a][p] == Slice.PART && s.partState[a][p] == Slice.PENDING;
-                            boolean pendingItems = s.partKind[a][p] == Slice.POOL && !s.pools[a][p].empty();
-                            if (pendingPart || pendingItems) {
-                                bytes += config.partBytes(s.row);
-                            }
+        for (Slice s : h.allSlices()) {
+            for (int a = 0; a < s.arenaKind.length; a++) {
+                if (s.arenaKind[a] == Slice.WHOLE && s.wholeState[a] == Slice.PENDING) {
+                    bytes += config.arenaBytes(s.row);
+                } else if (s.arenaKind[a] == Slice.PARTS) {
+                    for (int p = 0; p < PartitionsConfig.PARTS; p++) {
+                        boolean pendingPart = s.partKind[a][p] == Slice.PART && s.partState[a][p] == Slice.PENDING;
+                        boolean pendingItems = s.partKind[a][p] == Slice.POOL && !s.pools[a][p].empty();
+                        if (pendingPart || pendingItems) {
+                            bytes += config.partBytes(s.row);
                         }
                     }
                 }
@@ -868,14 +872,12 @@ public final class PartitionsAllocator implements Allocator {
             for (ThreadHeap h : heaps.values()) {
                 h.lock.lock();
                 try {
-                    for (List<Slice> row : h.slices) {
-                        slices += row.size();
-                        for (Slice s : row) {
-                            for (Pool[] ps : s.pools) {
-                                if (ps != null) {
-                                    for (Pool p : ps) {
-                                        pools += p == null ? 0 : 1;
-                                    }
+                    for (Slice s : h.allSlices()) {
+                        slices++;
+                        for (Pool[] ps : s.pools) {
+                            if (ps != null) {
+                                for (Pool p : ps) {
+                                    pools += p == null ? 0 : 1;
                                 }
                             }
                         }

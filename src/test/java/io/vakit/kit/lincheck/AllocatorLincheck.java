@@ -34,7 +34,8 @@ import org.jetbrains.lincheck.datastructures.Validate;
  *       thread refills).
  *   <li>{@link Edges#EXHAUSTION}: a small configuration ({@link AllocatorProvider#openSmall}) filled with blocks of
  *       class {@code c} until refused; the four handles are blocks of it. An allocation succeeds exactly when a free
- *       made room for it before.
+ *       made room for it before; with {@link Feature#OWNER_REUSES_REMOTE_FREES}, never (each free is deferred to the
+ *       setup's thread, which allocates no more).
  * </ul>
  *
  * <p>The operations:
@@ -131,6 +132,7 @@ public abstract class AllocatorLincheck {
         this.ownerDeclared = provider.descriptor().has(Feature.OWNER_LOOKUP);
         AllocatorSpec.ownerDeclared = ownerDeclared;
         AllocatorSpec.exhaustion = exhaustion;
+        AllocatorSpec.ownerReuses = provider.descriptor().has(Feature.OWNER_REUSES_REMOTE_FREES);
     }
 
     private static AtomicBoolean[] flags() {

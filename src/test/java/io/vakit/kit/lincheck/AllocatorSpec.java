@@ -7,13 +7,17 @@ import java.util.Arrays;
  * exhaustion, how many allocations the frees so far have made room for. Freeing a live handle is {@code "ok"} and
  * kills it; freeing a dead one is {@code "refused"}; owner lookup finds a block that stays live. At the refill edges
  * an allocation gets its {@code "class"} (the scenario's few allocations fit in the refilled container); from
- * exhaustion it gets its class when a free made room for it, and is {@code "exhausted"} otherwise.
+ * exhaustion it gets its class when a free made room for it, and is {@code "exhausted"} otherwise. Where
+ * {@link io.vakit.spi.Feature#OWNER_REUSES_REMOTE_FREES} is declared, no free in a scenario makes room: the setup's
+ * thread allocated every block, so every free is from another thread, and that owner never allocates again.
  */
 public final class AllocatorSpec {
     /** Whether the implementation under test declares owner lookup (set by the test before Lincheck runs). */
     static volatile boolean ownerDeclared;
     /** Whether the scenarios start from exhaustion (set by the test before Lincheck runs). */
     static volatile boolean exhaustion;
+    /** Whether only a block's owner thread reuses it after a free from another thread (set likewise). */
+    static volatile boolean ownerReuses;
 
     private final boolean[] live = {true, true, true, true};
     private int room;
@@ -36,7 +40,9 @@ public final class AllocatorSpec {
             return "refused";
         }
         live[handle] = false;
-        room++;
+        if (!ownerReuses) {
+            room++;
+        }
         return "ok";
     }
 
