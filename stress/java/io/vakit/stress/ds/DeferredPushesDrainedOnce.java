@@ -10,11 +10,13 @@ import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.III_Result;
 
 /**
- * Two threads push while the owner drains: every value is drained exactly once, by the owner's drain or the
- * arbiter's. r1 = values seen (must be 2), r2 = their sum (1 + 2), r3 = how many the owner's drain saw.
+ * A producer pushes while the owner pushes one of its own and drains: every value is drained exactly once, by the
+ * owner's drain or the arbiter's. r1 = values seen (must be 2), r2 = their sum (1 + 2), r3 = how many the owner's
+ * drain saw (at least its own push). Two actors, so that it runs on a machine of two CPUs (JCStress leaves out, without
+ * a word, a test that needs more actors than the machine has CPUs).
  */
 @JCStressTest
-@Outcome(id = {"2, 3, 0", "2, 3, 1", "2, 3, 2"}, expect = Expect.ACCEPTABLE, desc = "each push drained once")
+@Outcome(id = {"2, 3, 1", "2, 3, 2"}, expect = Expect.ACCEPTABLE, desc = "each push drained once")
 @Outcome(expect = Expect.FORBIDDEN, desc = "a push lost or drained twice")
 @State
 public class DeferredPushesDrainedOnce {
@@ -29,12 +31,8 @@ public class DeferredPushesDrainedOnce {
     }
 
     @Actor
-    public void producerTwo() {
-        queue.push(2);
-    }
-
-    @Actor
     public void owner() {
+        queue.push(2);
         byOwner = queue.drain(v -> {
             seen++;
             sum += v;
