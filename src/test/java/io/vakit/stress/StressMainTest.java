@@ -36,6 +36,30 @@ class StressMainTest {
         assertThat(Files.readString(out)).contains("matched no test");
     }
 
+    /** Three actors, as a test once had: JCStress leaves such a test out on a machine of two CPUs, silently. */
+    static final class ThreeActors {
+        @org.openjdk.jcstress.annotations.Actor
+        public void one() { }
+
+        @org.openjdk.jcstress.annotations.Actor
+        public void two() { }
+
+        @org.openjdk.jcstress.annotations.Actor
+        public void three() { }
+    }
+
+    @Test
+    void aTestWithMoreActorsThanCpusIsSkippedWithItsReason() {
+        int cpus = Runtime.getRuntime().availableProcessors();
+        String reason = StressMain.tooManyActors(ThreeActors.class.getName());
+        if (cpus < 3) {
+            assertThat(reason).isEqualTo("it has 3 actors and this machine " + cpus + " CPUs");
+        } else {
+            assertThat(reason).isNull();
+        }
+        assertThat(StressMain.tooManyActors(io.vakit.stress.edges.DoubleFreeRace.class.getName())).isNull();
+    }
+
     @Test
     void theRefillRaceRejectsARefillOutsideTheLock() throws Exception {
         rejects("broken-race-refill", "LastSlotAndNextContainer", "");
