@@ -1,5 +1,6 @@
 package io.vakit.design.arenas;
 
+import io.vakit.design.Moves;
 import io.vakit.pal.VirtualMemory;
 import io.vakit.spi.AddressRange;
 import io.vakit.spi.Allocator;
@@ -215,10 +216,7 @@ public final class ArenasAllocator implements Allocator {
             liveBytes.addAndGet(newSize - oldSize);
             return MemorySegment.ofAddress(address).reinterpret(newSize);
         }
-        MemorySegment moved = allocate(newSize);
-        MemorySegment.copy(block, 0, moved, 0, Math.min(oldSize, newSize));
-        free(block);
-        return moved;
+        return Moves.byCopy(this, block, newSize);
     }
 
     // ------------------------------------------------------------------ queries

@@ -1,5 +1,6 @@
 package io.vakit.design.chunks;
 
+import io.vakit.design.Moves;
 import io.vakit.ds.MappingTable;
 import io.vakit.pal.Reservation;
 import io.vakit.pal.VirtualMemoryException;
@@ -220,10 +221,7 @@ public final class ChunksAllocator implements Allocator {
         if (same != null) {
             return same;
         }
-        MemorySegment moved = allocate(newSize);
-        MemorySegment.copy(block, 0, moved, 0, Math.min(oldSize, newSize));
-        free(block);
-        return moved;
+        return Moves.byCopy(this, block, newSize);
     }
 
     // ------------------------------------------------------------------ queries

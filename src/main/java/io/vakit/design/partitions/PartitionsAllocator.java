@@ -1,5 +1,6 @@
 package io.vakit.design.partitions;
 
+import io.vakit.design.Moves;
 import io.vakit.spi.AddressRange;
 import io.vakit.spi.AddressSpaceExhaustedException;
 import io.vakit.spi.Allocator;
@@ -672,10 +673,7 @@ public final class PartitionsAllocator implements Allocator {
         if (same != null) {
             return same;
         }
-        MemorySegment moved = allocate(newSize);
-        MemorySegment.copy(block, 0, moved, 0, Math.min(oldSize, newSize));
-        free(block);
-        return moved;
+        return Moves.byCopy(this, block, newSize);
     }
 
     /** The usable size of a part or arena block for a request of {@code size}. */
