@@ -92,8 +92,9 @@ public final class NativeProviderSource implements ProviderSource {
                 return installed(k).map(AllocatorProvider.class::cast);
             }
         }
-        if (!name.startsWith(PREFIX)) {
-            return Optional.empty();
+        if (!name.startsWith(PREFIX)) { // the library -Dvakit.native names, by its id
+            return property("vakit.native", "").isEmpty() ? Optional.empty()
+                    : named().stream().filter(p -> p.id().equals(name)).findFirst();
         }
         String rest = name.substring(PREFIX.length());
         int q = rest.indexOf('?');

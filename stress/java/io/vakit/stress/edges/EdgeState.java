@@ -4,7 +4,6 @@ import io.vakit.spi.Allocator;
 import io.vakit.spi.AllocatorProvider;
 import io.vakit.spi.Feature;
 import io.vakit.spi.Placement;
-import io.vakit.spi.ProviderSource;
 import io.vakit.spi.SizeClassTable;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
@@ -14,8 +13,8 @@ import java.util.Optional;
 /**
  * One allocator of the implementation {@code -Dvakit.stress.impl} names (default {@code glibc}), found through the
  * SPI, brought to a container's edge for one JCStress state: the container that holds the first block of class
- * {@code c} is filled up to {@code freeSlots} free slots, its capacity read from {@link Allocator#placement} where
- * declared (64 blocks without one). Class {@code c} is the class whose containers fill fastest: the one with the
+ * {@code c} is filled up to {@code freeSlots} free slots, its capacity the one its placement states
+ * ({@link Placement.Level#capacity()}; 64 blocks without one). Class {@code c} is the class whose containers fill fastest: the one with the
  * fewest slots per container, at least {@value #MIN_CAPACITY}, found once per JVM from the placements; without
  * placements, the class of a {@value #TARGET}-byte request (128 bytes without a table). So a state is cheap to set
  * up, and the threads of one state cross a refill, or empty a container, several times. Every block of the fill is
@@ -68,16 +67,18 @@ public final class EdgeState {
         return PROVIDER.descriptor().has(Feature.SMALL_CONFIGURATION) ? PROVIDER.openSmall() : PROVIDER.open();
     }
 
-    /** The levels of {@code block}'s placement when it shows a container around the slot. */
+    /** The levels of {@code block}'s placement when it shows a container that states its capacity. */
     private static Optional<List<Placement.Level>> containerLevels(Allocator a, MemorySegment block) {
         if (!a.descriptor().has(Feature.PLACEMENT)) {
             return Optional.empty();
         }
-        return a.placement(block.address()).map(Placement::levels).filter(l -> l.size() >= 2);
+        return a.placement(block.address()).filter(p -> p.container().map(Placement.Level::capacity).orElse(0L) > 0)
+                .map(Placement::levels);
     }
 
+    /** The capacity the container level states. */
     private static long capacity(List<Placement.Level> levels) {
-        return levels.get(levels.size() - 2).bytes() / levels.getLast().bytes();
+        return levels.get(levels.size() - 2).capacity();
     }
 
     /** The class whose containers fill fastest (see the class comment): each class asked on an allocator of its own. */
@@ -107,13 +108,14 @@ public final class EdgeState {
         return best;
     }
 
+    /**
+     * The provider {@code id} names, found without loading any other: every JCStress fork runs this, and loading
+     * every installed native library into a JVM only to find a Java design is how a fork once died (a SIGSEGV in the
+     * JVM right after the libraries were bound).
+     */
     static AllocatorProvider provider(String id) {
-        for (AllocatorProvider p : ProviderSource.all()) {
-            if (p.id().equals(id)) {
-                return p;
-            }
-        }
-        throw new IllegalStateException("no AllocatorProvider with id '" + id + "' on the class path");
+        return io.vakit.spec.contract.ContractMachines.provider(id).orElseThrow(() -> new IllegalStateException(
+                "no AllocatorProvider with id '" + id + "' on the class path"));
     }
 
     /** A block of class {@code c}, stamped with {@code stamp}. */
