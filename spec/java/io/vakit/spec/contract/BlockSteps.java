@@ -56,14 +56,14 @@ final class BlockSteps {
      * by the model instead. Returns false when the allocator was exhausted.
      */
     static boolean allocate(Allocator a, AllocatorModel m, String op, int label, long size, long alignment) {
-        if (States.isPair(size, alignment)) {
-            m.reach(States.pair(size, alignment)); // tried: whatever the allocator does with it is judged below
-        }
         MemorySegment block = attempt(a, m, op, size, () -> a.allocate(size, alignment));
         if (block == null) {
             return false;
         }
         m.admit(a, op, label, block, size, alignment);
+        if (States.isPair(size, alignment)) {
+            m.reach(States.pair(size, alignment)); // served, and the block judged: a refusal reaches nothing
+        }
         return true;
     }
 

@@ -40,6 +40,15 @@ final class BurstSteps {
                         e -> new Drain()));
     }
 
+    /**
+     * True when a burst can fill a container that holds {@code capacity} slots of {@code slot} bytes: it allocates
+     * twice the capacity plus two blocks, within the most blocks and the most written bytes a burst may have.
+     */
+    static boolean fillable(long capacity, long slot) {
+        long count = 2 * capacity + 2;
+        return capacity > 0 && count <= Sizes.BURST_MAX && count * Math.max(1, Patterns.touched(slot)) <= Sizes.BURST_BYTES;
+    }
+
     /** The label of the {@code i}th block of the burst labelled {@code label}. */
     static int sub(int label, int i) {
         return 1_000_000 + label * 16_384 + i;
@@ -50,12 +59,13 @@ final class BurstSteps {
         long size = Sizes.edge(r, m, placed && r.nextInt(100) < 40 ? m.design().maxBlockSize() : 64 * 1024);
         if (placed && r.nextInt(100) < 60) { // aim at a class whose container the run has not seen full yet
             long[] edges = java.util.Arrays.stream(m.edges()).filter(e -> e <= 64 * 1024
-                    && !m.reached(States.fullSlot(slot(m, e)))).toArray();
+                    && !m.reached(States.fullSlot(slot(m, e)))
+                    && (m.capacityHint(slot(m, e)) < 0 || fillable(m.capacityHint(slot(m, e)), slot(m, e)))).toArray();
             // and the larger slots placements showed (parts, arenas, runs), where a burst that fills their
             // container fits the bytes a burst may touch
             long[] larger = java.util.Arrays.stream(m.slotsSeen()).filter(s -> s > 64 * 1024
                     && s <= m.design().maxBlockSize() && !m.reached(States.fullSlot(s))
-                    && (2 * m.capacityHint(s) + 2) * Math.max(1, Patterns.touched(s)) <= Sizes.BURST_BYTES).sorted().toArray();
+                    && fillable(m.capacityHint(s), s)).sorted().toArray();
             // the larger slots are few beside the table's edges: half the aimed bursts go to them
             long[] open = larger.length > 0 && (edges.length == 0 || r.nextBoolean()) ? larger : edges;
             if (open.length > 0) {
@@ -220,8 +230,8 @@ final class BurstSteps {
 
     /**
      * {@code fill#L(size)} (small configuration): allocate blocks of {@code size} until the allocator is exhausted
-     * (the refusal must change nothing); free every other one; allocate again, which must succeed (recovery); free
-     * everything.
+     * (the refusal must change nothing); free every other one; allocate again, which must succeed once every block
+     * is freed at the latest (recovery: {@link #recover}); free everything.
      */
     record Fill(int label, long size) implements Step {
         @Override
@@ -251,23 +261,39 @@ final class BurstSteps {
             }
             if (exhausted && !blocks.isEmpty()) {
                 m.hit(Rule.C12_EXHAUSTION);
-                Stats before = a.stats();
-                MemorySegment again;
-                try {
-                    again = a.allocate(size);
-                } catch (AddressSpaceExhaustedException e) {
-                    throw m.violation(Rule.C12_EXHAUSTION, op + ": after the allocator was exhausted and "
-                            + (blocks.size() + 1) / 2 + " of its " + blocks.size() + " blocks of " + size
-                            + " bytes were freed, allocate(" + size + ") was still refused (stats " + before + "): "
-                            + e.getMessage());
-                }
-                m.admit(a, op, sub(label, FILL_MAX), again, size, 1);
+                MemorySegment again = recover(a, m, op, kept, blocks.size());
+                m.admit(a, op, sub(label, FILL_MAX), again, size, 1); // reaches RECOVERED: as large as refused
                 BlockSteps.write(m, sub(label, FILL_MAX));
                 kept.add(sub(label, FILL_MAX));
             }
             m.checkTouched(Rule.C5_CONTENTS, op + " recovering");
             for (int l : kept) {
                 free(a, m, l);
+            }
+        }
+
+        /**
+         * The recovery after exhaustion, with every other block of the fill freed: an allocation of the fill's size.
+         * An allocator may still refuse it while the other half is live (a TLSF files a freed block by its size
+         * rounded down and searches by the request rounded up, so a free block of exactly that size is not found), and
+         * that refusal is judged like any other; once every block of the fill is freed too, none may refuse it.
+         */
+        private MemorySegment recover(Allocator a, AllocatorModel m, String op, List<Integer> kept, int filled) {
+            MemorySegment again = BlockSteps.attempt(a, m, op, size, () -> a.allocate(size));
+            if (again != null) {
+                return again;
+            }
+            for (int l : kept) {
+                free(a, m, l);
+            }
+            kept.clear();
+            Stats before = a.stats();
+            try {
+                return a.allocate(size);
+            } catch (AddressSpaceExhaustedException e) {
+                throw m.violation(Rule.C12_EXHAUSTION, op + ": after the allocator was exhausted and all " + filled
+                        + " of its blocks of " + size + " bytes were freed, allocate(" + size + ") was still refused"
+                        + " (stats " + before + "): " + e.getMessage());
             }
         }
 

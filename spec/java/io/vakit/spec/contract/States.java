@@ -67,11 +67,14 @@ public final class States {
     public static final String REALLOC_DOWN = "realloc down a class";
     /** A reallocation within the block's class. */
     public static final String REALLOC_SAME = "realloc within its class";
-    /** An allocation refused for exhaustion in the small configuration. */
+    /** An allocation refused for exhaustion in the small configuration, and judged by C12. */
     public static final String EXHAUSTED = "exhausted";
     /** A block was freed from the contract's other thread (THREAD_SAFE). */
     public static final String FREED_ELSEWHERE = "freed from another thread";
-    /** A successful allocation after an exhaustion and a free. */
+    /**
+     * In the small configuration, after a request was refused for exhaustion and a block was freed, a request at
+     * least as large served.
+     */
     public static final String RECOVERED = "recovered after exhaustion";
     /** Slack ({@code [size, usableSize)}) written and checked. */
     public static final String SLACK = "slack written";
@@ -84,7 +87,20 @@ public final class States {
         return "container " + unit;
     }
 
-    /** A container of {@code unit} was full. */
+    /** A container of {@code unit} stated its capacity in its placement (not required: it gates the others). */
+    static String stated(String unit) {
+        return "container " + unit + " states its capacity";
+    }
+
+    /**
+     * A container of {@code unit} stated a capacity a burst can fill ({@link BurstSteps#fillable}): its full states
+     * are then required (not required itself).
+     */
+    static String fillable(String unit) {
+        return "container " + unit + " fillable by a burst";
+    }
+
+    /** A container of {@code unit} held as many live blocks as its placement states it can. */
     static String full(String unit) {
         return "full " + unit;
     }
@@ -143,8 +159,9 @@ public final class States {
     }
 
     /**
-     * The states a run against {@code design} must reach, given what it covered (containers are required once one
-     * of their kind was seen). Each with the reason it applies.
+     * The states a run of the normal configuration of {@code design} must reach, given what it covered (a container's
+     * states are required once a container of its unit stated a capacity: see {@link #containerStates}). Exhaustion
+     * belongs to the small configuration ({@link #requiredSmall}).
      */
     public static List<String> required(DesignDescriptor design, Map<String, Long> coverage) {
         List<String> out = new ArrayList<>();
@@ -169,26 +186,12 @@ public final class States {
             out.add(REALLOC_DOWN);
             out.add(REALLOC_SAME);
         }
-        if (design.has(Feature.PLACEMENT)) {
-            for (String key : coverage.keySet()) {
-                if (key.startsWith(PREFIX + "container ")) {
-                    String unit = key.substring((PREFIX + "container ").length());
-                    out.add(full(unit));
-                    out.add(freeFromFull(unit));
-                    out.add(reused(unit));
-                }
-            }
-        } else {
-            for (String order : BurstSteps.ORDERS) {
-                out.add(burst(order));
-            }
+        for (String order : BurstSteps.ORDERS) {
+            out.add(burst(order));
         }
+        out.addAll(containerStates(design, coverage));
         if (design.has(Feature.THREAD_SAFE)) {
             out.add(FREED_ELSEWHERE);
-        }
-        if (design.has(Feature.SMALL_CONFIGURATION)) {
-            out.add(EXHAUSTED);
-            out.add(RECOVERED);
         }
         if (design.has(Feature.USABLE_SIZE)) {
             out.add(SLACK);
@@ -202,8 +205,50 @@ public final class States {
         return out;
     }
 
+    /**
+     * The states a run of the small configuration must reach: exhausted, and recovered after it. Its other states
+     * are reported, not required: the normal configuration has requirements of its own, and the two are never
+     * merged.
+     */
+    public static List<String> requiredSmall(DesignDescriptor design) {
+        return design.has(Feature.SMALL_CONFIGURATION) ? List.of(EXHAUSTED, RECOVERED) : List.of();
+    }
+
+    /**
+     * The container states a run must reach: for every unit whose placements stated a capacity a burst can fill,
+     * {@code full U} and {@code free from a full U}; for every unit that stated a capacity, in a design that states
+     * what it keeps for reuse ({@code IDLE_BOUND}), {@code emptied and reused U}. A unit that states no capacity is
+     * never counted full, so nothing is required of it.
+     */
+    static List<String> containerStates(DesignDescriptor design, Map<String, Long> coverage) {
+        List<String> out = new ArrayList<>();
+        if (!design.has(Feature.PLACEMENT)) {
+            return out;
+        }
+        for (String key : new TreeSet<>(coverage.keySet())) {
+            String prefix = PREFIX + "container ";
+            if (!key.startsWith(prefix)) {
+                continue;
+            }
+            String rest = key.substring(prefix.length());
+            if (rest.endsWith(" fillable by a burst")) {
+                String unit = rest.substring(0, rest.length() - " fillable by a burst".length());
+                out.add(full(unit));
+                out.add(freeFromFull(unit));
+            } else if (rest.endsWith(" states its capacity") && design.has(Feature.IDLE_BOUND)) {
+                out.add(reused(rest.substring(0, rest.length() - " states its capacity".length())));
+            }
+        }
+        return out;
+    }
+
     /** The required states a run's coverage lacks. */
     public static List<String> missing(DesignDescriptor design, Map<String, Long> coverage) {
-        return required(design, coverage).stream().filter(s -> !coverage.containsKey(PREFIX + s)).toList();
+        return missing(required(design, coverage), coverage);
+    }
+
+    /** Those of {@code required} that {@code coverage} lacks. */
+    public static List<String> missing(List<String> required, Map<String, Long> coverage) {
+        return required.stream().filter(s -> !coverage.containsKey(PREFIX + s)).toList();
     }
 }

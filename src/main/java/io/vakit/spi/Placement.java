@@ -18,17 +18,38 @@ public record Placement(List<Level> levels) {
      * @param index its index inside the enclosing unit (0 for the outermost, when it has none)
      * @param start its first address
      * @param bytes its size
+     * @param capacity for a container of equal slots (the level just outside a block's slot: a chunk of items, a
+     *     slab of slots), how many blocks of this slot size it holds at most, as the design states it; 0 when the
+     *     design states none (a unit of blocks of many sizes, or an outer unit). The kit counts a container full only
+     *     when as many of its live blocks as this are in it (spec/contract.md, "Coverage")
      */
-    public record Level(String unit, long index, long start, long bytes) {
-        /** Validates the unit name. */
+    public record Level(String unit, long index, long start, long bytes, long capacity) {
+        /** Validates the unit name and the capacity. */
         public Level {
             Objects.requireNonNull(unit, "unit");
+            if (capacity < 0) {
+                throw new IllegalArgumentException("level " + unit + ": capacity " + capacity + " is negative");
+            }
+        }
+
+        /** A unit that states no capacity. */
+        public Level(String unit, long index, long start, long bytes) {
+            this(unit, index, start, bytes, 0);
         }
 
         @Override
         public String toString() {
-            return unit + " " + index + " @0x" + Long.toHexString(start) + "+" + bytes;
+            return unit + " " + index + " @0x" + Long.toHexString(start) + "+" + bytes
+                    + (capacity > 0 ? " (holds " + capacity + ")" : "");
         }
+    }
+
+    /**
+     * The container of the block: the level just outside its slot, or empty for a placement of one level (a
+     * mapping of its own).
+     */
+    public java.util.Optional<Level> container() {
+        return levels.size() < 2 ? java.util.Optional.empty() : java.util.Optional.of(levels.get(levels.size() - 2));
     }
 
     /** Freezes the levels. */

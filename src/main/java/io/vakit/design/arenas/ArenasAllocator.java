@@ -283,7 +283,8 @@ public final class ArenasAllocator implements Allocator {
         return ownerOf(address).map(info -> {
             ArenaReservation r = space.find(info.start()).orElseThrow();
             if (r.slab != null) {
-                return new Placement(List.of(new Placement.Level("slab reservation", r.id, r.base(), r.bytes()),
+                return new Placement(List.of(new Placement.Level("slab reservation", r.id, r.base(), r.bytes(),
+                        r.slab.capacity),
                         new Placement.Level("slot", (info.start() - r.base()) / info.usableSize(), info.start(),
                                 info.usableSize())));
             }

@@ -327,7 +327,8 @@ public final class ChunksAllocator implements Allocator {
             switch (space.regions.type(s, r)) {
                 case RegionRecords.ITEMS -> {
                     levels.add(new Placement.Level("block", bInRegion, blockStart, ChunkClasses.BLOCK));
-                    levels.add(new Placement.Level("chunk", k, chunkStart, ChunkClasses.CHUNK));
+                    levels.add(new Placement.Level("chunk", k, chunkStart, ChunkClasses.CHUNK,
+                            ChunkClasses.CHUNK / info.usableSize()));
                     levels.add(new Placement.Level("item", (info.start() - chunkStart) / info.usableSize(),
                             info.start(), info.usableSize()));
                 }

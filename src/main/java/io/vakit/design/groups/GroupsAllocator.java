@@ -284,14 +284,14 @@ public final class GroupsAllocator implements Allocator {
         Placement.Level segment = new Placement.Level("segment", l.segment(), segStart, config.segmentBytes());
         if (l.kind() == Location.Kind.B) {
             return Optional.of(new Placement(List.of(segment,
-                    new Placement.Level("region", 0, segStart, config.segmentBytes()),
+                    new Placement.Level("region", 0, segStart, config.segmentBytes(), config.segmentBytes() / l.bytes()),
                     new Placement.Level("block", l.index(), l.start(), l.bytes()))));
         }
         long regionStart = segStart + ((long) l.region() << config.regionShift());
         long chunkStart = regionStart + ((long) l.unit() << GroupsConfig.CHUNK_SHIFT);
         return Optional.of(new Placement(List.of(segment,
                 new Placement.Level("region", l.region(), regionStart, config.regionBytes()),
-                new Placement.Level("chunk", l.unit(), chunkStart, GroupClasses.CHUNK),
+                new Placement.Level("chunk", l.unit(), chunkStart, GroupClasses.CHUNK, GroupClasses.CHUNK / l.bytes()),
                 new Placement.Level("item", l.index(), l.start(), l.bytes()))));
     }
 

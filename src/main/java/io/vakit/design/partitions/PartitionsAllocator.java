@@ -767,13 +767,18 @@ public final class PartitionsAllocator implements Allocator {
             long sStart = pStart + w.s * config.sliceBytes(w.k);
             long aStart = sStart + w.a * config.arenaBytes(w.k);
             List<Placement.Level> levels = new ArrayList<>();
+            boolean wholeArena = b.usableSize() >= config.arenaBytes(w.k);
+            boolean wholePart = !wholeArena && b.sizeClass() < 0;
             levels.add(new Placement.Level("partition", w.k, pStart, config.partitionBytes(w.k)));
-            levels.add(new Placement.Level("slice", w.s, sStart, config.sliceBytes(w.k)));
-            levels.add(new Placement.Level("arena", w.a, aStart, config.arenaBytes(w.k)));
-            if (b.usableSize() < config.arenaBytes(w.k)) {
+            levels.add(new Placement.Level("slice", w.s, sStart, config.sliceBytes(w.k),
+                    wholeArena ? config.sliceBytes(w.k) / config.arenaBytes(w.k) : 0));
+            levels.add(new Placement.Level("arena", w.a, aStart, config.arenaBytes(w.k),
+                    wholePart ? PartitionsConfig.PARTS : 0));
+            if (!wholeArena) {
                 long partStart = aStart + w.p * config.partBytes(w.k);
-                levels.add(new Placement.Level("part", w.p, partStart, config.partBytes(w.k)));
-                if (b.sizeClass() >= 0) {
+                levels.add(new Placement.Level("part", w.p, partStart, config.partBytes(w.k),
+                        wholePart ? 0 : config.partBytes(w.k) / b.usableSize()));
+                if (!wholePart) {
                     levels.add(new Placement.Level("item", (b.start() - partStart) / b.usableSize(), b.start(),
                             b.usableSize()));
                 }

@@ -404,7 +404,7 @@ public final class SizedAllocator implements FamilyAllocator {
             return Optional.of(new Placement(List.of(new Placement.Level("mapping", 0, start, info.get().usableSize()))));
         }
         long slot = b.layout.slot();
-        return Optional.of(new Placement(List.of(new Placement.Level("block", 0, b.base(), b.layout.blockSize()),
+        return Optional.of(new Placement(List.of(new Placement.Level("block", 0, b.base(), b.layout.blockSize(), b.layout.capacity()),
                 new Placement.Level("slot", b.containingSlot(start), start, slot))));
     }
 

@@ -24,7 +24,11 @@ class PartitionsContractTest {
                 .extracting(RuleResult::rule).containsExactlyInAnyOrder(Rule.C0_SURVIVES, Rule.M4_WRONG_SIZE,
                         Rule.M8_WRONG_FAMILY);
         assertThat(report.missing()).isEmpty();
-        assertThat(report.states()).containsKeys("freed from another thread", "exhausted",
-                "recovered after exhaustion", "full part", "free from a full part", "emptied and reused part");
+        assertThat(report.states()).containsKeys("freed from another thread", ContractReport.SMALL + "exhausted",
+                ContractReport.SMALL + "recovered after exhaustion");
+        for (String unit : java.util.List.of("part", "arena", "slice")) { // of items, of whole parts, of whole arenas
+            assertThat(report.states()).as("%s containers were filled, freed from full, emptied and reused", unit)
+                    .containsKeys("full " + unit, "free from a full " + unit, "emptied and reused " + unit);
+        }
     }
 }

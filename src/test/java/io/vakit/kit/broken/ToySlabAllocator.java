@@ -536,7 +536,7 @@ class ToySlabAllocator implements Allocator {
             if (info.sizeClass() < 0 || p == null) {
                 return new Placement(List.of(new Placement.Level("mapping", 0, info.start(), info.usableSize())));
             }
-            return new Placement(List.of(new Placement.Level("page", p.index, p.base, PAGE),
+            return new Placement(List.of(new Placement.Level("page", p.index, p.base, PAGE, p.capacity),
                     new Placement.Level("slot", (info.start() - p.base) / p.slot, info.start(), p.slot)));
         });
     }

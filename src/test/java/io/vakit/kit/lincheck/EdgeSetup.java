@@ -47,8 +47,8 @@ final class EdgeSetup {
      * Brings {@code allocator}, freshly opened, to a container's edges, with no request above {@code largest} bytes.
      * Class {@code c} is {@code target} (see {@link #fastestClass}), or, given -1, the class of a {@value #TARGET}-byte
      * request (from the declared table; {@code 65..128} without one). The container that holds class {@code c}'s
-     * first block is filled exactly (its capacity read from {@link Allocator#placement} where declared; else, or when
-     * it holds more than {@value #MAX_FILL}, 64 blocks): the scenario's next allocation of class {@code c} must
+     * first block is filled exactly (its capacity as its {@link Allocator#placement} states it; else, or when it
+     * holds more than {@value #MAX_FILL}, 64 blocks): the scenario's next allocation of class {@code c} must
      * refill. Handles 0 and 1 are its first and last block: their frees go into a full container, racing that
      * refill. Another class (the next, or the one below the last) gets two blocks, handles 2 and 3, alone in their
      * container: freeing both empties it.
@@ -97,9 +97,8 @@ final class EdgeSetup {
             for (int c = 0; c < t.count() && t.size(c) <= Math.min(MAX_EDGE_CLASS, d.maxBlockSize()); c++) {
                 try (Allocator a = provider.open()) {
                     Optional<Placement> p = a.placement(a.allocate(t.size(c)).address());
-                    if (p.isPresent() && p.get().levels().size() >= 2) {
-                        List<Placement.Level> levels = p.get().levels();
-                        long capacity = levels.get(levels.size() - 2).bytes() / levels.getLast().bytes();
+                    if (p.isPresent() && p.get().container().map(Placement.Level::capacity).orElse(0L) > 0) {
+                        long capacity = p.get().container().get().capacity();
                         if (capacity >= MIN_CAPACITY && capacity < bestCapacity) {
                             best = c;
                             bestCapacity = capacity;
@@ -163,11 +162,10 @@ final class EdgeSetup {
         long remaining = UNKNOWN_FILL - 1;
         if (allocator.descriptor().has(Feature.PLACEMENT)) {
             Optional<Placement> p = allocator.placement(first.address());
-            if (p.isPresent() && p.get().levels().size() >= 2) {
-                List<Placement.Level> levels = p.get().levels();
-                long capacity = levels.get(levels.size() - 2).bytes() / levels.getLast().bytes();
+            if (p.isPresent() && p.get().container().map(Placement.Level::capacity).orElse(0L) > 0) {
+                long capacity = p.get().container().get().capacity();
                 if (capacity <= MAX_FILL) { // a container too large to fill in every scenario is left part full
-                    remaining = capacity - 1 - levels.getLast().index();
+                    remaining = capacity - 1 - p.get().slot().index();
                 }
             }
         }
