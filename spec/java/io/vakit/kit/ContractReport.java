@@ -21,75 +21,138 @@ import java.util.TreeMap;
  * @param design the design id
  * @param verdict what the engine found, over the normal configuration and (where declared) the small one
  * @param rules one result per {@link Rule}
- * @param required the states the declared features make reachable ({@link States#required})
- * @param missing those of them no chain reached: each is UNCHECKED, and fails the run
+ * @param states every required state, in the order {@link States} gives them, with how often it was reached (0 for
+ *     a missing one): first the normal configuration's, then the small configuration's, named
+ *     {@value #SMALL} followed by the state. The two configurations keep their coverage and requirements apart
+ * @param missing the required states no chain reached: each is UNCHECKED, and fails the run
  * @param hardening for a provider whose binding decides the misuse rules, the implementation's own answers to
  *     misuse ({@link AllocatorProvider#hardening()}); empty otherwise. A silent acceptance is printed as such, never
  *     as a PASS, and does not fail the run: it is what the library does, and what its users must know
  * @param workers the worker processes the run started (each chain, and each shrinking candidate, of an isolated
- *     provider); 0 for one that runs in the kit's own process
+ *     provider; one per run, and more after a crash, for a Java implementation from outside); 0 for one that runs in
+ *     the kit's own process
  */
-public record ContractReport(String design, Verdict verdict, List<RuleResult> rules, List<String> required,
+public record ContractReport(String design, Verdict verdict, List<RuleResult> rules, Map<String, Long> states,
         List<String> missing, List<io.vakit.spi.MisuseResponse> hardening, long workers) {
 
-    /** The rules a provider's {@linkplain AllocatorProvider#bindingDecides() binding} decides, when it has one. */
-    static final java.util.Set<Rule> BINDING_RULES = java.util.EnumSet.of(Rule.M1_INVALID_FREE, Rule.M2_DOUBLE_FREE,
-            Rule.M3_FOREIGN_FREE, Rule.M5_BAD_SIZE, Rule.M6_BAD_ALIGNMENT, Rule.C8_STATS);
+    /** How the small configuration's states are named in a report. */
+    public static final String SMALL = "small configuration: ";
 
     /** The share of the tries that run on the small configuration, where it is declared. */
     static final int SMALL_SHARE = 4;
+
+    /** Freezes the lists. */
+    public ContractReport {
+        rules = List.copyOf(rules);
+        states = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(states));
+        missing = List.copyOf(missing);
+        hardening = List.copyOf(hardening);
+    }
 
     /** Runs the contract machines against {@code provider} and classifies every rule and state. */
     public static ContractReport run(AllocatorProvider provider, Settings settings) {
         long workersBefore = io.vakit.spec.engine.Isolation.workersStarted();
         List<Verdict> verdicts = new ArrayList<>();
-        verdicts.add(Engine.check(new ContractMachine(provider), settings));
+        Verdict normal = Engine.check(new ContractMachine(provider), settings);
+        verdicts.add(normal);
+        Verdict small = null;
         if (provider.descriptor().has(Feature.SMALL_CONFIGURATION)) {
-            verdicts.add(Engine.check(new ContractMachine(provider, true),
-                    settings.withTries(Math.max(1, settings.tries() / SMALL_SHARE))));
+            small = Engine.check(new ContractMachine(provider, true),
+                    settings.withTries(Math.max(1, settings.tries() / SMALL_SHARE)));
+            verdicts.add(small);
         }
         if (provider.descriptor().has(Feature.THREAD_SAFE)) {
             verdicts.add(Engine.check(new io.vakit.spec.contract.SoakMachine(provider),
                     settings.withTries(1).withLength(1)));
         }
         Verdict verdict = merge(ContractMachine.PREFIX + provider.id(), settings, verdicts);
+        Map<String, Long> states = new java.util.LinkedHashMap<>();
+        List<String> missing = new ArrayList<>();
+        for (String state : States.required(provider.descriptor(), normal.coverage())) {
+            long n = normal.coverage().getOrDefault(States.PREFIX + state, 0L);
+            states.put(state, n);
+            if (n == 0) {
+                missing.add(state);
+            }
+        }
+        Map<String, Long> smallCoverage = small == null ? Map.of() : small.coverage();
+        for (String state : States.requiredSmall(provider.descriptor())) {
+            long n = smallCoverage.getOrDefault(States.PREFIX + state, 0L);
+            states.put(SMALL + state, n);
+            if (n == 0) {
+                missing.add(SMALL + state);
+            }
+        }
         List<RuleResult> rules = rules(provider, verdict);
-        List<String> required = States.required(provider.descriptor(), verdict.coverage());
-        List<String> missing = States.missing(provider.descriptor(), verdict.coverage());
-        return new ContractReport(provider.id(), verdict, List.copyOf(rules), List.copyOf(required),
-                List.copyOf(missing), provider.bindingDecides().isPresent() ? provider.hardening() : List.of(),
+        return new ContractReport(provider.id(), verdict, rules, states, missing,
+                provider.bindingDecides().isPresent() ? provider.hardening() : List.of(),
                 io.vakit.spec.engine.Isolation.workersStarted() - workersBefore);
     }
 
-    /** Every rule's status for {@code provider} after {@code verdict}: passed, failed, skipped, the binding's, or unchecked. */
+    /** The required states, in report order. */
+    public List<String> required() {
+        return List.copyOf(states.keySet());
+    }
+
+    /**
+     * Every rule's status for {@code provider} after {@code verdict}: passed, failed, skipped, the binding's, or
+     * unchecked. A rule is UNCHECKED only where the run could have checked it and did not; where the declared features
+     * and limits cannot exercise it, it is SKIPPED with the reason ({@link #skipReason}).
+     */
     public static List<RuleResult> rules(AllocatorProvider provider, Verdict verdict) {
         List<RuleResult> rules = new ArrayList<>();
+        Map<String, String> binding = provider.bindingRules();
         for (Rule rule : Rule.values()) {
             long checks = verdict.coverage().getOrDefault(rule.label(), 0L);
-            Optional<String> skip = rule == Rule.C0_SURVIVES && !ContractMachine.isolating(provider)
-                    ? Optional.of(provider.isolated() ? "-Dvakit.isolate=false: its chains ran in the kit's own process"
-                            : "runs in the kit's own process (a Java implementation): a crash would end the run")
-                    : rule.skipReason(provider.descriptor());
-            Optional<String> binding = BINDING_RULES.contains(rule) ? provider.bindingDecides() : Optional.empty();
+            Optional<String> skip = skipReason(provider, rule, checks, verdict);
             Verdict.Failure failure = verdict.failureOf(rule.label());
             if (failure != null) {
                 rules.add(new RuleResult(rule, RuleResult.Status.FAIL, checks, failure.violation().getMessage()));
-            } else if (binding.isPresent() && rule == Rule.C8_STATS && provider.bindingCountsLiveBlocks()) {
-                rules.add(new RuleResult(rule, RuleResult.Status.SKIPPED, checks, "the implementation's own counters"
-                        + " are not mapped (live_count= in its symbols); the live count is the binding's"));
-            } else if (binding.isPresent() && skip.isEmpty() && rule != Rule.C8_STATS) {
+            } else if (binding.containsKey(rule.id()) && skip.isEmpty()) {
                 rules.add(new RuleResult(rule, RuleResult.Status.BINDING, checks, "decided by the binding in front of"
-                        + " the implementation, not by it (see its hardening table)"));
+                        + " the implementation, not by it: " + binding.get(rule.id())
+                        + (rule.id().startsWith("M") && !rule.id().equals("M7") ? " (see its hardening table)" : "")));
             } else if (skip.isPresent()) {
                 rules.add(new RuleResult(rule, RuleResult.Status.SKIPPED, checks, skip.get()));
             } else if (checks == 0) {
                 rules.add(new RuleResult(rule, RuleResult.Status.UNCHECKED, 0,
                         "never reached: raise vakit.tries or vakit.length"));
             } else {
-                rules.add(new RuleResult(rule, RuleResult.Status.PASS, checks, ""));
+                rules.add(new RuleResult(rule, RuleResult.Status.PASS, checks, passNote(provider, rule)));
             }
         }
         return rules;
+    }
+
+    /**
+     * Why {@code rule} does not apply to {@code provider}, or empty: a feature it needs is not declared; C0 for an
+     * implementation that runs in the kit's own process; C8 where the binding keeps every counter; C12 where neither a
+     * small configuration nor any refusal gave it something to judge.
+     */
+    static Optional<String> skipReason(AllocatorProvider provider, Rule rule, long checks, Verdict verdict) {
+        var d = provider.descriptor();
+        if (rule == Rule.C0_SURVIVES && !ContractMachine.survivalChecked(provider)) {
+            return Optional.of(provider.isolated() || ContractMachine.fromOutside(provider)
+                    ? "-Dvakit.isolate=false: its chains ran in the kit's own process"
+                    : "vakit's own design, run in the kit's own process: a crash would end the run");
+        }
+        if (rule == Rule.C8_STATS && provider.bindingCountsLiveBlocks()) {
+            return Optional.of("the implementation's own counters are not mapped (live_count= in its symbols); the "
+                    + "stats are the binding's");
+        }
+        if (rule == Rule.C12_EXHAUSTION && checks == 0 && !d.has(Feature.SMALL_CONFIGURATION)) {
+            return Optional.of("no small configuration, and no request was refused in " + verdict.chainsRun()
+                    + " chains (its largest block is " + d.maxBlockSize() + " bytes): exhaustion cannot be driven");
+        }
+        return rule.skipReason(d);
+    }
+
+    /** What a PASS covers, where it is less than the whole rule. */
+    private static String passNote(AllocatorProvider provider, Rule rule) {
+        if (rule == Rule.C8_STATS && provider.bindingCountsLiveBytes()) {
+            return "the library's own live count (live_count=); the live bytes are the binding's";
+        }
+        return "";
     }
 
     private static Verdict merge(String machine, Settings settings, List<Verdict> verdicts) {
@@ -134,15 +197,6 @@ public record ContractReport(String design, Verdict verdict, List<RuleResult> ru
         return verdict.coverage().getOrDefault("max:largest", 0L);
     }
 
-    /** How often each required state was reached (0 for a missing one), in the order {@link States} gives them. */
-    public Map<String, Long> states() {
-        Map<String, Long> out = new java.util.LinkedHashMap<>();
-        for (String s : required) {
-            out.put(s, verdict.coverage().getOrDefault(States.PREFIX + s, 0L));
-        }
-        return out;
-    }
-
     /** The rows of the result table, one per rule, then the coverage line and each unreached state. */
     public String table() {
         StringBuilder s = new StringBuilder();
@@ -151,8 +205,8 @@ public record ContractReport(String design, Verdict verdict, List<RuleResult> ru
                     r.status(), r.checks(), r.status() == RuleResult.Status.FAIL ? "see below" : r.detail()));
         }
         s.append(String.format("%-12s %-4s %-26s %-9s %8d  %s%n", design, "S", "states reached",
-                missing.isEmpty() ? "PASS" : "UNCHECKED", required.size() - missing.size(),
-                "of " + required.size() + " required; largest block " + largest() + " bytes"));
+                missing.isEmpty() ? "PASS" : "UNCHECKED", states.size() - missing.size(),
+                "of " + states.size() + " required; largest block " + largest() + " bytes"));
         for (String m : missing) {
             s.append(String.format("%-12s %-4s %-26s %-9s %8d  %s%n", design, "S", m, "UNCHECKED", 0,
                     "never reached: raise vakit.tries or vakit.length"));

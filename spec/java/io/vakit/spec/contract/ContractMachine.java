@@ -81,7 +81,35 @@ public final class ContractMachine implements StateMachine<Allocator, AllocatorM
 
     /** True when {@code provider}'s chains run in workers: it asks for it, and {@code vakit.isolate} is not false. */
     public static boolean isolating(AllocatorProvider provider) {
-        return provider.isolated() && !"false".equals(System.getProperty("vakit.isolate", "").strip());
+        return provider.isolated() && isolationOn();
+    }
+
+    /**
+     * A Java implementation from outside ({@link OutsideImplementations}) runs its whole run in a run worker, where a
+     * crash is a verdict, unless {@code -Dvakit.isolate=false}.
+     */
+    @Override
+    public boolean runIsolated() {
+        return runIsolating(provider);
+    }
+
+    /** True when {@code provider}'s runs go to a run worker: a Java implementation from outside, isolation on. */
+    public static boolean runIsolating(AllocatorProvider provider) {
+        return !provider.isolated() && fromOutside(provider) && isolationOn();
+    }
+
+    /** True when {@code provider} is a Java implementation named from outside vakit. */
+    public static boolean fromOutside(AllocatorProvider provider) {
+        return OutsideImplementations.contains(provider);
+    }
+
+    /** True when a crash of {@code provider} is a verdict (rule C0): its chains run in some worker. */
+    public static boolean survivalChecked(AllocatorProvider provider) {
+        return isolating(provider) || runIsolating(provider);
+    }
+
+    private static boolean isolationOn() {
+        return !"false".equals(System.getProperty("vakit.isolate", "").strip());
     }
 
     /** True for the machine on the small configuration. */
@@ -96,7 +124,7 @@ public final class ContractMachine implements StateMachine<Allocator, AllocatorM
 
     @Override
     public AllocatorModel newModel() {
-        return new AllocatorModel(descriptor, small, coveredSoFar);
+        return new AllocatorModel(descriptor, small, coveredSoFar, AllocatorModel.StatsScope.of(provider));
     }
 
     @Override

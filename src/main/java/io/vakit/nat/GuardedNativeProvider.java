@@ -17,4 +17,16 @@ interface GuardedNativeProvider extends AllocatorProvider {
     default Optional<String> bindingDecides() {
         return Optional.of(NativeMalloc.GUARD);
     }
+
+    /**
+     * The guard's misuse rules, and M7: a C library has no close, so every call after close is refused by the
+     * binding's own flag, and the library is never called.
+     */
+    @Override
+    default java.util.Map<String, String> bindingRules() {
+        java.util.Map<String, String> rules = new java.util.TreeMap<>(AllocatorProvider.super.bindingRules());
+        rules.put("M7", "a C library has no close: the binding refuses every call after close with its own flag, and "
+                + "the library is never called");
+        return rules;
+    }
 }

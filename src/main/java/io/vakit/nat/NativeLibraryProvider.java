@@ -76,6 +76,19 @@ public final class NativeLibraryProvider implements GuardedNativeProvider {
         return binding.liveCount() == null;
     }
 
+    /**
+     * The guard's rules, M7, and C6 when the library binds no {@code calloc}: its zeroed blocks are then its
+     * {@code malloc}'s, filled with zeros by the binding, so their zeros are the binding's.
+     */
+    @Override
+    public java.util.Map<String, String> bindingRules() {
+        java.util.Map<String, String> rules = new java.util.TreeMap<>(GuardedNativeProvider.super.bindingRules());
+        if (binding.calloc() == null) {
+            rules.put("C6", "the library binds no calloc: a zeroed block is its malloc's, zero-filled by the binding");
+        }
+        return rules;
+    }
+
     /** The library's own answers to misuse, each in a fresh process ({@link Hardening}). */
     @Override
     public java.util.List<io.vakit.spi.MisuseResponse> hardening() {

@@ -67,6 +67,26 @@ public interface AllocatorProvider {
     }
 
     /**
+     * True when the live bytes in the stats are the binding's own record, not the implementation's: the kit then
+     * judges no live bytes for it (C8 judges the live count alone where {@link #bindingCountsLiveBlocks()} is false).
+     * By default, whenever the provider has a binding.
+     */
+    default boolean bindingCountsLiveBytes() {
+        return bindingDecides().isPresent();
+    }
+
+    /**
+     * The contract rules whose verdict the provider's binding decides in front of the implementation, by rule id
+     * ({@code "M1"}, {@code "C6"}, ...), each with the reason in one sentence: the kit reports them as the binding's,
+     * never as the implementation's (PASS). By default, for a provider with a binding, the misuse rules its guard
+     * answers: M1, M2, M3 (invalid, double and foreign frees), M5 and M6 (bad sizes and alignments); none otherwise.
+     */
+    default java.util.Map<String, String> bindingRules() {
+        return bindingDecides().map(why -> java.util.Map.of("M1", why, "M2", why, "M3", why, "M5", why, "M6", why))
+                .orElse(java.util.Map.of());
+    }
+
+    /**
      * How the implementation itself answers each kind of misuse, with its binding's guard out of the way (each tried
      * in a process of its own, so this may take a few seconds): for a provider whose {@link #bindingDecides()} the
      * misuse rules. Empty by default: the contract's misuse rules judge a Java implementation directly.
