@@ -24,7 +24,7 @@ import java.util.List;
  * Tries, chain length and seed come from {@code -Dvakit.tries}, {@code -Dvakit.length}, {@code -Dvakit.seed}.
  * The table is also written as {@code target/vakit-report/report.md} and {@code report.json}
  * ({@code -Dvakit.report.dir}).
- * Exits 1 when any implementation fails.
+ * Ends with one summary line; exits 1 when any implementation fails, 2 when the arguments cannot be used.
  */
 public final class KitMain {
     private KitMain() {}
@@ -36,15 +36,23 @@ public final class KitMain {
             words.addAll(Arrays.stream(a.trim().split("\\s+")).filter(w -> !w.isEmpty()).toList());
         }
         PrintStream out = System.out;
-        if (!words.isEmpty() && words.get(0).equals("replay")) {
-            String replay = String.join(" ", words.subList(1, words.size()));
-            Run<?, ?> run = Machines.replay(replay);
-            out.println(run.passed() ? "replay passed: " + run.applied().size() + " actions"
-                    : "replay FAILED after " + run.applied().size() + " actions: " + run.violation().getMessage());
-            System.exit(run.passed() ? 0 : 1);
+        try {
+            if (!words.isEmpty() && words.get(0).equals("replay")) {
+                String replay = String.join(" ", words.subList(1, words.size()));
+                Run<?, ?> run = Machines.replay(replay);
+                out.println(run.passed() ? "replay passed: " + run.applied().size() + " actions"
+                        : "replay FAILED after " + run.applied().size() + " actions: " + run.violation().getMessage());
+                System.exit(run.passed() ? 0 : 1);
+            }
+            System.exit(runContract(resolve(words), Settings.fromSystemProperties(), out) ? 0 : 1);
+        } catch (IllegalArgumentException e) { // a name, path, symbol or setting that cannot be used: said in one line
+            out.println("vakit: " + e.getMessage());
+            System.exit(USAGE);
         }
-        System.exit(runContract(resolve(words), Settings.fromSystemProperties(), out) ? 0 : 1);
     }
+
+    /** The exit status of a run that could not start: a bad name, path, symbol or setting. */
+    static final int USAGE = 2;
 
     /**
      * Turns paths and class names into the properties the provider sources read, and returns the ids to run:
@@ -125,13 +133,25 @@ public final class KitMain {
             }
             all &= r.passed();
         }
+        String where;
         try {
             var files = ReportFiles.write(reports, java.nio.file.Path.of(System.getProperty("vakit.report.dir",
                     "target/vakit-report")));
-            out.println("reports: " + files);
+            where = "report: " + files.getFirst() + " and " + files.getLast().getFileName();
         } catch (java.io.IOException e) {
-            out.println("vakit: could not write the reports: " + e);
+            where = "the reports could not be written: " + e;
         }
+        out.println(summary(reports, where));
         return all;
+    }
+
+    /**
+     * The run's last line: how many implementations passed and which failed, and where the report is. A script tells
+     * PASS from FAIL by the exit status (0 or 1).
+     */
+    static String summary(List<ContractReport> reports, String where) {
+        List<String> failed = reports.stream().filter(r -> !r.passed()).map(ContractReport::design).toList();
+        return "vakit: " + (reports.size() - failed.size()) + " passed, " + failed.size() + " failed"
+                + (failed.isEmpty() ? "" : " (" + String.join(", ", failed) + ")") + "; " + where;
     }
 }

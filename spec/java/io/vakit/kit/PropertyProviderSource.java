@@ -33,6 +33,12 @@ public final class PropertyProviderSource implements ProviderSource {
         return out;
     }
 
+    /** A provider named by {@code -Dvakit.impl}, by its id or replay name; nothing else is loaded. */
+    @Override
+    public java.util.Optional<AllocatorProvider> resolve(String name) {
+        return providers().stream().filter(p -> p.id().equals(name) || p.replayName().equals(name)).findFirst();
+    }
+
     /** One loader per class path, so that every instance of a named provider has the same classes. */
     private static final java.util.Map<String, ClassLoader> LOADERS = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -63,7 +69,10 @@ public final class PropertyProviderSource implements ProviderSource {
     private static AllocatorProvider instantiate(String name, ClassLoader loader) {
         Class<?> c;
         try {
-            c = Class.forName(name, true, loader);
+            c = onClassPath(name);
+            if (c == null) {
+                c = Class.forName(name, true, loader);
+            }
         } catch (ClassNotFoundException e) {
             throw new IllegalArgumentException("vakit.impl: class " + name + " is not on the class path"
                     + (System.getProperty("vakit.classpath", "").isBlank() ? " (give its jar with -Dvakit.classpath)"
@@ -73,10 +82,25 @@ public final class PropertyProviderSource implements ProviderSource {
             throw new IllegalArgumentException("vakit.impl: " + name + " does not implement "
                     + AllocatorProvider.class.getName());
         }
+        io.vakit.spec.contract.OutsideImplementations.mark(c);
         try {
             return (AllocatorProvider) c.getConstructor().newInstance();
         } catch (ReflectiveOperationException e) {
             throw new IllegalArgumentException("vakit.impl: " + name + " needs a public no-argument constructor", e);
+        }
+    }
+
+    /**
+     * The class {@code name} as the JVM's own class path has it (a jar named by {@code vakit.classpath} that is also on
+     * the class path, as the build puts it for the tests and the workers), or null. Loading from the class path keeps
+     * every tool on one class loader: Lincheck's model checking, for one, loads the classes of static fields it meets
+     * by name through the application class loader, and fails on classes only a child loader has.
+     */
+    private static Class<?> onClassPath(String name) {
+        try {
+            return Class.forName(name, true, PropertyProviderSource.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            return null;
         }
     }
 

@@ -60,6 +60,11 @@ public final class SoakMachine implements StateMachine<Allocator, SoakMachine.Mo
     }
 
     @Override
+    public boolean runIsolated() {
+        return ContractMachine.runIsolating(provider);
+    }
+
+    @Override
     public Allocator newSystem() {
         return provider.open();
     }

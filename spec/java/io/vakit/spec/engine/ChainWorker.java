@@ -18,7 +18,7 @@ import java.util.TreeMap;
 /**
  * The main class of a worker ({@link Isolation}): reads one request from stdin (the machine's name, then a seed,
  * length, actions to avoid and the run's coverage so far, or a replay string; then {@code go}), runs that one
- * chain, and writes the protocol: {@code action} before each action runs, then {@code violation}, {@code coverage}
+ * chain (or, in run mode, every chain of a run from a given one: {@link RunIsolation}), and writes the protocol: {@code action} before each action runs, then {@code violation}, {@code coverage}
  * and {@code done}. The protocol goes to the process's original stdout, duplicated to a descriptor of its own; file
  * descriptor 1 is pointed at stderr first, so whatever the library under test or the JVM prints cannot garble it.
  */
@@ -52,9 +52,13 @@ public final class ChainWorker {
         ChainWorker worker = new ChainWorker(protocol);
         String machine = null;
         String replay = null;
+        String mode = "chain";
         long seed = 0;
         int length = 0;
+        int tries = 0;
+        int from = 0;
         Set<String> avoid = new HashSet<>();
+        Set<String> failed = new HashSet<>();
         Map<String, Long> coverage = new TreeMap<>();
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         for (String line = in.readLine(); line != null && !line.equals("go"); line = in.readLine()) {
@@ -63,16 +67,25 @@ public final class ChainWorker {
             String value = Isolation.unescape(line.substring(tab + 1));
             switch (name) {
                 case "machine" -> machine = value;
+                case "mode" -> mode = value;
                 case "replay" -> replay = value;
                 case "seed" -> seed = Long.parseLong(value);
                 case "length" -> length = Integer.parseInt(value);
+                case "tries" -> tries = Integer.parseInt(value);
+                case "from" -> from = Integer.parseInt(value);
                 case "avoid" -> avoid.add(value);
+                case "failed" -> failed.add(value);
                 case "coverage" -> {
                     int t = value.lastIndexOf(Isolation.SEP);
                     coverage.put(value.substring(0, t), Long.parseLong(value.substring(t + 1)));
                 }
                 default -> throw new IllegalArgumentException("unknown request field '" + name + "'");
             }
+        }
+        if (mode.equals("run")) {
+            worker.runAll(Machines.find(machine), new Settings(seed, tries, length), from, avoid, failed, coverage);
+            worker.line("done");
+            Runtime.getRuntime().halt(0);
         }
         Run<?, ?> run = worker.run(Machines.find(machine), replay, seed, length, avoid, coverage);
         if (!run.passed()) {
@@ -95,6 +108,53 @@ public final class ChainWorker {
         }
         machine.beforeChain(java.util.Collections.unmodifiableMap(coverage));
         return Engine.generate(machine, seed, length, avoid, starting);
+    }
+
+    /**
+     * Run mode ({@link RunIsolation}): chains {@code from} to the last, one after another, as the engine runs them in
+     * process, with the tally the parent sent. Each chain is announced, then each of its actions before it runs, then
+     * its coverage and violation; a rule failing for the first time is shrunk here, each candidate announced with its
+     * actions, and its shrunk failure sent; then {@code ran}.
+     */
+    private <S, M> void runAll(StateMachine<S, M> machine, Settings settings, int from, Set<String> avoid,
+            Set<String> failed, Map<String, Long> coverage) {
+        Engine.Tally<S, M> tally = new Engine.Tally<>(machine);
+        tally.avoid.addAll(avoid);
+        tally.failedRules.addAll(failed);
+        tally.coverage.putAll(coverage);
+        Run.candidates = new Run.CandidateListener() {
+            @Override
+            public void starting() {
+                line("candidate");
+            }
+
+            @Override
+            public void action(Action<?, ?> action) {
+                line("action", action.toString());
+            }
+        };
+        for (int i = from; i < settings.tries(); i++) {
+            long chainSeed = settings.seedOf(i);
+            line("chain", Integer.toString(i));
+            machine.beforeChain(java.util.Collections.unmodifiableMap(tally.coverage));
+            Run<S, M> run = Engine.generate(machine, chainSeed, settings.length(), tally.avoid,
+                    a -> line("action", a.toString()));
+            run.coverage().forEach((k, n) -> line("coverage", k, Long.toString(n)));
+            if (!run.passed()) {
+                line("violation", run.violation().rule(), run.violation().getMessage()
+                        .substring(run.violation().rule().length() + 2));
+                if (tally.failedRules.add(run.violation().rule())) {
+                    line("shrinking");
+                    Verdict.Failure f = tally.shrink(i, chainSeed, run);
+                    line("failure", Integer.toString(f.chainNumber()), Long.toString(f.chainSeed()),
+                            Integer.toString(f.originalLength()), Integer.toString(f.shrinkAttempts()),
+                            f.violation().rule(), f.violation().getMessage().substring(f.violation().rule().length() + 2),
+                            f.replay());
+                }
+            }
+            tally.record(run);
+            line("ran", Integer.toString(i));
+        }
     }
 
     /** Writes one protocol line, its fields escaped, with the write system call (nothing buffered). */

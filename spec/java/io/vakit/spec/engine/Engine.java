@@ -29,6 +29,9 @@ public final class Engine {
      * failed, so the run is the same whatever the timing.
      */
     public static <S, M> Verdict check(StateMachine<S, M> machine, Settings settings) {
+        if (machine.runIsolated() && !Isolation.inWorker()) {
+            return RunIsolation.check(machine, settings);
+        }
         long started = System.nanoTime();
         Tally<S, M> tally = new Tally<>(machine);
         if (machine.isolated() && !Isolation.inWorker()) {
@@ -69,7 +72,7 @@ public final class Engine {
     }
 
     /** What a run found so far: coverage, actions, a shrunk failure per rule, the actions to keep away from. */
-    private static final class Tally<S, M> {
+    static final class Tally<S, M> {
         final StateMachine<S, M> machine;
         final Map<String, Long> coverage = new TreeMap<>();
         final List<Verdict.Failure> failures = new ArrayList<>();
@@ -81,21 +84,37 @@ public final class Engine {
             this.machine = machine;
         }
 
+        /** Records chain {@code chain}'s run, and shrinks its failure when its rule failed for the first time. */
         void add(int chain, long chainSeed, Run<S, M> run) {
+            boolean first = !run.passed() && failedRules.add(run.violation().rule());
+            if (first) {
+                failures.add(shrink(chain, chainSeed, run));
+            }
+            record(run);
+        }
+
+        /** The shrunk failure of chain {@code chain}'s failing run. */
+        Verdict.Failure shrink(int chain, long chainSeed, Run<S, M> run) {
+            Shrinker.Result<S, M> shrunk = Shrinker.shrink(machine, run);
+            List<String> text = shrunk.run().applied().stream().map(Object::toString).toList();
+            return new Verdict.Failure(chain + 1, chainSeed, run.applied().size(), shrunk.attempts(), text,
+                    shrunk.run().violation(), Replay.encode(machine.name(), shrunk.run().applied()));
+        }
+
+        /** Counts a run's actions and coverage; after a failure, keeps away from its failing action. */
+        void record(Run<S, M> run) {
             actions += run.applied().size();
             merge(coverage, run.coverage());
-            if (run.passed()) {
-                return;
-            }
-            String rule = run.violation().rule();
-            if (failedRules.add(rule)) {
-                Shrinker.Result<S, M> shrunk = Shrinker.shrink(machine, run);
-                List<String> text = shrunk.run().applied().stream().map(Object::toString).toList();
-                failures.add(new Verdict.Failure(chain + 1, chainSeed, run.applied().size(), shrunk.attempts(), text,
-                        shrunk.run().violation(), Replay.encode(machine.name(), shrunk.run().applied())));
-            }
-            if (!run.applied().isEmpty()) { // what a generated chain ran, not a shrunk simplification
+            if (!run.passed() && !run.applied().isEmpty()) { // what a generated chain ran, not a shrunk one
                 avoid.add(signature(run.applied().getLast()));
+            }
+        }
+
+        /** Adds a failure found elsewhere (by a run worker) for a rule not reported yet. */
+        void failure(Verdict.Failure f) {
+            failedRules.add(f.violation().rule());
+            if (failures.stream().noneMatch(g -> g.violation().rule().equals(f.violation().rule()))) {
+                failures.add(f);
             }
         }
     }

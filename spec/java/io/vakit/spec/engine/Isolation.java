@@ -38,16 +38,24 @@ public final class Isolation {
      * {@code i} aims with what the chains up to {@code i - WIDTH} found, so the same width runs the same chains.
      */
     public static final int WIDTH = Math.max(1, Integer.getInteger("vakit.workers", 2));
-    private static final long TIMEOUT_SECONDS = Long.getLong("vakit.worker.timeout", 300);
-    private static final int TAIL = 1500;
-    private static final AtomicLong STARTED = new AtomicLong();
-    private static final AtomicLong NANOS = new AtomicLong();
+    static final long TIMEOUT_SECONDS = Long.getLong("vakit.worker.timeout", 300);
+    static final int TAIL = 1500;
+    static final AtomicLong STARTED = new AtomicLong();
+    static final AtomicLong NANOS = new AtomicLong();
 
     private Isolation() {}
 
     /** True in a worker: chains run here, not in yet another process. */
     public static boolean inWorker() {
         return Boolean.getBoolean(IN_WORKER);
+    }
+
+    /**
+     * True when a replay of {@code machine} (a shrinking candidate, a replay line) must run in a fresh worker of its
+     * own: an isolated machine, or a run-isolated one whose run worker died, outside a worker.
+     */
+    static boolean replaysInWorkers(StateMachine<?, ?> machine) {
+        return (machine.isolated() || machine.runIsolated()) && !inWorker();
     }
 
     /** The workers this process has started. */
@@ -80,7 +88,7 @@ public final class Isolation {
         return exchange(machine, request.append("go\n").toString());
     }
 
-    private static void field(StringBuilder request, String name, String value) {
+    static void field(StringBuilder request, String name, String value) {
         request.append(name).append(SEP).append(escape(value)).append('\n');
     }
 
@@ -149,7 +157,7 @@ public final class Isolation {
         }
     }
 
-    private static Violation died(long pid, int exit, boolean killed, List<? extends Action<?, ?>> applied,
+    static Violation died(long pid, int exit, boolean killed, List<? extends Action<?, ?>> applied,
             String tail) {
         try {
             Files.deleteIfExists(Path.of(System.getProperty("java.io.tmpdir"), "vakit-hs_err_" + pid + ".log"));
@@ -165,14 +173,14 @@ public final class Isolation {
                 + (evidence.isEmpty() ? "(nothing)" : evidence));
     }
 
-    private static String tail(Path err) throws IOException {
+    static String tail(Path err) throws IOException {
         byte[] all = Files.readAllBytes(err);
         String s = new String(all, Math.max(0, all.length - 64 * 1024), Math.min(all.length, 64 * 1024),
                 StandardCharsets.UTF_8);
         return s;
     }
 
-    private static List<String> command() {
+    static List<String> command() {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-XX:-UsePerfData", "-XX:-CreateCoredumpOnCrash",
@@ -182,9 +190,19 @@ public final class Isolation {
                 .filter(k -> k.startsWith("vakit.") && !k.equals(IN_WORKER))
                 .forEach(k -> cmd.add("-D" + k + "=" + System.getProperty(k)));
         cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(classPath());
         cmd.add(ChainWorker.class.getName());
         return cmd;
+    }
+
+    /**
+     * A worker's class path: this JVM's, and the jars and folders of {@code vakit.classpath} (an implementation from
+     * outside), so that the worker loads them with its own application class loader.
+     */
+    static String classPath() {
+        String own = System.getProperty("java.class.path");
+        String extra = System.getProperty("vakit.classpath", "").strip();
+        return extra.isEmpty() ? own : own + java.io.File.pathSeparator + extra;
     }
 
     /** A protocol field: backslash, tab and line breaks escaped. */

@@ -26,11 +26,28 @@ public record Run<S, M>(List<Action<S, M>> applied, Violation violation, Map<Str
      * {@linkplain StateMachine#isolated() isolated} machine, in a fresh worker process.
      */
     public static <S, M> Run<S, M> of(StateMachine<S, M> machine, List<Action<S, M>> chain) {
-        if (machine.isolated() && !Isolation.inWorker()) {
+        if (Isolation.replaysInWorkers(machine)) {
             return Isolation.replay(machine, chain);
+        }
+        CandidateListener listener = candidates;
+        if (listener != null) {
+            listener.starting();
+            return here(machine, chain, listener::action);
         }
         return here(machine, chain, a -> { });
     }
+
+    /** Told of every chain {@link #of} replays in this process (a run worker announces shrinking candidates). */
+    interface CandidateListener {
+        /** A candidate chain starts. */
+        void starting();
+
+        /** One of its actions is about to run. */
+        void action(Action<?, ?> action);
+    }
+
+    /** The listener of a run worker, or null. */
+    static volatile CandidateListener candidates;
 
     /** Runs {@code chain} in this process, telling {@code starting} of each action before it runs. */
     static <S, M> Run<S, M> here(StateMachine<S, M> machine, List<Action<S, M>> chain,
@@ -82,6 +99,12 @@ public record Run<S, M>(List<Action<S, M>> applied, Violation violation, Map<Str
             }
         } catch (Violation v) {
             violation = v;
+        } catch (InternalError e) {
+            // the JVM turns a fault in an unsafe memory access (a write or read through a MemorySegment at an address
+            // that is not mapped) into this error: in a native process that access would have killed it
+            violation = new Violation(Isolation.SURVIVES, "a memory fault during action " + applied.size()
+                    + (applied.isEmpty() ? "" : ", " + applied.getLast()) + ": " + e.getMessage()
+                    + " (the memory the allocator handed out, or the memory it keeps, is not mapped there)", e);
         } catch (RuntimeException | AssertionError e) {
             violation = new Violation("unexpected-exception", e.getClass().getName() + ": " + e.getMessage(), e);
         } finally {

@@ -32,7 +32,7 @@ public final class Shrinker {
 
     /** Shrinks {@code failing}, which must have failed. */
     public static <S, M> Result<S, M> shrink(StateMachine<S, M> machine, Run<S, M> failing) {
-        boolean parallel = machine.isolated() && !Isolation.inWorker() && Isolation.WIDTH > 1;
+        boolean parallel = Isolation.replaysInWorkers(machine) && Isolation.WIDTH > 1;
         ExecutorService pool = parallel ? Executors.newFixedThreadPool(Isolation.WIDTH,
                 r -> Thread.ofPlatform().daemon().name("vakit-shrink").unstarted(r)) : null;
         try {
@@ -50,7 +50,7 @@ public final class Shrinker {
         Run<S, M> best = failing;
         int[] attempts = {0};
         boolean progress = true;
-        int max = machine.isolated() ? MAX_WORKER_ATTEMPTS : MAX_ATTEMPTS;
+        int max = Isolation.replaysInWorkers(machine) ? MAX_WORKER_ATTEMPTS : MAX_ATTEMPTS;
         while (progress && attempts[0] < max) {
             progress = false;
             for (int chunk = Math.max(1, best.applied().size() / 2); chunk >= 1; chunk /= 2) {

@@ -58,6 +58,17 @@ public interface StateMachine<S, M> {
         return false;
     }
 
+    /**
+     * True when the whole run must go to one child JVM of its own ({@link RunIsolation}): for a Java implementation
+     * from outside, which can crash the process as native code can (it writes native memory through FFM) but whose
+     * chains are cheap enough to run one after another in one process. Only a chain that kills that process is then
+     * replayed and shrunk in fresh workers, each chain alone ({@link Isolation}); a crash is a verdict ({@link
+     * Isolation#SURVIVES}). The default is false.
+     */
+    default boolean runIsolated() {
+        return false;
+    }
+
     /** Releases a system after a run, whatever happened. */
     void dispose(S system);
 }
