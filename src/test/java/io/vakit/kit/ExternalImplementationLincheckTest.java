@@ -32,12 +32,12 @@ public class ExternalImplementationLincheckTest extends AllocatorLincheck {
     @Test
     void stressMode() {
         requireThreadSafeImpl();
-        stressOptions().check(getClass());
+        check(stressOptions(), getClass());
     }
 
     @Test
     void modelChecking() {
         requireThreadSafeImpl();
-        modelCheckingOptions().check(getClass());
+        check(modelCheckingOptions(), getClass());
     }
 }

@@ -15,12 +15,12 @@ public class GroupsLincheckTest extends AllocatorLincheck {
 
     @Test
     void stressMode() {
-        stressOptions().check(getClass());
+        check(stressOptions(), getClass());
     }
 
     @Test
     void modelChecking() {
-        modelCheckingOptions().iterations(5 * Integer.getInteger("vakit.lincheck.scale", 1)).check(getClass());
+        check(modelCheckingOptions().iterations(5 * Integer.getInteger("vakit.lincheck.scale", 1)), getClass());
     }
 
     @Test

@@ -276,8 +276,41 @@ public abstract class AllocatorLincheck {
     public static void checkBothModes(Class<? extends AllocatorLincheck> test, Edges edges, int stressIterations,
             int modelIterations) {
         int scale = Integer.getInteger("vakit.lincheck.scale", 1);
-        stressOptions(edges).iterations(stressIterations * scale).check(test);
-        modelCheckingOptions(edges).iterations(modelIterations * scale).check(test);
+        check(stressOptions(edges).iterations(stressIterations * scale), test);
+        check(modelCheckingOptions(edges).iterations(modelIterations * scale), test);
+    }
+
+    /**
+     * Runs Lincheck with {@code options} on {@code test}; when it fails, throws an {@link AssertionError} that says
+     * whose failure it is ({@link LincheckVerdict}): the implementation's (with Lincheck's report), or the harness's
+     * (a class Lincheck could not load, an internal error, a timeout), which is no verdict on the implementation.
+     */
+    public static void check(Options<?, ?> options, Class<?> test) {
+        try {
+            options.check(test);
+        } catch (Throwable t) {
+            if (t instanceof VirtualMachineError e && !(t instanceof InternalError)) {
+                throw e;
+            }
+            LincheckVerdict v = LincheckVerdict.of(t);
+            throw new LincheckFailed(v, t);
+        }
+    }
+
+    /** A Lincheck check that failed, and whose failure it was. */
+    public static final class LincheckFailed extends AssertionError {
+        private static final long serialVersionUID = 1L;
+        private final transient LincheckVerdict verdict;
+
+        LincheckFailed(LincheckVerdict verdict, Throwable cause) {
+            super(verdict.headline() + "\n" + verdict.detail(), cause);
+            this.verdict = verdict;
+        }
+
+        /** Whose failure, and what Lincheck reported. */
+        public LincheckVerdict verdict() {
+            return verdict;
+        }
     }
 
     private static <O extends Options<O, ?>> O withEdgeScenarios(O options, Edges edges) {

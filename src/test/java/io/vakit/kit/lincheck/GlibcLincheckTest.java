@@ -12,11 +12,11 @@ public class GlibcLincheckTest extends AllocatorLincheck {
 
     @Test
     void stressMode() {
-        stressOptions().check(getClass());
+        check(stressOptions(), getClass());
     }
 
     @Test
     void modelChecking() {
-        modelCheckingOptions().check(getClass());
+        check(modelCheckingOptions(), getClass());
     }
 }
