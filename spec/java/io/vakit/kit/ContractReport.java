@@ -144,7 +144,8 @@ public record ContractReport(String design, Verdict verdict, List<RuleResult> ru
             return Optional.of("no small configuration, and no request was refused in " + verdict.chainsRun()
                     + " chains (its largest block is " + d.maxBlockSize() + " bytes): exhaustion cannot be driven");
         }
-        return rule.skipReason(d);
+        return rule.skipReason(d).map(why -> why + rule.needs().stream().filter(f -> !d.has(f)).findFirst()
+                .flatMap(provider::whyNot).map(more -> ": " + more).orElse(""));
     }
 
     /** What a PASS covers, where it is less than the whole rule. */

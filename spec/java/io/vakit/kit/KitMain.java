@@ -78,9 +78,6 @@ public final class KitMain {
         if (nativeLibrary == null && classes.isEmpty()) {
             return ids;
         }
-        // the implementations the paths and classes add are those present after, and not before, naming them
-        java.util.Set<String> before = new java.util.HashSet<>();
-        ProviderSource.all().forEach(p -> before.add(p.id()));
         if (nativeLibrary != null) {
             System.setProperty("vakit.native", nativeLibrary);
         }
@@ -90,9 +87,10 @@ public final class KitMain {
         if (!classes.isEmpty()) {
             System.setProperty("vakit.impl", String.join(",", classes));
         }
-        if (ids.isEmpty()) {
-            ProviderSource.all().stream().map(AllocatorProvider::id).filter(id -> !before.contains(id))
-                    .forEach(ids::add);
+        if (ids.isEmpty()) { // the implementations the paths and classes name, and no other is loaded
+            for (ProviderSource source : java.util.ServiceLoader.load(ProviderSource.class)) {
+                source.named().forEach(p -> ids.add(p.id()));
+            }
         }
         return ids;
     }
@@ -100,13 +98,13 @@ public final class KitMain {
     /** Runs the contract against the named designs (all when {@code ids} is empty); true when all pass. */
     public static boolean runContract(List<String> ids, Settings settings, PrintStream out) {
         List<AllocatorProvider> providers = new ArrayList<>();
-        for (AllocatorProvider p : ProviderSource.all()) {
-            if (ids.isEmpty() || ids.contains(p.id())) {
-                providers.add(p);
-            }
+        List<String> missing = new ArrayList<>();
+        if (ids.isEmpty()) {
+            providers.addAll(ProviderSource.all());
         }
-        List<String> missing = new ArrayList<>(ids);
-        providers.forEach(p -> missing.remove(p.id()));
+        for (String id : ids) { // by id alone: no other implementation is loaded
+            io.vakit.spec.contract.ContractMachines.provider(id).ifPresentOrElse(providers::add, () -> missing.add(id));
+        }
         if (!missing.isEmpty() || providers.isEmpty()) {
             out.println("vakit: no implementation with id " + missing + " on the class path");
             return false;

@@ -104,8 +104,14 @@ public final class PropertyProviderSource implements ProviderSource {
         }
     }
 
+    /** The providers {@code vakit.impl} names: all of this source's. */
+    @Override
+    public List<AllocatorProvider> named() {
+        return providers();
+    }
+
     /** The providers named by the properties now (empty when {@code vakit.impl} is not set). */
-    public static List<AllocatorProvider> named() {
+    public static List<AllocatorProvider> namedNow() {
         return new PropertyProviderSource().providers();
     }
 }

@@ -106,17 +106,40 @@ public final class StressMain {
         return new ProcessBuilder(cmd).inheritIO().start().waitFor();
     }
 
-    /** The child's one run: JCStress's exit status, with forbidden outcomes as 1. */
+    /**
+     * The child's one run: JCStress's exit status, 1 when any test failed. Each failed test is named with what failed:
+     * a forbidden outcome (the race the test forbids was seen), an error of the test (an exception thrown in an actor
+     * or in the state's set-up: a valid call into the implementation threw), a timeout, or the JVM's death.
+     */
     private static void runHere(String[] args) throws Exception {
         try {
             new JCStress(parse(args)).run();
         } catch (AssertionError e) {
-            System.err.println("vakit: JCStress found forbidden outcomes"
-                    + (System.getProperty("vakit.stress.impl", "").isEmpty() ? "" : " on "
-                    + System.getProperty("vakit.stress.impl")) + ": " + e.getMessage());
+            String impl = System.getProperty("vakit.stress.impl", "");
+            for (String line : String.valueOf(e.getMessage()).lines().skip(1).filter(l -> !l.isBlank()).toList()) {
+                System.err.println("vakit: JCStress " + failure(line) + (impl.isEmpty() ? "" : " on " + impl) + ": "
+                        + line.strip());
+            }
             System.exit(1);
         }
         System.exit(0);
+    }
+
+    /**
+     * What one line of JCStress's failure list says failed: {@code forbidden outcome}, {@code error of the test},
+     * {@code timeout} or {@code VM error}.
+     */
+    static String failure(String line) {
+        if (line.endsWith("had failed with the test error.") || line.endsWith("had failed with the pre-test error.")) {
+            return "error of the test (an exception thrown in an actor or the state, not a forbidden outcome)";
+        }
+        if (line.endsWith("had timed out.")) {
+            return "timeout";
+        }
+        if (line.endsWith("had failed with the VM error.")) {
+            return "VM error (the test's JVM died)";
+        }
+        return "forbidden outcome";
     }
 
     private static Options parse(String[] args) throws Exception {
@@ -146,8 +169,8 @@ public final class StressMain {
         ServiceLoader.load(AllocatorProvider.class).stream()
                 .filter(p -> !p.type().getName().startsWith("io.vakit.kit."))
                 .forEach(p -> out.add(p.get()));
-        out.addAll(PropertyProviderSource.named());
-        out.addAll(NativeProviderSource.named());
+        out.addAll(PropertyProviderSource.namedNow());
+        out.addAll(NativeProviderSource.namedLibrary());
         return out;
     }
 

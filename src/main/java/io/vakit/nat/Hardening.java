@@ -33,6 +33,8 @@ public final class Hardening {
     public static final List<String> MISUSES = List.of("invalid free", "interior free", "double free (small)",
             "double free (large)", "foreign free", "wrong-size free");
     private static final String MISUSED = "vakit-misused";
+    /** What the child writes on stderr just before the misuse: the library's diagnostics come after it. */
+    static final String BEGINS = "vakit-misuse-begins";
     private static final String FOLLOWED = "vakit-followed ";
     private static final Pattern CAUGHT = Pattern.compile("#\\s+(SIG[A-Z]+) \\(0x[0-9a-f]+\\)");
     private static final Pattern FRAME = Pattern.compile("# Problematic frame:\\s*\\n#\\s*(.+)");
@@ -85,8 +87,10 @@ public final class Hardening {
                 return new MisuseResponse(misuse, Response.CRASHED, "hung for " + TIMEOUT_SECONDS + " s and was killed");
             }
             String stderr = Files.readString(err, StandardCharsets.ISO_8859_1);
-            Files.deleteIfExists(Path.of(System.getProperty("java.io.tmpdir"), "vakit-hs_err_" + p.pid() + ".log"));
-            return classify(misuse, p.exitValue(), out, stderr);
+            Path hsErr = Path.of(System.getProperty("java.io.tmpdir"), "vakit-hs_err_" + p.pid() + ".log");
+            String crashLog = Files.exists(hsErr) ? Files.readString(hsErr, StandardCharsets.ISO_8859_1) : "";
+            Files.deleteIfExists(hsErr);
+            return classify(misuse, p.exitValue(), out, stderr, crashLog, libraryFile(name));
         } catch (IOException e) {
             throw new UncheckedIOException("measuring " + misuse + " on " + name, e);
         } catch (InterruptedException e) {
@@ -103,15 +107,46 @@ public final class Hardening {
         }
     }
 
-    /** What the child's exit, output and stderr say about the library's answer. */
+    /** The file name of the library {@code name} names, as a crash frame shows it ({@code libc.so.6} for glibc). */
+    static String libraryFile(String name) {
+        if (name.equals("glibc")) {
+            return "libc.so";
+        }
+        for (NativeProviderSource.Known k : NativeProviderSource.KNOWN) {
+            if (k.id().equals(name)) {
+                return k.file();
+            }
+        }
+        String path = name.startsWith(NativeProviderSource.PREFIX) ? name.substring(NativeProviderSource.PREFIX.length())
+                : name;
+        int q = path.indexOf('?');
+        return Path.of(q < 0 ? path : path.substring(0, q)).getFileName().toString();
+    }
+
+    /** What the child's exit, output and stderr say about the library's answer (no crash log, any library). */
     static MisuseResponse classify(String misuse, int exit, String out, String stderr) {
+        return classify(misuse, exit, out, stderr, "", "");
+    }
+
+    /**
+     * What the child's exit, output, stderr and crash log say about the library {@code library} (its file name). The
+     * library's diagnostic is what it wrote on stderr after the misuse began ({@link #BEGINS}): a line the launcher or
+     * the JVM wrote before it (such as {@code Picked up JAVA_TOOL_OPTIONS}) is not the library's. A deliberate trap in
+     * the library (a {@code ud2} or {@code int3} it executed on purpose) is a detection, not a crash.
+     */
+    static MisuseResponse classify(String misuse, int exit, String out, String stderr, String crashLog,
+            String library) {
         boolean misused = out.contains(MISUSED);
         int f = out.indexOf(FOLLOWED);
         String followed = f < 0 ? null : out.substring(f + FOLLOWED.length()).lines().findFirst().orElse("").strip();
-        String said = said(stderr);
+        String said = said(afterMisuse(stderr));
         if (followed == null) { // it died
             String how = death(exit, out + stderr); // the JVM prints its fatal-error header on stdout
+            String trap = trap(exit, how, crashLog, library);
             if (!misused) {
+                if (trap != null) {
+                    return new MisuseResponse(misuse, Response.DETECTED, "trap: " + trap);
+                }
                 return how.startsWith("SIGABRT")
                         ? new MisuseResponse(misuse, Response.DETECTED, "aborted: " + (said.isEmpty() ? how : said))
                         : new MisuseResponse(misuse, Response.CRASHED, how);
@@ -126,7 +161,59 @@ public final class Hardening {
                 + said + ")"));
     }
 
-    /** The library's own words on stderr: its last line that is not the JVM's. */
+    /** The part of stderr written after the misuse began; nothing when the marker is missing. */
+    static String afterMisuse(String stderr) {
+        int at = stderr.indexOf(BEGINS);
+        return at < 0 ? "" : stderr.substring(at + BEGINS.length());
+    }
+
+    /**
+     * The trap a death was, or null: a SIGILL the JVM caught at a {@code ud2} ({@code 0f 0b}) or a SIGTRAP at an
+     * {@code int3} ({@code cc}, the pc just past it) in a frame of {@code library}, read from the crash log's
+     * instruction bytes; or a process killed by SIGTRAP, which only a trap instruction (or a debugger) raises.
+     */
+    static String trap(int exit, String how, String crashLog, String library) {
+        if (exit == 128 + 5) {
+            return "int3 (SIGTRAP: the process was stopped by a trap instruction during the misuse)";
+        }
+        boolean ill = how.startsWith("SIGILL");
+        boolean trapped = how.startsWith("SIGTRAP");
+        if (!(ill || trapped) || library.isEmpty() || !how.contains("[" + library)) {
+            return null;
+        }
+        Matcher pc = PC.matcher(crashLog);
+        if (!pc.find()) {
+            return null;
+        }
+        long at = Long.parseUnsignedLong(pc.group(1), 16);
+        int[] bytes = {byteAt(crashLog, at), byteAt(crashLog, at + 1), byteAt(crashLog, at - 1)};
+        if (ill && bytes[0] == 0x0f && bytes[1] == 0x0b) {
+            return "ud2 (SIGILL) " + how.substring("SIGILL ".length());
+        }
+        if (trapped && (bytes[0] == 0xcc || bytes[2] == 0xcc)) {
+            return "int3 (SIGTRAP) " + how.substring("SIGTRAP ".length());
+        }
+        return null;
+    }
+
+    private static final Pattern PC = Pattern.compile("Instructions: \\(pc=0x([0-9a-f]+)\\)");
+    private static final Pattern ROW = Pattern.compile("^\\s*0x([0-9a-f]+):\\s+((?:[0-9a-f]{2}\\s*)+)$",
+            Pattern.MULTILINE);
+
+    /** The byte at {@code address} in the crash log's dump of instructions around the pc, or -1. */
+    static int byteAt(String crashLog, long address) {
+        Matcher row = ROW.matcher(crashLog);
+        while (row.find()) {
+            long start = Long.parseUnsignedLong(row.group(1), 16);
+            String[] hex = row.group(2).trim().split("\\s+");
+            if (address >= start && address < start + hex.length) {
+                return Integer.parseInt(hex[(int) (address - start)], 16);
+            }
+        }
+        return -1;
+    }
+
+    /** The library's own words: its last line on stderr that is not the JVM's. */
     private static String said(String stderr) {
         return stderr.lines().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")
                 && !l.startsWith("[") && !l.startsWith("WARNING")).reduce((a, b) -> b).orElse("");
@@ -143,6 +230,7 @@ public final class Hardening {
             case 139 -> "SIGSEGV";
             case 135 -> "SIGBUS";
             case 132 -> "SIGILL";
+            case 133 -> "SIGTRAP";
             default -> "exit status " + exit;
         };
     }
@@ -153,6 +241,8 @@ public final class Hardening {
     public static void main(String[] args) throws Throwable {
         NativeMalloc.Binding b = binding(args[0]);
         Probe probe = new Probe(b);
+        System.err.println(BEGINS); // what the library writes from here on is its answer to the misuse
+        System.err.flush();
         probe.misuse(args[1]);
         System.out.println(MISUSED);
         System.out.flush();

@@ -17,21 +17,27 @@ import java.util.Map;
  * @param sizedFree true when free and realloc take the old size (seed 003's {@code Free(ptr, size)})
  * @param liveCount {@code size_t live_count(void)}: the library's own count of live blocks, which the stats then
  *     report (rule C8 judges the library's counter instead of skipping); usually a one-line function the user adds
+ * @param guessed true when the optional names are guessed (a preset, a prefix), not named one by one: a library
+ *     that exports none of such a name simply lacks the function, and the features it gives are not declared. A
+ *     function named explicitly must be there
  */
 public record MallocSymbols(String malloc, String free, String calloc, String realloc, String alignedAlloc,
-        String usableSize, boolean sizedFree, String liveCount) {
+        String usableSize, boolean sizedFree, String liveCount, boolean guessed) {
 
-    /** The names, without a live-count function. */
+    /** The names, without a live-count function, each required. */
     public MallocSymbols(String malloc, String free, String calloc, String realloc, String alignedAlloc,
             String usableSize, boolean sizedFree) {
-        this(malloc, free, calloc, realloc, alignedAlloc, usableSize, sizedFree, null);
+        this(malloc, free, calloc, realloc, alignedAlloc, usableSize, sizedFree, null, false);
     }
 
 
-    /** The standard names, each with {@code prefix} in front ({@code "je_"}, or empty). */
+    /**
+     * The standard names, each with {@code prefix} in front ({@code "je_"}, or empty); those the library does not
+     * export are left out ({@link #guessed}).
+     */
     public static MallocSymbols prefixed(String prefix) {
         return new MallocSymbols(prefix + "malloc", prefix + "free", prefix + "calloc", prefix + "realloc",
-                prefix + "aligned_alloc", prefix + "malloc_usable_size", false);
+                prefix + "aligned_alloc", prefix + "malloc_usable_size", false, null, true);
     }
 
     /**
@@ -42,7 +48,8 @@ public record MallocSymbols(String malloc, String free, String calloc, String re
      * <li>{@code tcmalloc}: {@code tc_malloc}, ..., {@code tc_memalign}, {@code tc_malloc_size};</li>
      * <li>{@code seed003}: {@code Malloc}, {@code Free(ptr, size)}, {@code Remalloc(ptr, old, new)} (its one-argument
      * {@code Calloc(size)} is not bound: zeroed blocks are {@code Malloc} plus a fill);</li>
-     * <li>{@code prefix:xx_}: the standard names with that prefix;</li>
+     * <li>{@code prefix:xx_}: the standard names with that prefix; of those, only malloc and free must be there
+     * (as with the presets): a library that exports part of the family gets the features of what it exports;</li>
      * <li>{@code malloc=a,free=b,calloc=c,realloc=d,aligned_alloc=e,usable_size=f,sized=true,live_count=g}: explicit
      * (omitted functions are not offered).</li>
      * </ul>
@@ -56,11 +63,11 @@ public record MallocSymbols(String malloc, String free, String calloc, String re
             }
             case "mimalloc" -> {
                 return new MallocSymbols("mi_malloc", "mi_free", "mi_calloc", "mi_realloc", "mi_aligned_alloc",
-                        "mi_usable_size", false);
+                        "mi_usable_size", false, null, true);
             }
             case "tcmalloc" -> {
                 return new MallocSymbols("tc_malloc", "tc_free", "tc_calloc", "tc_realloc", "tc_memalign",
-                        "tc_malloc_size", false);
+                        "tc_malloc_size", false, null, true);
             }
             case "seed003" -> {
                 return new MallocSymbols("Malloc", "Free", null, "Remalloc", null, null, true); // Calloc(size): 1 arg
@@ -83,7 +90,7 @@ public record MallocSymbols(String malloc, String free, String calloc, String re
                     }
                     return new MallocSymbols(m.get("malloc"), m.get("free"), m.get("calloc"), m.get("realloc"),
                             m.get("aligned_alloc"), m.get("usable_size"), Boolean.parseBoolean(m.get("sized")),
-                            m.get("live_count"));
+                            m.get("live_count"), false);
                 }
                 throw new IllegalArgumentException("symbols '" + spec + "': expected glibc, jemalloc, mimalloc, "
                         + "tcmalloc, seed003, prefix:<p>, or malloc=<name>,free=<name>[,calloc=,realloc=,"

@@ -4,6 +4,7 @@ import io.vakit.spi.AlignmentGuarantee;
 import io.vakit.spi.Allocator;
 import io.vakit.spi.DesignDescriptor;
 import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +19,9 @@ public final class NativeLibraryProvider implements GuardedNativeProvider {
     private final NativeMalloc.Binding binding;
     private String replayName;
 
+    /** The largest alignment a measure tries: 1 MiB. */
+    static final long MEASURED_UP_TO = 1L << 20;
+
     /**
      * Loads and binds {@code library}.
      *
@@ -29,6 +33,17 @@ public final class NativeLibraryProvider implements GuardedNativeProvider {
      */
     public NativeLibraryProvider(String id, Path library, MallocSymbols symbols, AlignmentGuarantee alignment,
             boolean threadSafe, java.util.List<String> deviations) {
+        this(id, library, symbols, alignment, threadSafe, deviations, 0);
+    }
+
+    /**
+     * Loads and binds {@code library}, whose aligned allocation serves alignments up to {@code maxAlignment}; 0 measures
+     * it: the largest power of two up to {@value #MEASURED_UP_TO} bytes that {@code aligned_alloc(a, a)} serves, each
+     * smaller one served too (C11 lets a library refuse an alignment it does not support, with NULL). Measuring
+     * calls the library's aligned_alloc and free about twenty times, in this process.
+     */
+    public NativeLibraryProvider(String id, Path library, MallocSymbols symbols, AlignmentGuarantee alignment,
+            boolean threadSafe, java.util.List<String> deviations, long maxAlignment) {
         if (!Files.isRegularFile(library)) {
             throw new IllegalArgumentException("native library for '" + id + "': no such file " + library);
         }
@@ -40,10 +55,63 @@ public final class NativeLibraryProvider implements GuardedNativeProvider {
                     + "A library with initial-exec TLS (jemalloc) needs static TLS room: start the JVM with "
                     + "GLIBC_TUNABLES=glibc.rtld.optional_static_tls=16384 (the build does)", e);
         }
-        this.binding = NativeMalloc.Binding.of(id, lookup, symbols, library);
+        NativeMalloc.Binding bound = NativeMalloc.Binding.of(id, lookup, symbols, library);
+        long natural = alignment.alignmentFor(1);
+        long largest = bound.alignedAlloc() == null ? natural : maxAlignment > 0 ? maxAlignment
+                : measure(bound, natural);
+        if (bound.alignedAlloc() != null && largest <= natural) {
+            java.util.Map<String, String> absent = new java.util.TreeMap<>(bound.absent());
+            absent.put("aligned_alloc", symbols.alignedAlloc() + " returned NULL for an alignment of " + 2 * natural);
+            bound = new NativeMalloc.Binding(bound.malloc(), bound.free(), bound.calloc(), bound.realloc(), null,
+                    bound.usableSize(), bound.sized(), bound.liveCount(), absent);
+            largest = natural;
+        }
+        this.binding = bound;
         this.descriptor = new DesignDescriptor(id, "native " + library + " (" + symbols.malloc() + ", ...)", null,
-                alignment, binding.alignedAlloc() != null ? 1L << 20 : alignment.alignmentFor(1),
-                1L << 40, binding.features(threadSafe), deviations);
+                alignment, largest, 1L << 40, binding.features(threadSafe), deviations);
+    }
+
+    /**
+     * The largest power of two, from twice {@code natural} up to {@value #MEASURED_UP_TO}, up to which every
+     * {@code aligned_alloc(a, a)} of the library is served; {@code natural} when the first is refused.
+     */
+    private static long measure(NativeMalloc.Binding b, long natural) {
+        long served = natural;
+        try {
+            for (long a = 2 * natural; a <= MEASURED_UP_TO; a <<= 1) {
+                MemorySegment p = (MemorySegment) b.alignedAlloc().invokeExact(a, a);
+                if (p.address() == 0) {
+                    break;
+                }
+                if (b.sized()) {
+                    b.free().invokeExact(p, a);
+                } else {
+                    b.free().invokeExact(p);
+                }
+                served = a;
+            }
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+        return served;
+    }
+
+    /**
+     * Why a feature the library's functions would give is not declared: the function it needs is absent (the
+     * library exports none of that name, or it is another library's), or its aligned_alloc refused the smallest
+     * alignment above the natural one.
+     */
+    @Override
+    public java.util.Optional<String> whyNot(io.vakit.spi.Feature feature) {
+        String function = switch (feature) {
+            case REALLOC -> "realloc";
+            case ALIGNED_ALLOCATION -> "aligned_alloc";
+            case USABLE_SIZE -> "usable_size";
+            default -> null;
+        };
+        return java.util.Optional.ofNullable(function == null ? null : binding.absent().get(function));
     }
 
     /**
@@ -84,7 +152,8 @@ public final class NativeLibraryProvider implements GuardedNativeProvider {
     public java.util.Map<String, String> bindingRules() {
         java.util.Map<String, String> rules = new java.util.TreeMap<>(GuardedNativeProvider.super.bindingRules());
         if (binding.calloc() == null) {
-            rules.put("C6", "the library binds no calloc: a zeroed block is its malloc's, zero-filled by the binding");
+            rules.put("C6", "the library binds no calloc (" + binding.absent().getOrDefault("calloc", "none is named")
+                    + "): a zeroed block is its malloc's, zero-filled by the binding");
         }
         return rules;
     }

@@ -49,12 +49,18 @@ public final class NativeMalloc implements Allocator {
      * @param sized true when free and realloc take the old size
      */
     public record Binding(MethodHandle malloc, MethodHandle free, MethodHandle calloc, MethodHandle realloc,
-            MethodHandle alignedAlloc, MethodHandle usableSize, boolean sized, MethodHandle liveCount) {
+            MethodHandle alignedAlloc, MethodHandle usableSize, boolean sized, MethodHandle liveCount,
+            java.util.Map<String, String> absent) {
+
+        /** Freezes the names of the absent functions. */
+        public Binding {
+            absent = java.util.Map.copyOf(absent);
+        }
 
         /**
          * Binds the functions named by {@code symbols} in {@code library}.
          *
-         * @throws IllegalArgumentException if a named symbol is missing; the message names it and the design
+         * @throws IllegalArgumentException if a required symbol is missing; the message names it and the design
          */
         public static Binding of(String design, SymbolLookup library, MallocSymbols symbols) {
             return of(design, library, symbols, null);
@@ -64,48 +70,66 @@ public final class NativeMalloc implements Allocator {
          * Binds the functions named by {@code symbols} in {@code library}, the file {@code owner}: a function the file
          * does not define itself (found in a library it depends on, such as glibc) is left unbound, and the features it
          * would give are not declared; {@code malloc} and {@code free} must be its own. With a null {@code owner},
-         * wherever the lookup finds them (glibc's default lookup).
+         * wherever the lookup finds them (glibc's default lookup). A guessed optional name ({@link
+         * MallocSymbols#guessed}) the library does not export is left unbound too, and named in {@link #absent}.
          *
-         * @throws IllegalArgumentException if {@code malloc} or {@code free} is missing or not the library's own
+         * @throws IllegalArgumentException if {@code malloc} or {@code free} is missing or not the library's own, or a
+         *     function named explicitly is missing: one line that names it
          */
         public static Binding of(String design, SymbolLookup library, MallocSymbols symbols, java.nio.file.Path owner) {
             boolean sized = symbols.sizedFree();
+            java.util.Map<String, String> absent = new java.util.TreeMap<>();
+            Binder b = new Binder(design, library, owner, symbols.guessed(), absent);
             return new Binding(
-                    bind(design, library, owner, symbols.malloc(), true,
-                            FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_LONG)),
-                    bind(design, library, owner, symbols.free(), true, sized
+                    b.bind("malloc", symbols.malloc(), true, FunctionDescriptor.of(ValueLayout.ADDRESS,
+                            ValueLayout.JAVA_LONG)),
+                    b.bind("free", symbols.free(), true, sized
                             ? FunctionDescriptor.ofVoid(ValueLayout.ADDRESS, ValueLayout.JAVA_LONG)
                             : FunctionDescriptor.ofVoid(ValueLayout.ADDRESS)),
-                    bind(design, library, owner, symbols.calloc(), false,
+                    b.bind("calloc", symbols.calloc(), false,
                             FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG)),
-                    bind(design, library, owner, symbols.realloc(), false, sized
+                    b.bind("realloc", symbols.realloc(), false, sized
                             ? FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG,
                                     ValueLayout.JAVA_LONG)
                             : FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG)),
-                    bind(design, library, owner, symbols.alignedAlloc(), false,
+                    b.bind("aligned_alloc", symbols.alignedAlloc(), false,
                             FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG)),
-                    bind(design, library, owner, symbols.usableSize(), false,
+                    b.bind("usable_size", symbols.usableSize(), false,
                             FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.ADDRESS)),
                     sized,
-                    bind(design, library, owner, symbols.liveCount(), false, FunctionDescriptor.of(ValueLayout.JAVA_LONG)));
+                    b.bind("live_count", symbols.liveCount(), false, FunctionDescriptor.of(ValueLayout.JAVA_LONG)),
+                    absent);
         }
 
-        private static MethodHandle bind(String design, SymbolLookup library, java.nio.file.Path owner, String name,
-                boolean required, FunctionDescriptor fd) {
-            if (name == null) {
-                return null;
-            }
-            MemorySegment symbol = library.find(name).orElseThrow(() -> new IllegalArgumentException(
-                    "design '" + design + "': native symbol '" + name + "' not found"));
-            if (owner != null && !SymbolOwner.definedBy(symbol, owner)) {
-                if (required) {
-                    throw new IllegalArgumentException("design '" + design + "': native symbol '" + name + "' is not "
-                            + "defined by " + owner + " but by " + SymbolOwner.fileOf(symbol).map(Object::toString)
-                                    .orElse("an unknown object") + " (a library it depends on)");
+        /** Binds one function after another, noting the absent ones. */
+        private record Binder(String design, SymbolLookup library, java.nio.file.Path owner, boolean guessed,
+                java.util.Map<String, String> absent) {
+            MethodHandle bind(String function, String name, boolean required, FunctionDescriptor fd) {
+                if (name == null) {
+                    return null;
                 }
-                return null; // someone else's: the library does not offer it
+                java.util.Optional<MemorySegment> found = library.find(name);
+                if (found.isEmpty()) {
+                    if (required || !guessed) {
+                        throw new IllegalArgumentException("design '" + design + "': the library exports no '" + name
+                                + "'" + (required ? " (" + function + " is required)" : " (named in the symbols)"));
+                    }
+                    absent.put(function, "the library exports no " + name);
+                    return null;
+                }
+                MemorySegment symbol = found.get();
+                if (owner != null && !SymbolOwner.definedBy(symbol, owner)) {
+                    if (required) {
+                        throw new IllegalArgumentException("design '" + design + "': native symbol '" + name + "' is "
+                                + "not defined by " + owner + " but by " + SymbolOwner.fileOf(symbol).map(Object::toString)
+                                        .orElse("an unknown object") + " (a library it depends on)");
+                    }
+                    absent.put(function, name + " is not the library's own (" + SymbolOwner.fileOf(symbol)
+                            .map(Object::toString).orElse("an unknown object") + " defines it)");
+                    return null; // someone else's: the library does not offer it
+                }
+                return LINKER.downcallHandle(symbol, fd);
             }
-            return LINKER.downcallHandle(symbol, fd);
         }
 
         /** The features these functions (behind the guard) offer. */
@@ -158,9 +182,12 @@ public final class NativeMalloc implements Allocator {
             throw new io.vakit.spi.InvalidAlignmentException(descriptor.id(), op, "alignment " + byteAlignment
                     + " is above the natural " + natural + " and the library has no aligned allocation");
         }
+        // C11 asks aligned_alloc for a size that is a multiple of the alignment: the call asks for that (the block is
+        // still byteSize bytes), so a library that holds callers to it refuses nothing valid
+        long multiple = (byteSize + byteAlignment - 1) & -byteAlignment;
         long address = byteAlignment <= natural
                 ? call(op, () -> (MemorySegment) malloc.invokeExact(byteSize))
-                : call(op, () -> (MemorySegment) alignedAlloc.invokeExact(byteAlignment, byteSize));
+                : call(op, () -> (MemorySegment) alignedAlloc.invokeExact(byteAlignment, multiple));
         return admit(op, address, byteSize);
     }
 

@@ -42,7 +42,7 @@ public final class NativeProviderSource implements ProviderSource {
     @Override
     public List<AllocatorProvider> providers() {
         List<AllocatorProvider> out = new ArrayList<>(installed());
-        out.addAll(named());
+        out.addAll(namedLibrary());
         return out;
     }
 
@@ -51,7 +51,13 @@ public final class NativeProviderSource implements ProviderSource {
      * {@code .threadSafe} and {@code .alignment} say (a property given empty counts as not given); empty when none is
      * named.
      */
-    public static List<AllocatorProvider> named() {
+    @Override
+    public List<AllocatorProvider> named() {
+        return namedLibrary();
+    }
+
+    /** The library {@code -Dvakit.native} names, as {@link #named()} (for callers without an instance). */
+    public static List<AllocatorProvider> namedLibrary() {
         String path = property("vakit.native", "");
         if (path.isEmpty()) {
             return List.of();
@@ -60,15 +66,17 @@ public final class NativeProviderSource implements ProviderSource {
         String id = property("vakit.native.id", lib.getFileName().toString().replaceFirst("\\.so.*$", "")
                 .replaceFirst("^lib", ""));
         return List.of(bind(id, lib, property("vakit.native.symbols", "glibc"), property("vakit.native.alignment", "16"),
-                property("vakit.native.threadSafe", "true")));
+                property("vakit.native.threadSafe", "true"), property("vakit.native.maxAlignment", "")));
     }
 
-    private static NativeLibraryProvider bind(String id, Path lib, String symbols, String alignment, String threadSafe) {
+    private static NativeLibraryProvider bind(String id, Path lib, String symbols, String alignment, String threadSafe,
+            String maxAlignment) {
         return new NativeLibraryProvider(id, lib, MallocSymbols.parse(symbols),
                 alignment.equals("fundamental") ? FUNDAMENTAL : AlignmentGuarantee.fixed(Long.parseLong(alignment)),
-                Boolean.parseBoolean(threadSafe), List.of())
+                Boolean.parseBoolean(threadSafe), List.of(), maxAlignment.isEmpty() ? 0 : Long.parseLong(maxAlignment))
                 .locatedBy(PREFIX + lib.toAbsolutePath() + "?" + (id.equals(defaultId(lib)) ? "" : "id=" + id + "&")
-                        + "symbols=" + symbols + "&alignment=" + alignment + "&threadSafe=" + threadSafe);
+                        + "symbols=" + symbols + "&alignment=" + alignment + "&threadSafe=" + threadSafe
+                        + (maxAlignment.isEmpty() ? "" : "&maxAlignment=" + maxAlignment));
     }
 
     /** The id a library gets from its file name: {@code libfoo.so.2} is {@code foo}. */
@@ -94,7 +102,7 @@ public final class NativeProviderSource implements ProviderSource {
         }
         if (!name.startsWith(PREFIX)) { // the library -Dvakit.native names, by its id
             return property("vakit.native", "").isEmpty() ? Optional.empty()
-                    : named().stream().filter(p -> p.id().equals(name)).findFirst();
+                    : namedLibrary().stream().filter(p -> p.id().equals(name)).findFirst();
         }
         String rest = name.substring(PREFIX.length());
         int q = rest.indexOf('?');
@@ -108,7 +116,8 @@ public final class NativeProviderSource implements ProviderSource {
         }
         String id = params.getOrDefault("id", defaultId(lib));
         return Optional.of(bind(id, lib, params.getOrDefault("symbols", "glibc"),
-                params.getOrDefault("alignment", "16"), params.getOrDefault("threadSafe", "true")).locatedBy(name));
+                params.getOrDefault("alignment", "16"), params.getOrDefault("threadSafe", "true"),
+                params.getOrDefault("maxAlignment", "")).locatedBy(name));
     }
 
     private static String property(String name, String otherwise) {

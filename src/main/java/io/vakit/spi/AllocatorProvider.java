@@ -67,6 +67,14 @@ public interface AllocatorProvider {
     }
 
     /**
+     * Why the design does not declare {@code feature}, where the provider knows more than that (a native library that
+     * exports no realloc, say); the kit adds it to the reason a rule needing the feature is SKIPPED. Empty by default.
+     */
+    default java.util.Optional<String> whyNot(Feature feature) {
+        return java.util.Optional.empty();
+    }
+
+    /**
      * True when the live bytes in the stats are the binding's own record, not the implementation's: the kit then
      * judges no live bytes for it (C8 judges the live count alone where {@link #bindingCountsLiveBlocks()} is false).
      * By default, whenever the provider has a binding.

@@ -20,6 +20,15 @@ public interface ProviderSource {
         return java.util.Optional.empty();
     }
 
+    /**
+     * The providers of this source that the user named (by a system property, such as {@code -Dvakit.native}), without
+     * those it finds on its own (an installed library): what a run over "the named implementations" checks. Empty by
+     * default.
+     */
+    default List<AllocatorProvider> named() {
+        return List.of();
+    }
+
     /** Every provider on the class path: the registered ones, then those of every source. */
     static List<AllocatorProvider> all() {
         List<AllocatorProvider> out = new ArrayList<>();

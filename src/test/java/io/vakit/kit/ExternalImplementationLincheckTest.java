@@ -15,8 +15,8 @@ public class ExternalImplementationLincheckTest extends AllocatorLincheck {
     }
 
     private static AllocatorProvider provider() {
-        return PropertyProviderSource.named().stream().findFirst()
-                .or(() -> io.vakit.nat.NativeProviderSource.named().stream().findFirst())
+        return PropertyProviderSource.namedNow().stream().findFirst()
+                .or(() -> io.vakit.nat.NativeProviderSource.namedLibrary().stream().findFirst())
                 .orElseGet(GlibcProvider::new);
     }
 

@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
  */
 class ExternalImplementationTest {
     static List<AllocatorProvider> named() {
-        List<AllocatorProvider> named = new java.util.ArrayList<>(PropertyProviderSource.named());
-        named.addAll(io.vakit.nat.NativeProviderSource.named());
+        List<AllocatorProvider> named = new java.util.ArrayList<>(PropertyProviderSource.namedNow());
+        named.addAll(io.vakit.nat.NativeProviderSource.namedLibrary());
         if (named.isEmpty()) {
             String why = "no -Dvakit.impl or -Dvakit.native given: nothing external to check";
             System.out.println("skipped: " + why);

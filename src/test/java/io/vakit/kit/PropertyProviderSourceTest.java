@@ -19,8 +19,8 @@ class PropertyProviderSourceTest {
     void aNamedProviderJoinsTheKit() {
         System.setProperty("vakit.impl", "io.vakit.kit.broken.SilentDoubleFreeAllocator$Provider");
         assertThat(ProviderSource.all()).anyMatch(p -> p.id().equals("broken-double-free"));
-        assertThat(PropertyProviderSource.named()).hasSize(1);
-        ContractReport report = ContractReport.run(PropertyProviderSource.named().get(0),
+        assertThat(PropertyProviderSource.namedNow()).hasSize(1);
+        ContractReport report = ContractReport.run(PropertyProviderSource.namedNow().get(0),
                 io.vakit.spec.engine.Settings.fromSystemProperties());
         assertThat(report.passed()).as("the kit rejects it through the property").isFalse();
         assertThat(report.verdict().failureOf("M2 double free refused")).isNotNull();
@@ -29,7 +29,7 @@ class PropertyProviderSourceTest {
     @Test
     void aNamedProviderOptsIntoItsDesignsLayoutLaw() {
         System.setProperty("vakit.impl", "io.vakit.kit.broken.MisplacingAllocator$Provider");
-        var provider = PropertyProviderSource.named().get(0);
+        var provider = PropertyProviderSource.namedNow().get(0);
         assertThat(provider.descriptor().followed()).contains("sized");
         ContractReport report = ContractReport.run(provider,
                 io.vakit.spec.engine.Settings.fromSystemProperties());
@@ -42,20 +42,20 @@ class PropertyProviderSourceTest {
     @Test
     void anUnknownClassOrAMissingJarIsNamed() {
         System.setProperty("vakit.impl", "com.example.NoSuchProvider");
-        assertThatThrownBy(PropertyProviderSource::named).hasMessageContaining("com.example.NoSuchProvider")
+        assertThatThrownBy(PropertyProviderSource::namedNow).hasMessageContaining("com.example.NoSuchProvider")
                 .hasMessageContaining("-Dvakit.classpath");
         System.setProperty("vakit.classpath", "/no/such.jar");
-        assertThatThrownBy(PropertyProviderSource::named).hasMessageContaining("no such jar or folder: /no/such.jar");
+        assertThatThrownBy(PropertyProviderSource::namedNow).hasMessageContaining("no such jar or folder: /no/such.jar");
         System.clearProperty("vakit.classpath");
         System.setProperty("vakit.impl", "java.lang.String");
-        assertThatThrownBy(PropertyProviderSource::named).hasMessageContaining("does not implement");
+        assertThatThrownBy(PropertyProviderSource::namedNow).hasMessageContaining("does not implement");
     }
 
     @Test
     void aClassFromAnotherFolderIsLoaded() {
         System.setProperty("vakit.classpath", "target/test-classes");
         System.setProperty("vakit.impl", "io.vakit.kit.broken.UnzeroedCallocAllocator$Provider");
-        assertThat(PropertyProviderSource.named()).singleElement()
+        assertThat(PropertyProviderSource.namedNow()).singleElement()
                 .satisfies(p -> assertThat(p.id()).isEqualTo("broken-calloc"));
     }
 }

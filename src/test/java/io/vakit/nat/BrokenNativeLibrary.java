@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Assumptions;
  * into one library, and offers its allocators.
  */
 public final class BrokenNativeLibrary {
-    private static final List<String> SOURCES = List.of("src/test/c/vakit_broken.c", "src/test/c/vakit_seed003_shim.c");
+    private static final List<String> SOURCES = List.of("src/test/c/vakit_broken.c", "src/test/c/vakit_seed003_shim.c",
+            "src/test/c/vakit_trapping.c", "src/test/c/vakit_partial.c");
     private static final Path LIBRARY = Path.of("target/native/libvakit_broken.so");
     private static String failure;
 
@@ -106,6 +107,29 @@ public final class BrokenNativeLibrary {
     /** The same, whose count drifts: a free of a block above 1 KiB is not counted out. */
     public static AllocatorProvider driftingCount() {
         return named("broken-native-count", "malloc=lc_malloc,free=lcd_free,live_count=lc_live_count", 16, false);
+    }
+
+    /** A hardened allocator in miniature that stops on misuse with {@code ud2} (SIGILL). */
+    public static AllocatorProvider trappingUd2() {
+        return named("native-traps-ud2", "malloc=trp_malloc,free=trp_free", 16, false);
+    }
+
+    /** The same, with {@code int3} (SIGTRAP). */
+    public static AllocatorProvider trappingInt3() {
+        return named("native-traps-int3", "malloc=tri_malloc,free=tri_free", 16, false);
+    }
+
+    /**
+     * A library bound by {@code prefix:part_} that exports only malloc, free, realloc and an aligned_alloc that refuses
+     * alignments above a page.
+     */
+    public static AllocatorProvider partial(String extra) {
+        return named("native-partial", "prefix:part_", 16, true, extra);
+    }
+
+    private static AllocatorProvider named(String id, String symbols, long alignment, boolean threadSafe, String extra) {
+        return new NativeProviderSource().resolve(NativeProviderSource.PREFIX + library().toAbsolutePath() + "?id=" + id
+                + "&symbols=" + symbols + "&alignment=" + alignment + "&threadSafe=" + threadSafe + extra).orElseThrow();
     }
 
     /** An unsynchronised free list, declared thread-safe. */

@@ -41,7 +41,7 @@ public final class LincheckMain {
     }
 
     static AllocatorProvider provider() {
-        return PropertyProviderSource.named().stream().findFirst().orElseThrow(() -> new IllegalStateException(
+        return PropertyProviderSource.namedNow().stream().findFirst().orElseThrow(() -> new IllegalStateException(
                 "LincheckMain needs -Dvakit.impl=<AllocatorProvider class>"));
     }
 
