@@ -47,6 +47,12 @@ public final class SoakMachine implements StateMachine<Allocator, SoakMachine.Mo
     /** What a soak covered: its operations, by the rule's label and as checked operations. */
     public static final class Model {
         private final Map<String, Long> coverage = new TreeMap<>();
+        /** The counters of the stats the implementation keeps itself: its final check judges only those. */
+        private final AllocatorModel.StatsScope scope;
+
+        Model(AllocatorModel.StatsScope scope) {
+            this.scope = scope;
+        }
     }
 
     @Override
@@ -71,7 +77,7 @@ public final class SoakMachine implements StateMachine<Allocator, SoakMachine.Mo
 
     @Override
     public Model newModel() {
-        return new Model();
+        return new Model(AllocatorModel.StatsScope.of(provider));
     }
 
     @Override
@@ -111,6 +117,7 @@ public final class SoakMachine implements StateMachine<Allocator, SoakMachine.Mo
                 inboxes.add(new ConcurrentLinkedQueue<>());
             }
             AtomicReference<String> failure = new AtomicReference<>();
+            AtomicLong liveBytes = new AtomicLong();
             AtomicInteger labels = new AtomicInteger();
             AtomicLong done = new AtomicLong();
             AtomicInteger running = new AtomicInteger(threads);
@@ -118,7 +125,8 @@ public final class SoakMachine implements StateMachine<Allocator, SoakMachine.Mo
             for (int t = 0; t < threads; t++) {
                 int me = t;
                 workers.add(Thread.ofPlatform().name("vakit-soak-" + t).start(() -> new Worker(a, me, sizes, live,
-                        inboxes, failure, labels, done, running, deadline, seed, new SplittableRandom(seed + me)).run()));
+                        liveBytes, inboxes, failure, labels, done, running, deadline, seed,
+                        new SplittableRandom(seed + me)).run()));
             }
             for (Thread w : workers) {
                 try {
@@ -133,8 +141,9 @@ public final class SoakMachine implements StateMachine<Allocator, SoakMachine.Mo
             if (failure.get() != null) {
                 throw new Violation(RULE.label(), toString() + ": " + failure.get());
             }
+            AllocatorModel.StatsScope scope = m.scope;
             Stats s = a.stats();
-            if (s.liveCount() != 0 || s.liveBytes() != 0) {
+            if (scope.count() && s.liveCount() != 0 || scope.bytes() && s.liveBytes() != 0) {
                 throw new Violation(RULE.label(), toString() + ": every block was freed, but the stats say " + s);
             }
         }
@@ -165,7 +174,7 @@ public final class SoakMachine implements StateMachine<Allocator, SoakMachine.Mo
      * seed and the phase number, the same in every thread.
      */
     private record Worker(Allocator a, int me, long[] sizes, ConcurrentSkipListMap<Long, long[]> live,
-            List<ConcurrentLinkedQueue<long[]>> inboxes, AtomicReference<String> failure, AtomicInteger labels,
+            AtomicLong liveBytes, List<ConcurrentLinkedQueue<long[]>> inboxes, AtomicReference<String> failure, AtomicInteger labels,
             AtomicLong done, AtomicInteger running, long deadline, long seed, SplittableRandom random) {
         /** Operations per thread in one phase. */
         static final int PHASE = 1000;
@@ -260,6 +269,12 @@ public final class SoakMachine implements StateMachine<Allocator, SoakMachine.Mo
                     got[k] = a.allocate(size);
                 }
             } catch (AddressSpaceExhaustedException e) {
+                long bytes = liveBytes.get();
+                if (size <= AllocatorModel.modestRequest(a.descriptor()) && bytes < AllocatorModel.modestLive(a.descriptor())) {
+                    fail("allocate(" + size + ") was refused for exhaustion with about " + bytes + " bytes live (a modest"
+                            + " request: C12's limits for a design whose largest block is " + a.descriptor().maxBlockSize()
+                            + " bytes): " + e.getMessage());
+                }
                 // what was allocated so far is registered
             }
             for (int i = 0; i < k; i++) {
@@ -285,6 +300,7 @@ public final class SoakMachine implements StateMachine<Allocator, SoakMachine.Mo
                         + " block #" + other.getValue()[1] + " at 0x" + Long.toHexString(other.getKey()));
             }
             Patterns.fill(s, label, size);
+            liveBytes.addAndGet(size);
             held.add(new long[] {start, size, label});
         }
 
@@ -315,6 +331,7 @@ public final class SoakMachine implements StateMachine<Allocator, SoakMachine.Mo
                         + " offset " + at + " while it was live");
             }
             live.remove(b[0]);
+            liveBytes.addAndGet(-b[1]);
             return s;
         }
 
