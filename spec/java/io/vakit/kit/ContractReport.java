@@ -19,6 +19,7 @@ import java.util.TreeMap;
  * The contract's verdict on one implementation, rule by rule, and the states its chains reached.
  *
  * @param design the design id
+ * @param title the design's one-line title, as its descriptor gives it
  * @param verdict what the engine found, over the normal configuration and (where declared) the small one
  * @param rules one result per {@link Rule}
  * @param states every required state, in the order {@link States} gives them, with how often it was reached (0 for
@@ -32,7 +33,7 @@ import java.util.TreeMap;
  *     provider; one per run, and more after a crash, for a Java implementation from outside); 0 for one that runs in
  *     the kit's own process
  */
-public record ContractReport(String design, Verdict verdict, List<RuleResult> rules, Map<String, Long> states,
+public record ContractReport(String design, String title, Verdict verdict, List<RuleResult> rules, Map<String, Long> states,
         List<String> missing, List<io.vakit.spi.MisuseResponse> hardening, long workers) {
 
     /** How the small configuration's states are named in a report. */
@@ -84,7 +85,7 @@ public record ContractReport(String design, Verdict verdict, List<RuleResult> ru
             }
         }
         List<RuleResult> rules = rules(provider, verdict);
-        return new ContractReport(provider.id(), verdict, rules, states, missing,
+        return new ContractReport(provider.id(), provider.descriptor().title(), verdict, rules, states, missing,
                 provider.bindingDecides().isPresent() ? provider.hardening() : List.of(),
                 io.vakit.spec.engine.Isolation.workersStarted() - workersBefore);
     }

@@ -28,6 +28,7 @@ public final class ReportFiles {
         StringBuilder s = new StringBuilder("# vakit conformance report\n\n");
         for (ContractReport r : reports) {
             s.append("## ").append(r.design()).append(": ").append(r.passed() ? "PASS" : "FAIL").append("\n\n")
+                    .append(r.title()).append("\n\n")
                     .append(r.summary()).append("\n\n| rule | clause | result | checks | note |\n|---|---|---|---|---|\n");
             for (RuleResult rr : r.rules()) {
                 s.append("| [").append(rr.rule().id()).append("](../../").append(rr.rule().specLink()).append(") | ")
@@ -57,7 +58,8 @@ public final class ReportFiles {
         StringBuilder s = new StringBuilder("{\"reports\":[");
         for (int i = 0; i < reports.size(); i++) {
             ContractReport r = reports.get(i);
-            s.append(i == 0 ? "" : ",").append("{\"design\":").append(str(r.design())).append(",\"passed\":")
+            s.append(i == 0 ? "" : ",").append("{\"design\":").append(str(r.design())).append(",\"title\":")
+                    .append(str(r.title())).append(",\"passed\":")
                     .append(r.passed()).append(",\"chains\":").append(r.verdict().chainsRun()).append(",\"actions\":")
                     .append(r.verdict().actionsRun()).append(",\"millis\":").append(r.verdict().elapsed().toMillis())
                     .append(",\"operations\":").append(r.operations()).append(",\"largest\":").append(r.largest())

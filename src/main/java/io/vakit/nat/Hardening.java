@@ -197,7 +197,8 @@ public final class Hardening {
     }
 
     private static final Pattern PC = Pattern.compile("Instructions: \\(pc=0x([0-9a-f]+)\\)");
-    private static final Pattern ROW = Pattern.compile("^\\s*0x([0-9a-f]+):\\s+((?:[0-9a-f]{2}\\s*)+)$",
+    /** A row of the dump: {@code   0x...:   0f 0b ...}, the pc's row marked {@code =>0x...}. */
+    private static final Pattern ROW = Pattern.compile("^(?:\\s*|=>)0x([0-9a-f]+):[ \\t]+((?:[0-9a-f]{2}[ \\t]*)+)$",
             Pattern.MULTILINE);
 
     /** The byte at {@code address} in the crash log's dump of instructions around the pc, or -1. */

@@ -21,8 +21,11 @@ public final class OutsiderJars {
     private static final Path SOURCES = Path.of("src/test/outsiders");
     private static final Path OUT = Path.of("target/outsiders");
 
-    /** An outsider: its folder, its correct provider, and its provider with one planted bug. */
-    public record Outsider(String name, String provider, String planted) {
+    /**
+     * An outsider: its folder, its correct provider, its provider with one planted bug, and the rule that names that
+     * bug.
+     */
+    public record Outsider(String name, String provider, String planted, String rule) {
         /** Its jar, built on first use. */
         public Path jar() throws IOException {
             return build(name);
@@ -31,11 +34,20 @@ public final class OutsiderJars {
 
     /** The corpus. */
     public static final List<Outsider> CORPUS = List.of(
-            new Outsider("tlsf", "com.example.tlsf.TlsfProvider", "com.example.tlsf.LeakyGrowTlsfProvider"),
-            new Outsider("buddy", "com.example.buddy.BuddyProvider", "com.example.buddy.AddingBuddyProvider"),
+            new Outsider("tlsf", "com.example.tlsf.TlsfProvider", "com.example.tlsf.LeakyGrowTlsfProvider", "C2"),
+            new Outsider("buddy", "com.example.buddy.BuddyProvider", "com.example.buddy.AddingBuddyProvider", "C3"),
             new Outsider("mapper", "com.example.mapper.MapperProvider",
-                    "com.example.mapper.PageZeroingMapperProvider"),
-            new Outsider("slabs", "com.example.slabs.SlabsProvider", "com.example.slabs.SlotIndexSlabsProvider"));
+                    "com.example.mapper.PageZeroingMapperProvider", "C0"),
+            new Outsider("slabs", "com.example.slabs.SlabsProvider", "com.example.slabs.SlotIndexSlabsProvider", "M1"));
+
+    /** Every jar of the corpus, built, as one class path. */
+    public static String classPath() throws IOException {
+        List<String> jars = new ArrayList<>();
+        for (Outsider o : CORPUS) {
+            jars.add(o.jar().toString());
+        }
+        return String.join(java.io.File.pathSeparator, jars);
+    }
 
     private OutsiderJars() {}
 

@@ -38,6 +38,55 @@ class HardeningTest {
         assertThat(of(cc, "interior free").detail()).contains("inside the live block");
     }
 
+    /**
+     * The library's diagnostic is what it wrote after the misuse began: a line the launcher wrote at start-up (a
+     * {@code JAVA_TOOL_OPTIONS} in the environment) once turned a silent acceptance into DETECTED.
+     */
+    @Test
+    void aLineTheLauncherWroteBeforeTheMisuseIsNoDiagnostic() {
+        String launcher = "Picked up JAVA_TOOL_OPTIONS: -Xmx1g\nNOTE: Picked up JDK_JAVA_OPTIONS: -Dx=1\n";
+        String quiet = "vakit-misused\nvakit-followed nothing visible\n";
+        assertThat(Hardening.classify("double free (small)", 0, quiet, launcher + Hardening.BEGINS + "\n").response())
+                .isEqualTo(Response.ACCEPTED_SILENTLY);
+        assertThat(Hardening.classify("double free (small)", 0, quiet, launcher).response())
+                .as("no marker: the library said nothing after the misuse").isEqualTo(Response.ACCEPTED_SILENTLY);
+        MisuseResponse said = Hardening.classify("double free (small)", 0, quiet, launcher + Hardening.BEGINS
+                + "\nmylib: double free of 0x7f00 ignored\n");
+        assertThat(said.response()).isEqualTo(Response.DETECTED);
+        assertThat(said.detail()).isEqualTo("reported and carried on: mylib: double free of 0x7f00 ignored");
+    }
+
+    /**
+     * A hardened allocator stops on misuse with a trap instruction (PartitionAlloc's IMMEDIATE_CRASH is a ud2): that is
+     * its detection, read from the crash log's instruction bytes at the faulting pc, inside the library.
+     */
+    @Test
+    void aDeliberateTrapInTheLibraryIsADetection() {
+        List<MisuseResponse> ud2 = BrokenNativeLibrary.trappingUd2().hardening();
+        ud2.forEach(System.out::println);
+        for (String misuse : List.of("invalid free", "interior free", "double free (small)", "double free (large)",
+                "foreign free")) {
+            MisuseResponse r = of(ud2, misuse);
+            assertThat(r.response()).as(misuse + ": " + r.detail()).isEqualTo(Response.DETECTED);
+            assertThat(r.detail()).startsWith("trap: ud2 (SIGILL)").contains("libvakit_broken.so");
+        }
+        MisuseResponse int3 = of(BrokenNativeLibrary.trappingInt3().hardening(), "double free (small)");
+        System.out.println(int3);
+        assertThat(int3.response()).isEqualTo(Response.DETECTED);
+        assertThat(int3.detail()).startsWith("trap: int3");
+    }
+
+    @Test
+    void aTrapIsReadFromTheInstructionAtThePc() {
+        String log = "Instructions: (pc=0x0000000000001003)\n  0x0000000000000ff3:   00 00 00 00 00 00 00 00 00 00 00 00"
+                + " 00 00 00 00\n=>0x0000000000001003:   0f 0b 90 90 00 00 00 00 00 00 00 00 00 00 00 00\n";
+        String how = "SIGILL in C  [libfoo.so+0x1003]  foo_free+0x13";
+        assertThat(Hardening.trap(1, how, log, "libfoo.so")).startsWith("ud2 (SIGILL)");
+        assertThat(Hardening.trap(1, how, log, "libbar.so")).as("not inside the library").isNull();
+        assertThat(Hardening.trap(1, how, log.replace("0f 0b", "48 8b"), "libfoo.so")).as("no ud2 there").isNull();
+        assertThat(Hardening.trap(133, "exit status 133", "", "libfoo.so")).startsWith("int3");
+    }
+
     @Test
     void aDeathIsClassifiedBySignal() {
         assertThat(Hardening.classify("x", 134, "", "free(): double free detected in tcache 2\n").response())
