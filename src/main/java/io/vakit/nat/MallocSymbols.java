@@ -32,6 +32,22 @@ public record MallocSymbols(String malloc, String free, String calloc, String re
 
 
     /**
+     * The explicit map {@link #parse} reads back into these names, without the functions {@code absent} names
+     * ({@code calloc}, {@code usable_size}, ...): how a child process binds exactly what this process bound.
+     */
+    public String spec(java.util.Set<String> absent) {
+        StringBuilder s = new StringBuilder("malloc=" + malloc + ",free=" + free);
+        String[][] optional = {{"calloc", calloc}, {"realloc", realloc}, {"aligned_alloc", alignedAlloc},
+            {"usable_size", usableSize}, {"live_count", liveCount}};
+        for (String[] o : optional) {
+            if (o[1] != null && !absent.contains(o[0])) {
+                s.append(',').append(o[0]).append('=').append(o[1]);
+            }
+        }
+        return sizedFree ? s.append(",sized=true").toString() : s.toString();
+    }
+
+    /**
      * The standard names, each with {@code prefix} in front ({@code "je_"}, or empty); those the library does not
      * export are left out ({@link #guessed}).
      */

@@ -4,7 +4,6 @@ import io.vakit.spi.AlignmentGuarantee;
 import io.vakit.spi.Allocator;
 import io.vakit.spi.DesignDescriptor;
 import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +19,7 @@ public final class NativeLibraryProvider implements GuardedNativeProvider {
     private String replayName;
 
     /** The largest alignment a measure tries: 1 MiB. */
-    static final long MEASURED_UP_TO = 1L << 20;
+    static final long MEASURED_UP_TO = AlignmentProbe.UP_TO;
 
     /**
      * Loads and binds {@code library}.
@@ -38,9 +37,9 @@ public final class NativeLibraryProvider implements GuardedNativeProvider {
 
     /**
      * Loads and binds {@code library}, whose aligned allocation serves alignments up to {@code maxAlignment}; 0 measures
-     * it: the largest power of two up to {@value #MEASURED_UP_TO} bytes that {@code aligned_alloc(a, a)} serves, each
-     * smaller one served too (C11 lets a library refuse an alignment it does not support, with NULL). Measuring
-     * calls the library's aligned_alloc and free about twenty times, in this process.
+     * it, in a child process ({@link AlignmentProbe}): the largest power of two up to {@value #MEASURED_UP_TO} bytes
+     * that {@code aligned_alloc(a, a)} serves, each smaller one served too (C11 lets a library refuse an alignment it
+     * does not support, with NULL).
      */
     public NativeLibraryProvider(String id, Path library, MallocSymbols symbols, AlignmentGuarantee alignment,
             boolean threadSafe, java.util.List<String> deviations, long maxAlignment) {
@@ -58,7 +57,7 @@ public final class NativeLibraryProvider implements GuardedNativeProvider {
         NativeMalloc.Binding bound = NativeMalloc.Binding.of(id, lookup, symbols, library);
         long natural = alignment.alignmentFor(1);
         long largest = bound.alignedAlloc() == null ? natural : maxAlignment > 0 ? maxAlignment
-                : measure(bound, natural);
+                : AlignmentProbe.measure(library, symbols.spec(bound.absent().keySet()), natural);
         if (bound.alignedAlloc() != null && largest <= natural) {
             java.util.Map<String, String> absent = new java.util.TreeMap<>(bound.absent());
             absent.put("aligned_alloc", symbols.alignedAlloc() + " returned NULL for an alignment of " + 2 * natural);
@@ -69,33 +68,6 @@ public final class NativeLibraryProvider implements GuardedNativeProvider {
         this.binding = bound;
         this.descriptor = new DesignDescriptor(id, "native " + library + " (" + symbols.malloc() + ", ...)", null,
                 alignment, largest, 1L << 40, binding.features(threadSafe), deviations);
-    }
-
-    /**
-     * The largest power of two, from twice {@code natural} up to {@value #MEASURED_UP_TO}, up to which every
-     * {@code aligned_alloc(a, a)} of the library is served; {@code natural} when the first is refused.
-     */
-    private static long measure(NativeMalloc.Binding b, long natural) {
-        long served = natural;
-        try {
-            for (long a = 2 * natural; a <= MEASURED_UP_TO; a <<= 1) {
-                MemorySegment p = (MemorySegment) b.alignedAlloc().invokeExact(a, a);
-                if (p.address() == 0) {
-                    break;
-                }
-                if (b.sized()) {
-                    b.free().invokeExact(p, a);
-                } else {
-                    b.free().invokeExact(p);
-                }
-                served = a;
-            }
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
-        }
-        return served;
     }
 
     /**

@@ -30,6 +30,9 @@ public final class NativeProviderSource implements ProviderSource {
     public static final String SMALL_ALIGNMENT = "requests of 1 to 8 bytes are only 8-byte aligned: C11 promises "
             + "max_align_t (16 on x86-64) from malloc; C23 allows the weaker alignment of what fits";
 
+    /** The largest alignment those three serve through their aligned allocation: 1 MiB (and more). */
+    static final long KNOWN_MAX_ALIGNMENT = 1L << 20;
+
     /** The guarantee those three give: 8 bytes up to 8, 16 above. */
     public static final AlignmentGuarantee FUNDAMENTAL = AlignmentGuarantee.sizeRelative(8, 16);
 
@@ -138,7 +141,7 @@ public final class NativeProviderSource implements ProviderSource {
         return find(k.file()).flatMap(p -> {
             try {
                 return Optional.of(new NativeLibraryProvider(k.id(), p, MallocSymbols.parse(k.symbols()), FUNDAMENTAL,
-                        true, List.of(SMALL_ALIGNMENT)));
+                        true, List.of(SMALL_ALIGNMENT), KNOWN_MAX_ALIGNMENT));
             } catch (IllegalArgumentException e) {
                 System.err.println("vakit: " + k.id() + " is installed but cannot be loaded: " + e.getMessage());
                 return Optional.empty();

@@ -23,8 +23,11 @@ class ReportFilesTest {
         String json = Files.readString(files.get(1));
         assertThat(md).contains("## toy-slab: PASS", "## broken-double-free: FAIL", "does not declare FAMILIES",
                 "replay: vakit1|contract:broken-double-free|", "(../../spec/contract.md#m2)");
-        assertThat(json).startsWith("{\"reports\":[").contains("\"design\":\"toy-slab\",\"passed\":true",
+        assertThat(json).startsWith("{\"reports\":[").contains("\"design\":\"toy-slab\",\"title\":\"toy slab allocator\",\"passed\":true",
                 "\"status\":\"SKIPPED\"", "\"rule\":\"M2 double free refused\"", "\"replay\":\"vakit1|contract:");
         assertThat(json.chars().filter(c -> c == '{').count()).isEqualTo(json.chars().filter(c -> c == '}').count());
+        var read = ReportJson.reports(json); // what the tables generated from a report read
+        assertThat(read).extracting(r -> r.get("design")).containsExactly("toy-slab", "broken-double-free");
+        assertThat(read.get(1).get("failures").toString()).contains("replay=vakit1|contract:broken-double-free|");
     }
 }
