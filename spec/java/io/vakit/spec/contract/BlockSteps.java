@@ -58,12 +58,12 @@ final class BlockSteps {
     static boolean allocate(Allocator a, AllocatorModel m, String op, int label, long size, long alignment) {
         MemorySegment block = attempt(a, m, op, size, () -> a.allocate(size, alignment));
         if (block == null) {
-            return false;
+            return false; // refused for exhaustion: the pair was not reached
+        }
+        if (States.isPair(size, alignment)) {
+            m.reach(States.pair(size, alignment)); // served: what the allocator returned is judged next
         }
         m.admit(a, op, label, block, size, alignment);
-        if (States.isPair(size, alignment)) {
-            m.reach(States.pair(size, alignment)); // served, and the block judged: a refusal reaches nothing
-        }
         return true;
     }
 
