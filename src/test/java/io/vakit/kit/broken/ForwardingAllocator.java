@@ -6,10 +6,11 @@ import io.vakit.spi.Stats;
 import java.lang.foreign.MemorySegment;
 
 /** Forwards every call to a correct allocator; each broken allocator overrides the one thing it gets wrong. */
-abstract class ForwardingAllocator implements Allocator {
+public abstract class ForwardingAllocator implements Allocator {
     final Allocator delegate;
 
-    ForwardingAllocator(Allocator delegate) {
+    /** Forwards to {@code delegate}. */
+    protected ForwardingAllocator(Allocator delegate) {
         this.delegate = delegate;
     }
 
