@@ -44,7 +44,7 @@ public final class KitLauncher {
         cmd.add(classes());
         cmd.add("io.vakit.kit.KitMain");
         for (String a : args) {
-            if (!a.isBlank()) {
+            if (a != null && !a.isBlank()) { // exec:java passes an empty argument list entry as null
                 cmd.add(a);
             }
         }
