@@ -135,7 +135,8 @@ public record ContractReport(String design, String title, Verdict verdict, List<
         if (rule == Rule.C0_SURVIVES && !ContractMachine.survivalChecked(provider)) {
             return Optional.of(provider.isolated() || ContractMachine.fromOutside(provider)
                     ? "-Dvakit.isolate=false: its chains ran in the kit's own process"
-                    : "vakit's own design, run in the kit's own process: a crash would end the run");
+                    : "runs in the kit's own process (a Java implementation not named from outside, such as vakit's "
+                            + "own designs): a crash would end the run");
         }
         if (rule == Rule.C8_STATS && provider.bindingCountsLiveBlocks()) {
             return Optional.of("the implementation's own counters are not mapped (live_count= in its symbols); the "

@@ -103,10 +103,9 @@ public final class AllocatorModel {
 
         /** The scope a provider's binding leaves to the implementation. */
         public static StatsScope of(io.vakit.spi.AllocatorProvider provider) {
-            if (!provider.bindingCountsLiveBytes()) {
-                return provider.bindingCountsLiveBlocks() ? NONE : ALL;
-            }
-            return provider.bindingCountsLiveBlocks() ? NONE : COUNT;
+            boolean count = !provider.bindingCountsLiveBlocks();
+            boolean bytes = !provider.bindingCountsLiveBytes();
+            return count && bytes ? ALL : count ? COUNT : NONE;
         }
 
         boolean count() {
@@ -616,11 +615,6 @@ public final class AllocatorModel {
             case COUNT -> a.liveCount() == b.liveCount();
             case NONE -> true;
         };
-    }
-
-    /** Which counters of the stats this model judges. */
-    public StatsScope scope() {
-        return scope;
     }
 
     // ------------------------------------------------------------------ stats and contents

@@ -13,8 +13,9 @@ import java.util.Set;
  */
 public enum Rule {
     /**
-     * The implementation survives every chain: checked where each chain runs in a worker process of its own
-     * ({@link io.vakit.spi.AllocatorProvider#isolated()}), where a crash is this rule's failure.
+     * The implementation survives every chain: checked where its chains run in a worker process (each chain for
+     * native code, {@link io.vakit.spi.AllocatorProvider#isolated()}; the whole run for a Java implementation from
+     * outside), where a crash is this rule's failure.
      */
     C0_SURVIVES("C0", "survives", EnumSet.noneOf(Feature.class)),
     /** A block lies inside address space the allocator reserved. */
