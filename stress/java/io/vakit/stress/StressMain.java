@@ -6,6 +6,7 @@ import io.vakit.spi.AllocatorProvider;
 import io.vakit.spi.Feature;
 import io.vakit.spi.ProviderSource;
 import io.vakit.stress.edges.DoubleFreeRace;
+import io.vakit.stress.edges.QueryRace;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -193,6 +194,10 @@ public final class StressMain {
     static String skipReason(AllocatorProvider p, String test) {
         if (!p.descriptor().has(Feature.THREAD_SAFE)) {
             return "it does not declare THREAD_SAFE: no concurrent check applies";
+        }
+        if (test.equals(QueryRace.class.getName()) && !p.descriptor().has(Feature.OWNER_LOOKUP)
+                && !p.descriptor().has(Feature.PLACEMENT) && !p.descriptor().has(Feature.CONTAINMENT)) {
+            return "it declares none of OWNER_LOOKUP, PLACEMENT and CONTAINMENT";
         }
         if (test.equals(DoubleFreeRace.class.getName())) {
             if (!p.descriptor().has(Feature.INVALID_FREE_DETECTION)) {

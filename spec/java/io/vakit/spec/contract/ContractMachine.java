@@ -54,6 +54,7 @@ public final class ContractMachine implements StateMachine<Allocator, AllocatorM
         all.addAll(FamilySteps.types());
         all.addAll(QuerySteps.types());
         all.addAll(MisuseSteps.types());
+        all.addAll(FaultSteps.types());
         this.types = List.copyOf(all);
     }
 

@@ -19,9 +19,10 @@ import java.util.List;
 /**
  * What the kernel says about this process's memory, asked directly (the kit trusts no allocator's own counters
  * here): which mappings have resident pages ({@code /proc/self/smaps}), how many pages of a range are resident and
- * whether a page is mapped at all ({@code mincore}, through FFM). Linux only.
+ * whether a page is mapped at all ({@code mincore}, through FFM). Linux only. Public for the concurrency checks
+ * outside this package, which ask whether an allocator's memory is still mapped after it closed.
  */
-final class KernelMemory {
+public final class KernelMemory {
     private static final Linker LINKER = Linker.nativeLinker();
     private static final MethodHandle MINCORE = LINKER.downcallHandle(
             LINKER.defaultLookup().find("mincore").orElseThrow(),
@@ -49,7 +50,7 @@ final class KernelMemory {
     }
 
     /** True where the kernel can be asked (Linux, with {@code /proc/self/smaps}). */
-    static boolean available() {
+    public static boolean available() {
         return Files.isReadable(SMAPS);
     }
 
@@ -157,7 +158,7 @@ final class KernelMemory {
     }
 
     /** True when the page holding {@code address} is mapped in this process. */
-    static boolean mapped(long address) {
+    public static boolean mapped(long address) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment vec = arena.allocate(1);
             return (int) MINCORE.invokeExact(MemorySegment.ofAddress(address & -PAGE), PAGE, vec) == 0;

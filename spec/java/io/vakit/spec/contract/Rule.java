@@ -45,6 +45,12 @@ public enum Rule {
      * little is live, and the allocator serves again once blocks are freed.
      */
     C12_EXHAUSTION("C12", "exhaustion", EnumSet.noneOf(Feature.class)),
+    /**
+     * A commit or a map the kit makes fail ({@link io.vakit.spi.Allocator#injectFault}) is refused with
+     * AddressSpaceExhaustedException naming the design; stats, holdings and every live block stay as they were, and
+     * the same call succeeds once the fault is gone.
+     */
+    C13_FAULTS("C13", "injected faults refused", EnumSet.of(Feature.FAULT_INJECTION)),
     /** Placement reports the live block's own slot, inside nested units, for any address of the block. */
     L1_PLACEMENT("L1", "placement", EnumSet.of(Feature.PLACEMENT)),
     /** The placement follows the address arithmetic of the seed design the implementation declares it follows. */
@@ -69,7 +75,24 @@ public enum Rule {
      * Threads that allocate, write, check and free, handing blocks to each other, never see two live blocks overlap
      * or a live block change, and leave nothing live.
      */
-    T1_SOAK("T1", "multi-thread soak", EnumSet.of(Feature.THREAD_SAFE));
+    T1_SOAK("T1", "multi-thread soak", EnumSet.of(Feature.THREAD_SAFE)),
+    /**
+     * While one thread closes the allocator, every call of the other threads completes as if before the close or is
+     * refused with AllocatorClosedException; nothing else is thrown, nothing crashes, two closes at once both return,
+     * and nothing the allocator held stays mapped.
+     */
+    T2_CLOSE_RACE("T2", "close races every call", EnumSet.of(Feature.THREAD_SAFE)),
+    /**
+     * Two threads free one block at once, for a block of every kind (the smallest class, a class edge, a container's
+     * last slot, a block above the table, a large mapping): exactly one free succeeds, the other is refused with
+     * InvalidFreeException (DOUBLE or UNKNOWN).
+     */
+    T3_DOUBLE_FREE_RACE("T3", "double frees raced", EnumSet.of(Feature.THREAD_SAFE, Feature.INVALID_FREE_DETECTION)),
+    /**
+     * owner, placement and owns asked about a block while another thread frees it (and so gives back its container)
+     * answer the block's own or nothing; never another block, never an exception.
+     */
+    T4_QUERY_RACE("T4", "queries race frees", EnumSet.of(Feature.THREAD_SAFE));
 
     private final String id;
     private final String title;
@@ -112,6 +135,10 @@ public enum Rule {
             if (!design.has(f)) {
                 return Optional.of("design '" + design.id() + "' does not declare " + f);
             }
+        }
+        if (this == T4_QUERY_RACE && !design.has(Feature.OWNER_LOOKUP) && !design.has(Feature.PLACEMENT)
+                && !design.has(Feature.CONTAINMENT)) {
+            return Optional.of("design '" + design.id() + "' declares none of OWNER_LOOKUP, PLACEMENT and CONTAINMENT");
         }
         if (this == C4_SIZE_CLASS && !design.has(Feature.USABLE_SIZE) && !design.has(Feature.OWNER_LOOKUP)) {
             return Optional.of("design '" + design.id() + "' declares neither USABLE_SIZE nor OWNER_LOOKUP");

@@ -49,9 +49,12 @@ public final class SoakMachine implements StateMachine<Allocator, SoakMachine.Mo
         private final Map<String, Long> coverage = new TreeMap<>();
         /** The counters of the stats the implementation keeps itself: its final check judges only those. */
         private final AllocatorModel.StatsScope scope;
+        /** Opens another allocator of the design: the race kinds are probed on one of their own. */
+        private final java.util.function.Supplier<Allocator> open;
 
-        Model(AllocatorModel.StatsScope scope) {
+        Model(AllocatorModel.StatsScope scope, java.util.function.Supplier<Allocator> open) {
             this.scope = scope;
+            this.open = open;
         }
     }
 
@@ -77,7 +80,7 @@ public final class SoakMachine implements StateMachine<Allocator, SoakMachine.Mo
 
     @Override
     public Model newModel() {
-        return new Model(AllocatorModel.StatsScope.of(provider));
+        return new Model(AllocatorModel.StatsScope.of(provider), provider::open);
     }
 
     @Override
@@ -145,6 +148,25 @@ public final class SoakMachine implements StateMachine<Allocator, SoakMachine.Mo
             Stats s = a.stats();
             if (scope.count() && s.liveCount() != 0 || scope.bytes() && s.liveBytes() != 0) {
                 throw new Violation(RULE.label(), toString() + ": every block was freed, but the stats say " + s);
+            }
+            races(a, m);
+        }
+
+        /** The races on one block (T3, T4), then the close race (T2), which ends the soak's allocator. */
+        private void races(Allocator a, Model m) {
+            List<RaceKinds> kinds = RaceKinds.of(m.open);
+            String v;
+            try {
+                v = RaceRounds.freeRaces(a, kinds, m.coverage);
+                if (v == null) {
+                    v = RaceRounds.closeRace(a, kinds, Math.max(2, threads - 1), 50, m.coverage);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while racing", e);
+            }
+            if (v != null) {
+                throw new Violation(v.substring(0, v.indexOf(':')), toString() + ": " + v);
             }
         }
 

@@ -79,6 +79,17 @@ public final class States {
     /** Slack ({@code [size, usableSize)}) written and checked. */
     public static final String SLACK = "slack written";
 
+    /**
+     * An injected fault (C13) was met, refused as the rule says, and the same call then served: required with
+     * FAULT_INJECTION. Which kind of fault was met is reported as {@link #faultRefused}.
+     */
+    public static final String FAULT_RECOVERED = "injected fault refused, then served";
+
+    /** An injected fault of {@code kind} was met and refused (reported, not required: a design may never map). */
+    static String faultRefused(String kind) {
+        return "injected " + kind + " fault refused";
+    }
+
     /** No block live after the committed bytes had risen above the design's idle bound (IDLE_BOUND). */
     public static final String IDLE_AFTER_PEAK = "idle after a peak above the idle bound";
 
@@ -201,6 +212,9 @@ public final class States {
         }
         if (design.has(Feature.FAMILIES)) {
             out.add(FamilySteps.OTHER_FAMILY);
+        }
+        if (design.has(Feature.FAULT_INJECTION)) {
+            out.add(FAULT_RECOVERED);
         }
         return out;
     }

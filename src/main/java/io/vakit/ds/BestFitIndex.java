@@ -45,6 +45,16 @@ public final class BestFitIndex implements AutoCloseable {
         return index.size();
     }
 
+    /** Commits ahead for {@code n} more ranges; a commit that fails changes nothing ({@link OrderedIndex#ensureSpare}). */
+    public void ensureSpare(int n) {
+        index.ensureSpare(n);
+    }
+
+    /** Decommits what was committed ahead since the committed bytes were {@code mark} ({@link OrderedIndex#rollback}). */
+    public void rollback(long mark) {
+        index.rollback(mark);
+    }
+
     /** The bytes of its pool committed so far (kept once grown). */
     public long committedBytes() {
         return index.committedBytes();

@@ -70,6 +70,34 @@ public final class OrderedIndex implements AutoCloseable {
         return committedBytes;
     }
 
+    /**
+     * Commits ahead, so that {@code n} more inserts need no commit (an allocator does this before it changes anything
+     * that a failed commit would have to undo). A commit that fails changes nothing.
+     *
+     * @throws io.vakit.pal.VirtualMemoryException when the commit fails
+     */
+    public void ensureSpare(int n) {
+        long end = Math.min(space.size(), (long) (bump + n) * NODE);
+        if (end > committedBytes) {
+            long grow = ((end - committedBytes) + page - 1) & -page;
+            space.commit(committedBytes, grow);
+            committedBytes += grow;
+        }
+    }
+
+    /**
+     * Decommits the pages committed since {@link #committedBytes()} was {@code mark}, those no node uses: what
+     * {@link #ensureSpare} committed for an allocation that then failed.
+     */
+    public void rollback(long mark) {
+        long used = bump == 1 ? 0 : (long) bump * NODE; // nodes 1 .. bump - 1 (node 0 is "none")
+        long keep = Math.max(mark, (used + page - 1) & -page);
+        if (keep < committedBytes) {
+            space.decommit(keep, committedBytes - keep);
+            committedBytes = keep;
+        }
+    }
+
     /** The bytes reserved for the pool. */
     public long reservedBytes() {
         return space.size();
@@ -319,6 +347,10 @@ public final class OrderedIndex implements AutoCloseable {
     }
 
     private void freeNode(int n) {
+        if (n == bump - 1) {
+            bump--; // the newest node: its page can then be given back by rollback
+            return;
+        }
         setLeft(n, freeHead);
         setRight(n, 0);
         freeHead = n;

@@ -27,6 +27,8 @@ interface GuardedNativeProvider extends AllocatorProvider {
         java.util.Map<String, String> rules = new java.util.TreeMap<>(AllocatorProvider.super.bindingRules());
         rules.put("M7", "a C library has no close: the binding refuses every call after close with its own flag, and "
                 + "the library is never called");
+        rules.put("T2", "a C library has no close: the binding's close waits for the calls in flight, frees the blocks"
+                + " still live, and refuses every later call");
         return rules;
     }
 }

@@ -34,7 +34,8 @@ public final class NativeMalloc implements Allocator {
     public static final String GUARD = "vakit's LiveBlockGuard refuses invalid, double and foreign frees, and the binding"
             + " refuses bad sizes and alignments, before the library is called; the guard counts the live blocks";
     private final LiveBlockGuard guard;
-    private volatile boolean closed;
+    /** Every call passes it; close shuts it once the calls inside have left (a native call is never cut short). */
+    private final io.vakit.ds.CloseGate gate = new io.vakit.ds.CloseGate();
 
     /**
      * The bound native functions of one library. Binding is slow; share one binding between allocators. Optional
@@ -175,31 +176,39 @@ public final class NativeMalloc implements Allocator {
     @Override
     public MemorySegment allocate(long byteSize, long byteAlignment) {
         String op = Requests.allocation(byteSize, byteAlignment);
-        checkOpen(op);
-        Requests.checkAllocation(descriptor, op, byteSize, byteAlignment);
-        long natural = descriptor.alignment().alignmentFor(byteSize);
-        if (byteAlignment > natural && alignedAlloc == null) {
-            throw new io.vakit.spi.InvalidAlignmentException(descriptor.id(), op, "alignment " + byteAlignment
-                    + " is above the natural " + natural + " and the library has no aligned allocation");
+        enter(op);
+        try {
+            Requests.checkAllocation(descriptor, op, byteSize, byteAlignment);
+            long natural = descriptor.alignment().alignmentFor(byteSize);
+            if (byteAlignment > natural && alignedAlloc == null) {
+                throw new io.vakit.spi.InvalidAlignmentException(descriptor.id(), op, "alignment " + byteAlignment
+                        + " is above the natural " + natural + " and the library has no aligned allocation");
+            }
+            // C11 asks aligned_alloc for a size that is a multiple of the alignment: the call asks for that (the block is
+            // still byteSize bytes), so a library that holds callers to it refuses nothing valid
+            long multiple = (byteSize + byteAlignment - 1) & -byteAlignment;
+            long address = byteAlignment <= natural
+                    ? call(op, () -> (MemorySegment) malloc.invokeExact(byteSize))
+                    : call(op, () -> (MemorySegment) alignedAlloc.invokeExact(byteAlignment, multiple));
+            return admit(op, address, byteSize);
+        } finally {
+            gate.exit();
         }
-        // C11 asks aligned_alloc for a size that is a multiple of the alignment: the call asks for that (the block is
-        // still byteSize bytes), so a library that holds callers to it refuses nothing valid
-        long multiple = (byteSize + byteAlignment - 1) & -byteAlignment;
-        long address = byteAlignment <= natural
-                ? call(op, () -> (MemorySegment) malloc.invokeExact(byteSize))
-                : call(op, () -> (MemorySegment) alignedAlloc.invokeExact(byteAlignment, multiple));
-        return admit(op, address, byteSize);
     }
 
     @Override
     public MemorySegment allocateZeroed(long byteSize) {
         String op = "allocateZeroed(size=" + byteSize + ")";
-        checkOpen(op);
-        Requests.checkSize(descriptor, op, byteSize);
-        if (calloc == null) {
-            return allocate(byteSize).fill((byte) 0);
+        enter(op);
+        try {
+            Requests.checkSize(descriptor, op, byteSize);
+            if (calloc == null) {
+                return allocate(byteSize).fill((byte) 0);
+            }
+            return admit(op, call(op, () -> (MemorySegment) calloc.invokeExact(1L, byteSize)), byteSize);
+        } finally {
+            gate.exit();
         }
-        return admit(op, call(op, () -> (MemorySegment) calloc.invokeExact(1L, byteSize)), byteSize);
     }
 
     /**
@@ -210,96 +219,117 @@ public final class NativeMalloc implements Allocator {
     @Override
     public MemorySegment allocateZeroed(long count, long elementSize) {
         String op = "allocateZeroed(count=" + count + ", size=" + elementSize + ")";
-        checkOpen(op);
-        boolean overflows = count >= 1 && elementSize >= 1 && Requests.productOverflows(count, elementSize);
-        if (!overflows || calloc == null) { // a factor below 1 is vakit's own refusal, as size 0 is
-            return Allocator.super.allocateZeroed(count, elementSize);
-        }
-        long address = call(op, () -> (MemorySegment) calloc.invokeExact(count, elementSize));
-        if (address == 0) {
-            throw new io.vakit.spi.InvalidSizeException(descriptor.id(), op, "the library's calloc refused a product"
-                    + " that overflows (it returned NULL)");
-        }
-        call(op, () -> {
-            if (sized) {
-                free.invokeExact(MemorySegment.ofAddress(address), 1L);
-            } else {
-                free.invokeExact(MemorySegment.ofAddress(address));
+        enter(op);
+        try {
+            boolean overflows = count >= 1 && elementSize >= 1 && Requests.productOverflows(count, elementSize);
+            if (!overflows || calloc == null) { // a factor below 1 is vakit's own refusal, as size 0 is
+                return Allocator.super.allocateZeroed(count, elementSize);
             }
-            return MemorySegment.NULL;
-        });
-        return MemorySegment.ofAddress(address); // accepted: the kit reports the library's acceptance
+            long address = call(op, () -> (MemorySegment) calloc.invokeExact(count, elementSize));
+            if (address == 0) {
+                throw new io.vakit.spi.InvalidSizeException(descriptor.id(), op, "the library's calloc refused a product"
+                        + " that overflows (it returned NULL)");
+            }
+            call(op, () -> {
+                if (sized) {
+                    free.invokeExact(MemorySegment.ofAddress(address), 1L);
+                } else {
+                    free.invokeExact(MemorySegment.ofAddress(address));
+                }
+                return MemorySegment.NULL;
+            });
+            return MemorySegment.ofAddress(address); // accepted: the kit reports the library's acceptance
+        } finally {
+            gate.exit();
+        }
     }
 
     @Override
     public void free(MemorySegment block) {
         String op = Requests.onBlock("free", block.address(), block.byteSize());
-        checkOpen(op);
-        long size = guard.claim(op, block.address());
-        call(op, () -> {
-            if (sized) {
-                free.invokeExact(block, size);
-            } else {
-                free.invokeExact(block);
-            }
-            return MemorySegment.NULL;
-        });
+        enter(op);
+        try {
+            long size = guard.claim(op, block.address());
+            call(op, () -> {
+                if (sized) {
+                    free.invokeExact(block, size);
+                } else {
+                    free.invokeExact(block);
+                }
+                return MemorySegment.NULL;
+            });
+        } finally {
+            gate.exit();
+        }
     }
 
     @Override
     public MemorySegment reallocate(MemorySegment block, long newSize) {
         String op = Requests.onBlock("reallocate", block.address(), block.byteSize()) + "->" + newSize;
-        checkOpen(op);
-        Requests.checkSize(descriptor, op, newSize);
-        if (realloc == null) {
-            return Allocator.super.reallocate(block, newSize);
+        enter(op);
+        try {
+            Requests.checkSize(descriptor, op, newSize);
+            if (realloc == null) {
+                return Allocator.super.reallocate(block, newSize);
+            }
+            long oldSize = guard.claim(op, block.address());
+            long address = sized ? call(op, () -> (MemorySegment) realloc.invokeExact(block, oldSize, newSize))
+                    : call(op, () -> (MemorySegment) realloc.invokeExact(block, newSize));
+            if (address == 0) {
+                guard.restore(block.address(), oldSize);
+                throw new AddressSpaceExhaustedException(descriptor.id(), op, "native realloc returned NULL");
+            }
+            guard.added(address, newSize);
+            return MemorySegment.ofAddress(address).reinterpret(newSize);
+        } finally {
+            gate.exit();
         }
-        long oldSize = guard.claim(op, block.address());
-        long address = sized ? call(op, () -> (MemorySegment) realloc.invokeExact(block, oldSize, newSize))
-                : call(op, () -> (MemorySegment) realloc.invokeExact(block, newSize));
-        if (address == 0) {
-            guard.restore(block.address(), oldSize);
-            throw new AddressSpaceExhaustedException(descriptor.id(), op, "native realloc returned NULL");
-        }
-        guard.added(address, newSize);
-        return MemorySegment.ofAddress(address).reinterpret(newSize);
     }
 
     @Override
     public long usableSize(MemorySegment block) {
         String op = Requests.onBlock("usableSize", block.address(), block.byteSize());
-        checkOpen(op);
-        if (usableSize == null) {
-            return Allocator.super.usableSize(block);
-        }
-        guard.sizeOf(op, block.address());
+        enter(op);
         try {
-            return (long) usableSize.invokeExact(block);
-        } catch (Throwable t) {
-            throw new IllegalStateException(op + ": native call failed", t);
+            if (usableSize == null) {
+                return Allocator.super.usableSize(block);
+            }
+            guard.sizeOf(op, block.address());
+            try {
+                return (long) usableSize.invokeExact(block);
+            } catch (Throwable t) {
+                throw new IllegalStateException(op + ": native call failed", t);
+            }
+        } finally {
+            gate.exit();
         }
     }
 
     @Override
     public Stats stats() {
-        checkOpen("stats()");
-        long count = guard.liveCount();
-        if (liveCount != null) {
-            try {
-                count = (long) liveCount.invokeExact();
-            } catch (Throwable t) {
-                throw new IllegalStateException("design '" + descriptor.id() + "': the library's live count failed", t);
+        enter("stats()");
+        try {
+            long count = guard.liveCount();
+            if (liveCount != null) {
+                try {
+                    count = (long) liveCount.invokeExact();
+                } catch (Throwable t) {
+                    throw new IllegalStateException("design '" + descriptor.id() + "': the library's live count failed", t);
+                }
             }
+            return new Stats(0, 0, guard.liveBytes(), count);
+        } finally {
+            gate.exit();
         }
-        return new Stats(0, 0, guard.liveBytes(), count);
     }
 
     @Override
     public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
+        gate.close(this::freeAll);
+    }
+
+    /** Frees every block still live through the binding: what close does, once no call is inside. */
+    private void freeAll() {
         for (var e : guard.drain().entrySet()) {
             try {
                 if (sized) {
@@ -321,8 +351,9 @@ public final class NativeMalloc implements Allocator {
         return MemorySegment.ofAddress(address).reinterpret(size);
     }
 
-    private void checkOpen(String op) {
-        if (closed) {
+    /** Enters the close gate for {@code op}; pair with {@code gate.exit()}. */
+    private void enter(String op) {
+        if (!gate.enter()) {
             throw new AllocatorClosedException(descriptor.id(), op, "the allocator is closed");
         }
     }

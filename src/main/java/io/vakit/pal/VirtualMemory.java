@@ -27,6 +27,27 @@ public final class VirtualMemory {
         return new VirtualMemory(java.util.Objects.requireNonNull(plan, "plan"));
     }
 
+    /**
+     * {@code vm} when it has a fault plan of its own, else virtual memory with a new, empty plan: what an allocator
+     * opens with, so that the faults injected into it land in it alone (never in {@link #system()}, shared by all).
+     */
+    public static VirtualMemory ownFaults(VirtualMemory vm) {
+        return vm == SYSTEM ? withFaults(FaultPlan.none()) : vm;
+    }
+
+    /**
+     * The fault plan this virtual memory consults.
+     *
+     * @throws IllegalStateException for {@link #system()}, whose calls no plan may fail: it is shared by everything
+     */
+    public FaultPlan faults() {
+        if (this == SYSTEM) {
+            throw new IllegalStateException("faults(): the system's virtual memory takes no faults; open with "
+                    + "VirtualMemory.ownFaults(vm) or withFaults(plan)");
+        }
+        return faults;
+    }
+
     /** The page size, from {@code sysconf(_SC_PAGESIZE)}. */
     public static long pageSize() {
         return PAGE_SIZE;
@@ -59,7 +80,8 @@ public final class VirtualMemory {
         if (span < 0) {
             throw new IllegalArgumentException(call + ": size + alignment overflows");
         }
-        long raw = call(Syscall.MMAP, mmapArgs(0, span), () -> PosixCalls.mmap(0, span, PosixCalls.PROT_NONE,
+        long raw = call(Syscall.MMAP, FaultPoint.MAP, mmapArgs(0, span), () -> PosixCalls.mmap(0, span,
+                PosixCalls.PROT_NONE,
                 PosixCalls.MAP_PRIVATE | PosixCalls.MAP_ANONYMOUS | PosixCalls.MAP_NORESERVE));
         long base = (raw + alignment - 1) & -alignment;
         long head = base - raw;
@@ -96,7 +118,8 @@ public final class VirtualMemory {
         }
         String args = "addr=" + hex(address) + ", length=" + size
                 + ", prot=PROT_NONE, flags=MAP_PRIVATE|MAP_ANONYMOUS|MAP_NORESERVE|MAP_FIXED_NOREPLACE";
-        long got = call(Syscall.MMAP, args, () -> PosixCalls.mmap(address, size, PosixCalls.PROT_NONE,
+        long got = call(Syscall.MMAP, FaultPoint.MAP, args, () -> PosixCalls.mmap(address, size,
+                PosixCalls.PROT_NONE,
                 PosixCalls.MAP_PRIVATE | PosixCalls.MAP_ANONYMOUS | PosixCalls.MAP_NORESERVE
                         | PosixCalls.MAP_FIXED_NOREPLACE));
         if (got != address) {
@@ -111,21 +134,26 @@ public final class VirtualMemory {
         int prot = readWrite ? PosixCalls.PROT_READ | PosixCalls.PROT_WRITE : PosixCalls.PROT_NONE;
         String args = "addr=" + hex(addr) + ", length=" + length + ", prot="
                 + (readWrite ? "PROT_READ|PROT_WRITE" : "PROT_NONE");
-        call(Syscall.MPROTECT, args, () -> PosixCalls.mprotect(addr, length, prot));
+        call(Syscall.MPROTECT, readWrite ? FaultPoint.COMMIT : null, args,
+                () -> PosixCalls.mprotect(addr, length, prot));
     }
 
     void dropPages(long addr, long length) {
-        call(Syscall.MADVISE, "addr=" + hex(addr) + ", length=" + length + ", advice=MADV_DONTNEED",
+        call(Syscall.MADVISE, null, "addr=" + hex(addr) + ", length=" + length + ", advice=MADV_DONTNEED",
                 () -> PosixCalls.madvise(addr, length, PosixCalls.MADV_DONTNEED));
     }
 
     void unmap(long addr, long length) {
-        call(Syscall.MUNMAP, "addr=" + hex(addr) + ", length=" + length, () -> PosixCalls.munmap(addr, length));
+        call(Syscall.MUNMAP, null, "addr=" + hex(addr) + ", length=" + length, () -> PosixCalls.munmap(addr, length));
     }
 
-    /** Makes one call, unless the fault plan says it fails: then the kernel is not asked at all. */
-    private long call(Syscall call, String args, java.util.function.Supplier<PosixCalls.Result> kernel) {
-        int injected = faults.onCall(call);
+    /**
+     * Makes one call, at fault point {@code point} (or none), unless the fault plan says it fails: then the kernel is
+     * not asked at all.
+     */
+    private long call(Syscall call, FaultPoint point, String args,
+            java.util.function.Supplier<PosixCalls.Result> kernel) {
+        int injected = faults.onCall(call, point);
         if (injected != 0) {
             throw new VirtualMemoryException(call, args, injected, PosixCalls.strerror(injected), true);
         }

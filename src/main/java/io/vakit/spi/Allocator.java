@@ -143,10 +143,44 @@ public interface Allocator extends SegmentAllocator, AutoCloseable {
         throw new FeatureNotOfferedException(descriptor().id(), "idleCommittedBound", Feature.IDLE_BOUND);
     }
 
+    /**
+     * Makes the allocator's request to the kernel of {@code kind} after its next {@code skip} ones fail, once, as the
+     * kernel fails one when memory runs out ({@code ENOMEM}); a fault of that kind injected before and not fired yet is
+     * replaced. The call that meets the fault must be refused with {@link AddressSpaceExhaustedException} and leave
+     * everything as it was (stats, reserved ranges, every live block), and the next call must work.
+     *
+     * @throws FeatureNotOfferedException unless the design declares {@link Feature#FAULT_INJECTION}
+     */
+    default void injectFault(InjectedFault kind, int skip) {
+        throw new FeatureNotOfferedException(descriptor().id(), "injectFault", Feature.FAULT_INJECTION);
+    }
+
+    /**
+     * Removes every injected fault that has not fired.
+     *
+     * @throws FeatureNotOfferedException unless the design declares {@link Feature#FAULT_INJECTION}
+     */
+    default void clearFaults() {
+        throw new FeatureNotOfferedException(descriptor().id(), "clearFaults", Feature.FAULT_INJECTION);
+    }
+
+    /**
+     * How many injected faults of {@code kind} have fired since the allocator opened.
+     *
+     * @throws FeatureNotOfferedException unless the design declares {@link Feature#FAULT_INJECTION}
+     */
+    default long faultsFired(InjectedFault kind) {
+        throw new FeatureNotOfferedException(descriptor().id(), "faultsFired", Feature.FAULT_INJECTION);
+    }
+
     /** The allocator's counters now. */
     Stats stats();
 
-    /** Releases everything. Live blocks become invalid. Idempotent. */
+    /**
+     * Releases everything. Live blocks become invalid. Idempotent. With {@link Feature#THREAD_SAFE}, a close may race
+     * any other call: that call completes as if before the close, or is refused with
+     * {@link AllocatorClosedException}; two closes at once release everything once.
+     */
     @Override
     void close();
 }

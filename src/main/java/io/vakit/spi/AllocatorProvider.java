@@ -87,10 +87,12 @@ public interface AllocatorProvider {
      * The contract rules whose verdict the provider's binding decides in front of the implementation, by rule id
      * ({@code "M1"}, {@code "C6"}, ...), each with the reason in one sentence: the kit reports them as the binding's,
      * never as the implementation's (PASS). By default, for a provider with a binding, the misuse rules its guard
-     * answers: M1, M2, M3 (invalid, double and foreign frees), M5 and M6 (bad sizes and alignments); none otherwise.
+     * answers: M1, M2, M3 (invalid, double and foreign frees), M5 and M6 (bad sizes and alignments), T3 (double frees
+     * raced); none otherwise.
      */
     default java.util.Map<String, String> bindingRules() {
-        return bindingDecides().map(why -> java.util.Map.of("M1", why, "M2", why, "M3", why, "M5", why, "M6", why))
+        return bindingDecides().map(why -> java.util.Map.of("M1", why, "M2", why, "M3", why, "M5", why, "M6", why,
+                        "T3", why))
                 .orElse(java.util.Map.of());
     }
 

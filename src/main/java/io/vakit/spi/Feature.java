@@ -53,12 +53,20 @@ public enum Feature {
      * wrong family is refused.
      */
     FAMILIES,
-    /** Every operation may be called from any thread at once. */
+    /**
+     * Every operation may be called from any thread at once, {@link Allocator#close()} included: a call racing the
+     * close completes as if before it or is refused with {@link AllocatorClosedException}.
+     */
     THREAD_SAFE,
     /**
      * With {@link #THREAD_SAFE}: memory belongs to the thread that allocated it. A free by another thread is deferred
      * to the owner, which takes it back at its own next allocation; until then the block's memory is reused by no one.
      * So a free from another thread need not make room for the thread that made it, or for any thread but the owner.
      */
-    OWNER_REUSES_REMOTE_FREES
+    OWNER_REUSES_REMOTE_FREES,
+    /**
+     * {@link Allocator#injectFault} makes one of the allocator's next commits or maps fail as the kernel would; the kit
+     * then holds every such failure to a typed refusal that changes nothing.
+     */
+    FAULT_INJECTION
 }

@@ -1,5 +1,8 @@
 package io.vakit.design.arenas;
 
+import io.vakit.design.InjectedFaults;
+import io.vakit.spi.InjectedFault;
+import io.vakit.ds.CloseGate;
 import io.vakit.design.Moves;
 import io.vakit.pal.VirtualMemory;
 import io.vakit.spi.AddressRange;
@@ -48,13 +51,16 @@ public final class ArenasAllocator implements Allocator {
     private final SlabArena[] slabs;
     private final ObjectArena[] objects;
     private final boolean single;
+    private final VirtualMemory vm;
     private final AtomicLong liveBytes = new AtomicLong();
     private final AtomicLong liveCount = new AtomicLong();
-    private volatile boolean closed;
+    /** Every operation passes it; close shuts it once the operations inside have left. */
+    private final CloseGate gate = new CloseGate();
 
     private ArenasAllocator(DesignDescriptor descriptor, ArenasSpace space, Commits commits, SlabArena[] slabs,
-            ObjectArena[] objects, boolean single) {
+            ObjectArena[] objects, boolean single, VirtualMemory vm) {
         this.descriptor = descriptor;
+        this.vm = vm;
         this.space = space;
         this.commits = commits;
         this.slabs = slabs;
@@ -63,7 +69,8 @@ public final class ArenasAllocator implements Allocator {
     }
 
     /** The eight arenas of {@code config}. */
-    public static ArenasAllocator arenas(DesignDescriptor descriptor, ArenasConfig config) {
+    public static ArenasAllocator arenas(DesignDescriptor descriptor, ArenasConfig requested) {
+        ArenasConfig config = requested.withVm(VirtualMemory.ownFaults(requested.vm())); // its faults land here alone
         long smallest = config.reservationBytes().stream().mapToLong(Long::longValue).min().orElseThrow();
         ArenasSpace space = new ArenasSpace(descriptor.id(), config.vm(), config.budget(),
                 Math.min(Integer.MAX_VALUE - 2, config.budget() / smallest + 1));
@@ -82,16 +89,17 @@ public final class ArenasAllocator implements Allocator {
                         maxBlocks, config.budget() / res + 1);
             }
         }
-        return new ArenasAllocator(descriptor, space, commits, slabs, objects, false);
+        return new ArenasAllocator(descriptor, space, commits, slabs, objects, false, config.vm());
     }
 
     /** The seed's default allocator: one object arena of 16-byte granules over one reservation of {@code bytes}. */
-    public static ArenasAllocator single(DesignDescriptor descriptor, VirtualMemory vm, long bytes) {
+    public static ArenasAllocator single(DesignDescriptor descriptor, VirtualMemory requested, long bytes) {
+        VirtualMemory vm = VirtualMemory.ownFaults(requested); // its faults land here alone
         ArenasSpace space = new ArenasSpace(descriptor.id(), vm, bytes, 2);
         Commits commits = new Commits();
         ObjectArena only = new ObjectArena(0, DEFAULT_GRANULE, bytes, false, space, commits,
                 Math.min(MAX_BLOCKS, bytes / DEFAULT_GRANULE), 1);
-        return new ArenasAllocator(descriptor, space, commits, new SlabArena[1], new ObjectArena[] {only}, true);
+        return new ArenasAllocator(descriptor, space, commits, new SlabArena[1], new ObjectArena[] {only}, true, vm);
     }
 
     @Override
@@ -127,23 +135,31 @@ public final class ArenasAllocator implements Allocator {
     @Override
     public MemorySegment allocate(long byteSize, long byteAlignment) {
         String op = Requests.allocation(byteSize, byteAlignment);
-        open(op);
-        Requests.checkAllocation(descriptor, op, byteSize, byteAlignment);
-        Route r = route(byteSize, byteAlignment);
-        long address = r.slab != null ? r.slab.allocate(op)
-                : r.object.allocate(r.footprint, r.alignment, byteSize, descriptor.id(), op);
-        liveBytes.addAndGet(byteSize);
-        liveCount.incrementAndGet();
-        return MemorySegment.ofAddress(address).reinterpret(byteSize);
+        enter(op);
+        try {
+            Requests.checkAllocation(descriptor, op, byteSize, byteAlignment);
+            Route r = route(byteSize, byteAlignment);
+            long address = r.slab != null ? r.slab.allocate(descriptor.id(), op)
+                    : r.object.allocate(r.footprint, r.alignment, byteSize, descriptor.id(), op);
+            liveBytes.addAndGet(byteSize);
+            liveCount.incrementAndGet();
+            return MemorySegment.ofAddress(address).reinterpret(byteSize);
+        } finally {
+            gate.exit();
+        }
     }
 
     @Override
     public void free(MemorySegment block) {
         String op = Requests.onBlock("free", block.address(), block.byteSize());
-        open(op);
-        release(block.address(), block.byteSize(), op);
-        liveBytes.addAndGet(-block.byteSize());
-        liveCount.decrementAndGet();
+        enter(op);
+        try {
+            release(block.address(), block.byteSize(), op);
+            liveBytes.addAndGet(-block.byteSize());
+            liveCount.decrementAndGet();
+        } finally {
+            gate.exit();
+        }
     }
 
     private void release(long address, long size, String op) {
@@ -191,32 +207,36 @@ public final class ArenasAllocator implements Allocator {
         long oldSize = block.byteSize();
         long address = block.address();
         String op = Requests.onBlock("reallocate", address, oldSize) + "->" + newSize;
-        open(op);
-        Requests.checkSize(descriptor, op, newSize);
-        ArenaReservation r = reservationOf(address, oldSize, op);
-        Route to = route(newSize, 1);
-        boolean inPlace;
-        if (r.slab != null) {
-            SlabArena s = slabs[r.arena];
-            s.requireLive(r, address, descriptor.id(), op);
-            checkSlabSize(s, address, oldSize, op);
-            inPlace = to.slab == s;
-        } else {
-            // in place when the new size needs a block of this one's footprint, at an alignment it has: its own
-            // arena's, or a slab class's (an aligned request served from an object arena has its class)
-            ObjectArena o = objects[single ? 0 : r.arena];
-            long footprint = ObjectArena.footprintOf(o.requireLive(r, address, oldSize, descriptor.id(), op));
-            inPlace = to.footprint == footprint && (to.object == o || to.slab != null
-                    && Long.numberOfTrailingZeros(address) >= Long.numberOfTrailingZeros(to.alignment));
-            if (inPlace) {
-                o.resize(address, newSize);
+        enter(op);
+        try {
+            Requests.checkSize(descriptor, op, newSize);
+            ArenaReservation r = reservationOf(address, oldSize, op);
+            Route to = route(newSize, 1);
+            boolean inPlace;
+            if (r.slab != null) {
+                SlabArena s = slabs[r.arena];
+                s.requireLive(r, address, descriptor.id(), op);
+                checkSlabSize(s, address, oldSize, op);
+                inPlace = to.slab == s;
+            } else {
+                // in place when the new size needs a block of this one's footprint, at an alignment it has: its own
+                // arena's, or a slab class's (an aligned request served from an object arena has its class)
+                ObjectArena o = objects[single ? 0 : r.arena];
+                long footprint = ObjectArena.footprintOf(o.requireLive(r, address, oldSize, descriptor.id(), op));
+                inPlace = to.footprint == footprint && (to.object == o || to.slab != null
+                        && Long.numberOfTrailingZeros(address) >= Long.numberOfTrailingZeros(to.alignment));
+                if (inPlace) {
+                    o.resize(address, newSize);
+                }
             }
+            if (inPlace) {
+                liveBytes.addAndGet(newSize - oldSize);
+                return MemorySegment.ofAddress(address).reinterpret(newSize);
+            }
+            return Moves.byCopy(this, block, newSize);
+        } finally {
+            gate.exit();
         }
-        if (inPlace) {
-            liveBytes.addAndGet(newSize - oldSize);
-            return MemorySegment.ofAddress(address).reinterpret(newSize);
-        }
-        return Moves.byCopy(this, block, newSize);
     }
 
     // ------------------------------------------------------------------ queries
@@ -224,24 +244,32 @@ public final class ArenasAllocator implements Allocator {
     @Override
     public long usableSize(MemorySegment block) {
         String op = Requests.onBlock("usableSize", block.address(), block.byteSize());
-        open(op);
-        Optional<BlockInfo> info = ownerOf(block.address());
-        if (info.isEmpty() || info.get().start() != block.address()) {
-            ArenaReservation r = reservationOf(block.address(), Math.max(1, block.byteSize()), op);
-            if (r.slab != null) {
-                slabs[r.arena].requireLive(r, block.address(), descriptor.id(), op);
-            } else {
-                objects[single ? 0 : r.arena].requireLive(r, block.address(), block.byteSize(), descriptor.id(), op);
+        enter(op);
+        try {
+            Optional<BlockInfo> info = ownerOf(block.address());
+            if (info.isEmpty() || info.get().start() != block.address()) {
+                ArenaReservation r = reservationOf(block.address(), Math.max(1, block.byteSize()), op);
+                if (r.slab != null) {
+                    slabs[r.arena].requireLive(r, block.address(), descriptor.id(), op);
+                } else {
+                    objects[single ? 0 : r.arena].requireLive(r, block.address(), block.byteSize(), descriptor.id(), op);
+                }
+                throw new InvalidFreeException(descriptor.id(), op, Reason.UNKNOWN, "no live block starts here");
             }
-            throw new InvalidFreeException(descriptor.id(), op, Reason.UNKNOWN, "no live block starts here");
+            return info.get().usableSize();
+        } finally {
+            gate.exit();
         }
-        return info.get().usableSize();
     }
 
     @Override
     public Optional<BlockInfo> owner(long address) {
-        open("owner(address=0x" + Long.toHexString(address) + ")");
-        return ownerOf(address);
+        enter("owner(address=0x" + Long.toHexString(address) + ")");
+        try {
+            return ownerOf(address);
+        } finally {
+            gate.exit();
+        }
     }
 
     private Optional<BlockInfo> ownerOf(long address) {
@@ -279,38 +307,50 @@ public final class ArenasAllocator implements Allocator {
      */
     @Override
     public Optional<Placement> placement(long address) {
-        open("placement(address=0x" + Long.toHexString(address) + ")");
-        return ownerOf(address).map(info -> {
-            ArenaReservation r = space.find(info.start()).orElseThrow();
-            if (r.slab != null) {
-                return new Placement(List.of(new Placement.Level("slab reservation", r.id, r.base(), r.bytes(),
-                        r.slab.capacity),
-                        new Placement.Level("slot", (info.start() - r.base()) / info.usableSize(), info.start(),
+        enter("placement(address=0x" + Long.toHexString(address) + ")");
+        try {
+            return ownerOf(address).map(info -> {
+                ArenaReservation r = space.find(info.start()).orElseThrow();
+                if (r.slab != null) {
+                    return new Placement(List.of(new Placement.Level("slab reservation", r.id, r.base(), r.bytes(),
+                            r.slab.capacity),
+                            new Placement.Level("slot", (info.start() - r.base()) / info.usableSize(), info.start(),
+                                    info.usableSize())));
+                }
+                long granule = objects[single ? 0 : r.arena].granule;
+                return new Placement(List.of(new Placement.Level("object reservation", r.id, r.base(), r.bytes()),
+                        new Placement.Level("block", (info.start() - r.base()) / granule, info.start(),
                                 info.usableSize())));
-            }
-            long granule = objects[single ? 0 : r.arena].granule;
-            return new Placement(List.of(new Placement.Level("object reservation", r.id, r.base(), r.bytes()),
-                    new Placement.Level("block", (info.start() - r.base()) / granule, info.start(),
-                            info.usableSize())));
-        });
+            });
+        } finally {
+            gate.exit();
+        }
     }
 
     @Override
     public boolean owns(long address, long length) {
-        open("owns(address=0x" + Long.toHexString(address) + ", length=" + length + ")");
-        return length >= 0 && space.find(address).filter(r -> address + length <= r.end()).isPresent();
+        enter("owns(address=0x" + Long.toHexString(address) + ", length=" + length + ")");
+        try {
+            return length >= 0 && space.find(address).filter(r -> address + length <= r.end()).isPresent();
+        } finally {
+            gate.exit();
+        }
     }
 
     @Override
     public List<AddressRange> reservedRanges() {
-        open("reservedRanges()");
-        List<AddressRange> out = new ArrayList<>(space.ranges());
-        for (ObjectArena o : objects) {
-            if (o != null) {
-                out.addAll(o.indexRanges());
+        enter("reservedRanges()");
+        try {
+            List<AddressRange> out = new ArrayList<>(space.ranges());
+            for (ObjectArena o : objects) {
+                if (o != null) {
+                    out.addAll(o.indexRanges());
+                }
             }
+            return out;
+        } finally {
+            gate.exit();
         }
-        return out;
     }
 
     /**
@@ -320,35 +360,58 @@ public final class ArenasAllocator implements Allocator {
      */
     @Override
     public long idleCommittedBound() {
-        open("idleCommittedBound()");
-        long bound = space.indexCommitted();
-        for (SlabArena s : slabs) {
-            if (s != null && s.used()) {
-                long capacity = s.reservationBytes / s.slot;
-                bound += SlabMeta.bytesFor(capacity, s.reservationBytes / VirtualMemory.pageSize())
-                        + VirtualMemory.pageSize();
+        enter("idleCommittedBound()");
+        try {
+            long bound = space.indexCommitted();
+            for (SlabArena s : slabs) {
+                if (s != null && s.used()) {
+                    long capacity = s.reservationBytes / s.slot;
+                    bound += SlabMeta.bytesFor(capacity, s.reservationBytes / VirtualMemory.pageSize())
+                            + VirtualMemory.pageSize();
+                }
             }
-        }
-        for (ObjectArena o : objects) {
-            if (o != null) {
-                bound += o.indexCommitted() + (o.reservationCount() > 0 ? Spare.MAX : 0);
+            for (ObjectArena o : objects) {
+                if (o != null) {
+                    bound += o.indexCommitted() + (o.reservationCount() > 0 ? Spare.MAX : 0);
+                }
             }
+            return bound;
+        } finally {
+            gate.exit();
         }
-        return bound;
+    }
+
+    @Override
+    public void injectFault(InjectedFault kind, int skip) {
+        InjectedFaults.inject(vm, kind, skip);
+    }
+
+    @Override
+    public void clearFaults() {
+        InjectedFaults.clear(vm);
+    }
+
+    @Override
+    public long faultsFired(InjectedFault kind) {
+        return InjectedFaults.fired(vm, kind);
     }
 
     @Override
     public Stats stats() {
-        open("stats()");
-        long reserved = space.reservedData() + space.reservedMeta();
-        long committed = commits.bytes() + space.committedMeta();
-        for (ObjectArena o : objects) {
-            if (o != null) {
-                reserved += o.indexReserved();
-                committed += o.indexCommitted();
+        enter("stats()");
+        try {
+            long reserved = space.reservedData() + space.reservedMeta();
+            long committed = commits.bytes() + space.committedMeta();
+            for (ObjectArena o : objects) {
+                if (o != null) {
+                    reserved += o.indexReserved();
+                    committed += o.indexCommitted();
+                }
             }
+            return new Stats(reserved, committed, liveBytes.get(), liveCount.get());
+        } finally {
+            gate.exit();
         }
-        return new Stats(reserved, committed, liveBytes.get(), liveCount.get());
     }
 
     /** One reservation, as {@link #census()} shows it. */
@@ -364,35 +427,38 @@ public final class ArenasAllocator implements Allocator {
 
     /** The allocator's reservations, free ranges and commits now (take it with no operation in flight). */
     public Census census() {
-        open("census()");
-        List<ReservationView> views = space.reservations().stream()
-                .map(r -> new ReservationView(r.id, r.arena, r.base(), r.bytes(), r.slab != null)).toList();
-        java.util.Map<Integer, List<long[]>> free = new java.util.TreeMap<>();
-        for (ObjectArena o : objects) {
-            if (o != null) {
-                free.put(o.index, o.freeRanges());
+        enter("census()");
+        try {
+            List<ReservationView> views = space.reservations().stream()
+                    .map(r -> new ReservationView(r.id, r.arena, r.base(), r.bytes(), r.slab != null)).toList();
+            java.util.Map<Integer, List<long[]>> free = new java.util.TreeMap<>();
+            for (ObjectArena o : objects) {
+                if (o != null) {
+                    free.put(o.index, o.freeRanges());
+                }
             }
+            Stats s = stats();
+            return new Census(views, free, commits.bytes(), s.committedBytes() - commits.bytes());
+        } finally {
+            gate.exit();
         }
-        Stats s = stats();
-        return new Census(views, free, commits.bytes(), s.committedBytes() - commits.bytes());
     }
 
     @Override
     public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        space.close();
-        for (ObjectArena o : objects) {
-            if (o != null) {
-                o.close();
+        gate.close(() -> {
+            space.close();
+            for (ObjectArena o : objects) {
+                if (o != null) {
+                    o.close();
+                }
             }
-        }
+        });
     }
 
-    private void open(String op) {
-        if (closed) {
+    /** Enters the close gate for {@code op}; pair with {@code gate.exit()}. */
+    private void enter(String op) {
+        if (!gate.enter()) {
             throw new AllocatorClosedException(descriptor.id(), op, "the allocator is closed");
         }
     }

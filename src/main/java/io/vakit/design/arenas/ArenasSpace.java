@@ -66,7 +66,9 @@ final class ArenasSpace {
             }
             Reservation data = null;
             SlabMeta meta = null;
+            long mark = byBase.committedBytes();
             try {
+                byBase.ensureSpare(1); // first: once the reservation is made, registering it cannot fail
                 data = vm.reserve(bytes, bytes);
                 if (slotBytes > 0) {
                     meta = new SlabMeta(vm, bytes / slotBytes, bytes / VirtualMemory.pageSize());
@@ -75,6 +77,7 @@ final class ArenasSpace {
                 if (data != null) {
                     data.close();
                 }
+                byBase.rollback(mark);
                 throw new AddressSpaceExhaustedException(design, op, "no address space for a " + bytes
                         + "-byte reservation of arena " + arena + ": " + e.getMessage(), e);
             }
@@ -93,6 +96,26 @@ final class ArenasSpace {
                 reservedMeta += meta.mappingBytes();
             }
             return r;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The bookkeeping's committed bytes now: a mark that {@link #rollbackMeta} goes back to. */
+    long metaMark() {
+        lock.lock();
+        try {
+            return byBase.committedBytes();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Decommits the index pages committed since {@code mark} that no entry uses (an allocation was refused). */
+    void rollbackMeta(long mark) {
+        lock.lock();
+        try {
+            byBase.rollback(mark);
         } finally {
             lock.unlock();
         }

@@ -1,5 +1,6 @@
 package io.vakit.design.arenas;
 
+import io.vakit.pal.VirtualMemoryException;
 import io.vakit.ds.BestFitIndex;
 import io.vakit.ds.OrderedIndex;
 import io.vakit.ds.Range;
@@ -95,52 +96,97 @@ final class ObjectArena {
                 throw new AddressSpaceExhaustedException(design, op, "arena " + index + " holds its most live blocks, "
                         + maxBlocks);
             }
-            long a = place(footprint, Math.max(alignment, granule));
-            if (a < 0) {
-                if (!grows) {
-                    throw new AddressSpaceExhaustedException(design, op, "no free range of the " + reservationBytes
-                            + "-byte reservation holds " + footprint + " bytes aligned to " + alignment);
+            ArenaReservation added = null;
+            long spaceMark = space.metaMark();
+            long[] marks = {bySize.committedBytes(), byStart.committedBytes(), live.committedBytes()};
+            try {
+                // the indexes' room first: after the commit below, nothing may fail
+                bySize.ensureSpare(3);
+                byStart.ensureSpare(3);
+                live.ensureSpare(1);
+                long[] fit = fit(footprint, Math.max(alignment, granule));
+                if (fit == null) {
+                    if (!grows) {
+                        throw new AddressSpaceExhaustedException(design, op, "no free range of the " + reservationBytes
+                                + "-byte reservation holds " + footprint + " bytes aligned to " + alignment);
+                    }
+                    added = addReservation(op);
+                    fit = fit(footprint, Math.max(alignment, granule));
+                    if (fit == null) {
+                        throw new AddressSpaceExhaustedException(design, op, footprint + " bytes aligned to "
+                                + alignment + " do not fit a " + reservationBytes + "-byte reservation");
+                    }
                 }
-                addReservation(op);
-                a = place(footprint, Math.max(alignment, granule));
-                if (a < 0) {
-                    throw new AddressSpaceExhaustedException(design, op, footprint + " bytes aligned to " + alignment
-                            + " do not fit a " + reservationBytes + "-byte reservation");
+                long a = fit[0];
+                commitPages(a, footprint);
+                cut(fit, footprint);
+                live.insert(a, 0, pack(footprint, size));
+                return a;
+            } catch (VirtualMemoryException | AddressSpaceExhaustedException e) {
+                // refused: everything this call took goes back, so the allocator is as it was
+                if (added != null) {
+                    dropReservation(added);
                 }
+                bySize.rollback(marks[0]);
+                byStart.rollback(marks[1]);
+                live.rollback(marks[2]);
+                space.rollbackMeta(spaceMark);
+                if (e instanceof AddressSpaceExhaustedException x) {
+                    throw x;
+                }
+                throw new AddressSpaceExhaustedException(design, op, "could not commit memory for " + footprint
+                        + " bytes: " + e.getMessage(), e);
             }
-            live.insert(a, 0, pack(footprint, size));
-            commitPages(a, footprint);
-            return a;
         } finally {
             lock.unlock();
         }
     }
 
-    private void addReservation(String op) {
+    private ArenaReservation addReservation(String op) {
         ArenaReservation r = space.reserve(index, reservationBytes, 0, op);
         reservations.add(r);
         byBase.put(r.base(), r);
         addFree(r.base(), r.bytes());
+        return r;
     }
 
-    /** Cuts a block from the best free range and returns its address, or -1 when no range holds it. */
-    private long place(long footprint, long alignment) {
+    /** Takes back a reservation this allocation added and could not use: whole and free, as it came. */
+    private void dropReservation(ArenaReservation r) {
+        removeFree(r.base(), r.bytes());
+        spare.released(r);
+        reservations.remove(r);
+        byBase.remove(r.base());
+        space.release(r);
+    }
+
+    /**
+     * Where a block of {@code footprint} bytes at {@code alignment} goes in the best free range: {address, range
+     * start, range length}, or null when no range holds it. Nothing is cut yet ({@link #cut}).
+     */
+    private long[] fit(long footprint, long alignment) {
         for (Optional<Range> c = bySize.bestFit(footprint); c.isPresent(); c = bySize.after(c.get())) {
             long start = c.get().start();
             long length = c.get().length();
             long a = (start + alignment - 1) & -alignment;
             if (a + footprint <= start + length) {
-                removeFree(start, length);
-                if (a > start) {
-                    addFree(start, a - start);
-                }
-                if (a + footprint < start + length) {
-                    addFree(a + footprint, start + length - a - footprint);
-                }
-                return a;
+                return new long[] {a, start, length};
             }
         }
-        return -1;
+        return null;
+    }
+
+    /** Cuts the block {@link #fit} found from its free range, keeping the pieces before and after it free. */
+    private void cut(long[] fit, long footprint) {
+        long a = fit[0];
+        long start = fit[1];
+        long length = fit[2];
+        removeFree(start, length);
+        if (a > start) {
+            addFree(start, a - start);
+        }
+        if (a + footprint < start + length) {
+            addFree(a + footprint, start + length - a - footprint);
+        }
     }
 
     /**
@@ -247,10 +293,12 @@ final class ObjectArena {
         long first = a & -page;
         long end = (a + footprint + page - 1) & -page;
         ArenaReservation r = byBase.get(a & -reservationBytes);
-        long spared = spare.claim(r, first, end); // committed already: no system call for them
-        long fresh = (end - first) / page - shared(a, footprint, first, end) - spared / page;
+        long fresh = (end - first) / page - shared(a, footprint, first, end) - spare.overlap(r, first, end) / page;
         if (fresh > 0) {
-            r.data.commit(first - r.base(), end - first); // pages already committed stay so
+            r.data.commit(first - r.base(), end - first); // pages already committed stay so; may fail, changing nothing
+        }
+        spare.claim(r, first, end); // committed already: no system call for them
+        if (fresh > 0) {
             commits.add(fresh * page);
         }
     }

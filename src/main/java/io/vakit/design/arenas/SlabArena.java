@@ -1,6 +1,8 @@
 package io.vakit.design.arenas;
 
 import io.vakit.pal.VirtualMemory;
+import io.vakit.pal.VirtualMemoryException;
+import io.vakit.spi.AddressSpaceExhaustedException;
 import io.vakit.spi.InvalidFreeException;
 import io.vakit.spi.InvalidFreeException.Reason;
 import java.util.ArrayList;
@@ -38,7 +40,7 @@ final class SlabArena {
     }
 
     /** The lowest free slot of the first reservation that has one, in a new reservation when none has. */
-    long allocate(String op) {
+    long allocate(String design, String op) {
         lock.lock();
         try {
             ArenaReservation r = null;
@@ -48,19 +50,35 @@ final class SlabArena {
                     break;
                 }
             }
-            if (r == null) {
+            boolean added = r == null;
+            long spaceMark = space.metaMark();
+            if (added) {
                 r = space.reserve(index, reservationBytes, slot, op);
                 reservations.add(r);
-                used = true;
             }
-            long i = r.slab.slots.findAndSet();
-            long address = r.base() + i * slot;
+            long i = r.slab.slots.findFree();
             long p = (i * slot) / page;
-            if (r.slab.addToPage(p, 1) == 1 && spare.claim(r, r.base() + p * page, r.base() + (p + 1) * page) == 0) {
-                r.data.commit(p * page, page);
+            long pageStart = r.base() + p * page;
+            if (r.slab.pageCount(p) == 0 && spare.overlap(r, pageStart, pageStart + page) == 0) {
+                try {
+                    r.data.commit(p * page, page); // before any bit is set: a commit that fails changes nothing
+                } catch (VirtualMemoryException e) {
+                    if (added) {
+                        reservations.remove(r);
+                        space.release(r);
+                        space.rollbackMeta(spaceMark);
+                    }
+                    throw new AddressSpaceExhaustedException(design, op, "could not commit the page at 0x"
+                            + Long.toHexString(pageStart) + " of the " + slot + "-byte slab: " + e.getMessage(), e);
+                }
                 commits.add(page);
             }
-            return address;
+            used = true;
+            r.slab.slots.set(i);
+            if (r.slab.addToPage(p, 1) == 1) {
+                spare.claim(r, pageStart, pageStart + page);
+            }
+            return r.base() + i * slot;
         } finally {
             lock.unlock();
         }

@@ -50,6 +50,11 @@ final class SlabMeta {
         return mapping.size();
     }
 
+    /** Page {@code page}'s live count. */
+    int pageCount(long page) {
+        return Short.toUnsignedInt(pageCounts.getAtIndex(ValueLayout.JAVA_SHORT, page));
+    }
+
     /** Adds {@code delta} to page {@code page}'s live count; returns the new count. */
     int addToPage(long page, int delta) {
         int n = Short.toUnsignedInt(pageCounts.getAtIndex(ValueLayout.JAVA_SHORT, page)) + delta;

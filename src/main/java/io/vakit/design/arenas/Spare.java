@@ -33,6 +33,14 @@ final class Spare {
         }
     }
 
+    /** The bytes of {@code [from, to)} of {@code r} the spare holds, changing nothing. */
+    long overlap(ArenaReservation r, long from, long to) {
+        if (reservation != r || to <= this.from || from >= this.to) {
+            return 0;
+        }
+        return Math.min(to, this.to) - Math.max(from, this.from);
+    }
+
     /**
      * An allocation is about to touch the pages {@code [from, to)} of {@code r}: returns the bytes of them the spare
      * holds (committed and counted already), and decommits the rest of the spare.

@@ -1,5 +1,8 @@
 package io.vakit.design.chunks;
 
+import io.vakit.pal.VirtualMemory;
+import io.vakit.design.InjectedFaults;
+import io.vakit.spi.InjectedFault;
 import io.vakit.design.Moves;
 import io.vakit.ds.MappingTable;
 import io.vakit.pal.Reservation;
@@ -48,8 +51,8 @@ public final class ChunksAllocator implements Allocator {
     /** An allocator of {@code config}, described by {@code descriptor}. */
     public ChunksAllocator(DesignDescriptor descriptor, ChunksConfig config) {
         this.descriptor = descriptor;
-        this.config = config;
-        this.space = new ChunksSpace(config, descriptor.id());
+        this.config = config.withVm(VirtualMemory.ownFaults(config.vm())); // faults injected into it land here alone
+        this.space = new ChunksSpace(this.config, descriptor.id());
         this.containers = new Containers(space);
         this.items = new ItemChunks(space, containers, classes);
         this.chunkRuns = new ChunkRuns(space, containers, classes);
@@ -201,7 +204,7 @@ public final class ChunksAllocator implements Allocator {
     public MemorySegment reallocate(MemorySegment block, long newSize) {
         long oldSize = block.byteSize();
         String op = Requests.onBlock("reallocate", block.address(), oldSize) + "->" + newSize;
-        MemorySegment same = locked(op, () -> {
+        return locked(op, () -> {
             Requests.checkSize(descriptor, op, newSize);
             Live l = requireLive(block.address(), oldSize, op);
             int to = classes.classOf(newSize);
@@ -213,15 +216,11 @@ public final class ChunksAllocator implements Allocator {
                         && (to < 0 || newSize > config.regionBytes());
             };
             if (!inPlace) {
-                return null;
+                return Moves.byCopy(this, block, newSize); // under the lock: close waits for the copy
             }
             liveBytes += newSize - oldSize;
             return MemorySegment.ofAddress(block.address()).reinterpret(newSize);
         });
-        if (same != null) {
-            return same;
-        }
-        return Moves.byCopy(this, block, newSize);
     }
 
     // ------------------------------------------------------------------ queries
@@ -373,6 +372,21 @@ public final class ChunksAllocator implements Allocator {
             return space.init.committed() + space.fsa.metadataCommitted()
                     + (spares > 0 ? 4L * ChunksSpace.FSA_BLOCK : 0) + spares * ChunkClasses.CHUNK;
         });
+    }
+
+    @Override
+    public void injectFault(InjectedFault kind, int skip) {
+        InjectedFaults.inject(config.vm(), kind, skip);
+    }
+
+    @Override
+    public void clearFaults() {
+        InjectedFaults.clear(config.vm());
+    }
+
+    @Override
+    public long faultsFired(InjectedFault kind) {
+        return InjectedFaults.fired(config.vm(), kind);
     }
 
     @Override

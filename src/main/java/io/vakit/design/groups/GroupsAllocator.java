@@ -1,5 +1,8 @@
 package io.vakit.design.groups;
 
+import io.vakit.pal.VirtualMemory;
+import io.vakit.design.InjectedFaults;
+import io.vakit.spi.InjectedFault;
 import io.vakit.ds.MappingTable;
 import io.vakit.pal.Reservation;
 import io.vakit.pal.VirtualMemoryException;
@@ -53,15 +56,15 @@ public final class GroupsAllocator implements Allocator {
                         Feature.SIZE_CLASSES, Feature.CONTAINMENT, Feature.FOOTPRINT, Feature.IDLE_BOUND,
                         Feature.SMALL_CONFIGURATION,
                         Feature.INVALID_FREE_DETECTION, Feature.SIZED_FREE_CHECK, Feature.PLACEMENT,
-                        Feature.THREAD_SAFE)).following("groups");
+                        Feature.THREAD_SAFE, Feature.FAULT_INJECTION)).following("groups");
     }
 
     /** An allocator of {@code config}'s layout, described by {@code descriptor}. */
     public GroupsAllocator(DesignDescriptor descriptor, GroupsConfig config) {
         this.descriptor = descriptor;
-        this.config = config;
+        this.config = config.withVm(VirtualMemory.ownFaults(config.vm())); // faults injected into it land here alone
         this.classes = config.classes();
-        this.space = new GroupsSpace(config, descriptor.id());
+        this.space = new GroupsSpace(this.config, descriptor.id());
         this.dir = new SegmentDirectory(space.control, config.segments(), 1 + config.bBins());
         this.groupA = new GroupA(space, dir);
         this.groupB = new GroupB(space, dir);
@@ -301,6 +304,21 @@ public final class GroupsAllocator implements Allocator {
             Reservation r = groupC.containing(address);
             return space.main.contains(address, length) || r != null && r.contains(address, length);
         });
+    }
+
+    @Override
+    public void injectFault(InjectedFault kind, int skip) {
+        InjectedFaults.inject(config.vm(), kind, skip);
+    }
+
+    @Override
+    public void clearFaults() {
+        InjectedFaults.clear(config.vm());
+    }
+
+    @Override
+    public long faultsFired(InjectedFault kind) {
+        return InjectedFaults.fired(config.vm(), kind);
     }
 
     @Override

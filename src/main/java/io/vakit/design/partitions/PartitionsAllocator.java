@@ -1,5 +1,9 @@
 package io.vakit.design.partitions;
 
+import io.vakit.pal.VirtualMemory;
+import io.vakit.design.InjectedFaults;
+import io.vakit.spi.InjectedFault;
+import io.vakit.ds.Binmap;
 import io.vakit.design.Moves;
 import io.vakit.spi.AddressRange;
 import io.vakit.spi.AddressSpaceExhaustedException;
@@ -50,8 +54,8 @@ public final class PartitionsAllocator implements Allocator {
     /** Opens an allocator of {@code config}'s scale. */
     public PartitionsAllocator(DesignDescriptor descriptor, PartitionsConfig config) {
         this.descriptor = descriptor;
-        this.config = config;
-        this.space = new PartitionsSpace(config, descriptor.id());
+        this.config = config.withVm(VirtualMemory.ownFaults(config.vm())); // faults injected into it land here alone
+        this.space = new PartitionsSpace(this.config, descriptor.id());
     }
 
     @Override
@@ -363,11 +367,16 @@ public final class PartitionsAllocator implements Allocator {
         long itemBytes = classes.size(c);
         int capacity = (int) (config.partBytes(k) / itemBytes);
         long offset = partOffset(slot.slice, slot.arena, slot.part);
+        Binmap live = null;
         Pool pool;
         try {
-            pool = new Pool(slot.slice, slot.arena, slot.part, c, itemBytes, capacity, offset,
-                    space.binmap(capacity, op, "a pool's live binmap"), space.binmap(capacity, op, "a pool's used binmap"));
+            live = space.binmap(capacity, op, "a pool's live binmap");
+            pool = new Pool(slot.slice, slot.arena, slot.part, c, itemBytes, capacity, offset, live,
+                    space.binmap(capacity, op, "a pool's used binmap"));
         } catch (AddressSpaceExhaustedException e) {
+            if (live != null) {
+                space.freeBinmap(live); // the second binmap could not be had: the first goes back too
+            }
             givePartBack(h, slot.slice, slot.arena, slot.part);
             throw e;
         }
@@ -578,12 +587,26 @@ public final class PartitionsAllocator implements Allocator {
         return new InvalidFreeException(descriptor.id(), op, reason, detail);
     }
 
-    /** Runs {@code body} on the block starting at {@code w}, under its owner's lock (re-read until it holds). */
+    /**
+     * Runs {@code body} on the block starting at {@code w}, under its owner's lock (re-read until it holds).
+     *
+     * @throws InvalidFreeException when no thread owns the block's slice
+     */
     private <T> T withOwner(Where w, String op, java.util.function.BiFunction<ThreadHeap, Slice, T> body) {
+        return withOwner(w, () -> {
+            throw refusal(op, Reason.UNKNOWN, "slice " + w.s + " of partition " + w.k + " is owned by no thread");
+        }, body);
+    }
+
+    /**
+     * Runs {@code body} under the owner's lock of the slice holding {@code w}, or answers {@code unowned} when no
+     * thread owns it: checked again under the lock, since a slice can be given back between any two reads.
+     */
+    private <T> T withOwner(Where w, Supplier<T> unowned, java.util.function.BiFunction<ThreadHeap, Slice, T> body) {
         while (true) {
             Slice s = space.slice(w.k, w.s);
             if (s == null) {
-                throw refusal(op, Reason.UNKNOWN, "slice " + w.s + " of partition " + w.k + " is owned by no thread");
+                return unowned.get();
             }
             ThreadHeap owner = s.owner;
             owner.lock.lock();
@@ -614,15 +637,7 @@ public final class PartitionsAllocator implements Allocator {
     private void release(long address, String op) {
         Where w = locate(address);
         if (w == null) {
-            long[] m = space.mappingAt(address);
-            if (m == null) {
-                throw refusal(op, space.mappingWasFreed(address) ? Reason.DOUBLE : Reason.FOREIGN,
-                        space.mappingWasFreed(address) ? "a mapping that was freed" : "outside the partitions");
-            }
-            if (m[0] != address) {
-                throw refusal(op, Reason.INTERIOR, "inside the mapping at 0x" + Long.toHexString(m[0]));
-            }
-            space.freeMapping(address);
+            space.freeMapping(address, op);
             return;
         }
         Thread me = Thread.currentThread();
@@ -656,7 +671,7 @@ public final class PartitionsAllocator implements Allocator {
     public MemorySegment reallocate(MemorySegment block, long newSize) {
         long oldSize = block.byteSize();
         String op = Requests.onBlock("reallocate", block.address(), oldSize) + "->" + newSize;
-        MemorySegment same = open(op, () -> {
+        return open(op, () -> {
             Requests.checkSize(descriptor, op, newSize);
             long usable = live(block.address(), op).usableSize();
             boolean inPlace = switch (route(newSize)) {
@@ -665,15 +680,11 @@ public final class PartitionsAllocator implements Allocator {
                 case HIGH -> io.vakit.ds.MappingTable.pageRound(newSize) == usable && locate(block.address()) == null;
             };
             if (!inPlace) {
-                return null;
+                return Moves.byCopy(this, block, newSize); // inside the gate: close waits for the copy
             }
             liveBytes.addAndGet(newSize - oldSize);
             return MemorySegment.ofAddress(block.address()).reinterpret(newSize);
         });
-        if (same != null) {
-            return same;
-        }
-        return Moves.byCopy(this, block, newSize);
     }
 
     /** The usable size of a part or arena block for a request of {@code size}. */
@@ -715,11 +726,7 @@ public final class PartitionsAllocator implements Allocator {
             long[] m = space.mappingAt(address);
             return m == null ? Optional.empty() : Optional.of(new BlockInfo(m[0], m[1], -1));
         }
-        Slice s0 = space.slice(w.k, w.s);
-        if (s0 == null) {
-            return Optional.empty();
-        }
-        return withOwner(w, "owner", (owner, s) -> {
+        return withOwner(w, Optional::empty, (owner, s) -> {
             long arenaStart = s.offset + w.a * config.arenaBytes(w.k);
             switch (s.arenaKind[w.a]) {
                 case Slice.WHOLE -> {
@@ -854,6 +861,21 @@ public final class PartitionsAllocator implements Allocator {
             }
             return kept + space.fsa.committedBytes();
         });
+    }
+
+    @Override
+    public void injectFault(InjectedFault kind, int skip) {
+        InjectedFaults.inject(config.vm(), kind, skip);
+    }
+
+    @Override
+    public void clearFaults() {
+        InjectedFaults.clear(config.vm());
+    }
+
+    @Override
+    public long faultsFired(InjectedFault kind) {
+        return InjectedFaults.fired(config.vm(), kind);
     }
 
     @Override

@@ -13,7 +13,7 @@ public final class PartitionsProvider implements AllocatorProvider {
             Feature.ALIGNED_ALLOCATION, Feature.USABLE_SIZE, Feature.OWNER_LOOKUP, Feature.SIZE_CLASSES,
             Feature.CONTAINMENT, Feature.FOOTPRINT, Feature.IDLE_BOUND, Feature.SMALL_CONFIGURATION,
             Feature.INVALID_FREE_DETECTION, Feature.PLACEMENT, Feature.THREAD_SAFE,
-            Feature.OWNER_REUSES_REMOTE_FREES);
+            Feature.OWNER_REUSES_REMOTE_FREES, Feature.FAULT_INJECTION);
 
     private final PartitionsConfig config;
     private final DesignDescriptor descriptor;

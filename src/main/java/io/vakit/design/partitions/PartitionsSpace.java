@@ -8,6 +8,8 @@ import io.vakit.pal.Reservation;
 import io.vakit.pal.VirtualMemoryException;
 import io.vakit.spi.AddressRange;
 import io.vakit.spi.AddressSpaceExhaustedException;
+import io.vakit.spi.InvalidFreeException;
+import io.vakit.spi.InvalidFreeException.Reason;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
@@ -165,14 +167,25 @@ final class PartitionsSpace {
         }
     }
 
-    boolean mappingWasFreed(long address) {
+    /**
+     * Frees the mapping that starts at {@code address}. The check and the free hold one lock, so of two threads that
+     * free the same mapping at once exactly one frees it and the other is refused as a double free.
+     *
+     * @throws InvalidFreeException when no mapping starts at {@code address}: freed (DOUBLE), inside one (INTERIOR),
+     *     or none (FOREIGN)
+     */
+    void freeMapping(long address, String op) {
         synchronized (mappingsLock) {
-            return mappings.wasFreed(address);
-        }
-    }
-
-    void freeMapping(long address) {
-        synchronized (mappingsLock) {
+            Reservation r = mappings.containing(address);
+            if (r == null) {
+                boolean freed = mappings.wasFreed(address);
+                throw new InvalidFreeException(design, op, freed ? Reason.DOUBLE : Reason.FOREIGN,
+                        freed ? "a mapping that was freed" : "outside the partitions");
+            }
+            if (r.base() != address) {
+                throw new InvalidFreeException(design, op, Reason.INTERIOR, "inside the mapping at 0x"
+                        + Long.toHexString(r.base()));
+            }
             mappings.free(address);
         }
     }

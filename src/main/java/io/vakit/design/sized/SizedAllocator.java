@@ -1,5 +1,8 @@
 package io.vakit.design.sized;
 
+import io.vakit.design.InjectedFaults;
+import io.vakit.spi.InjectedFault;
+import io.vakit.ds.CloseGate;
 import io.vakit.pal.Reservation;
 import io.vakit.pal.VirtualMemory;
 import io.vakit.pal.VirtualMemoryException;
@@ -93,13 +96,15 @@ public final class SizedAllocator implements FamilyAllocator {
     private final Map<Long, Integer> largeFamily = new java.util.concurrent.ConcurrentHashMap<>();
     private final AtomicLong liveBytes = new AtomicLong();
     private final AtomicLong liveCount = new AtomicLong();
-    private volatile boolean closed;
+    /** Every operation passes it; close shuts it once the operations inside have left. */
+    private final CloseGate gate = new CloseGate();
 
     /** An allocator with {@code options}, following {@code descriptor}. */
     public SizedAllocator(DesignDescriptor descriptor, Options options) {
         this.descriptor = descriptor;
-        this.options = options;
-        this.space = new SizedSpace(descriptor.id(), options.vm(), options.policy(), options.budget());
+        this.options = new Options(options.config(), options.families(), options.policy(),
+                VirtualMemory.ownFaults(options.vm()), options.budget()); // faults injected into it land here alone
+        this.space = new SizedSpace(descriptor.id(), this.options.vm(), options.policy(), options.budget());
         this.heaps = new BlockHeap[options.families()][SizedClasses.COUNT];
         for (int f = 0; f < options.families(); f++) {
             for (int c = 0; c < SizedClasses.COUNT; c++) {
@@ -119,24 +124,32 @@ public final class SizedAllocator implements FamilyAllocator {
     @Override
     public MemorySegment allocate(long byteSize, long byteAlignment) {
         String op = Requests.allocation(byteSize, byteAlignment);
-        open(op);
-        Requests.checkAllocation(descriptor, op, byteSize, byteAlignment);
-        if (byteAlignment > SizedClasses.alignmentFor(byteSize)) {
-            throw new InvalidAlignmentException(descriptor.id(), op, "alignment " + byteAlignment
-                    + " is above the natural alignment " + SizedClasses.alignmentFor(byteSize) + " of " + byteSize
-                    + " bytes; allocate max(size, alignment) bytes instead (allocateAligned)");
+        enter(op);
+        try {
+            Requests.checkAllocation(descriptor, op, byteSize, byteAlignment);
+            if (byteAlignment > SizedClasses.alignmentFor(byteSize)) {
+                throw new InvalidAlignmentException(descriptor.id(), op, "alignment " + byteAlignment
+                        + " is above the natural alignment " + SizedClasses.alignmentFor(byteSize) + " of " + byteSize
+                        + " bytes; allocate max(size, alignment) bytes instead (allocateAligned)");
+            }
+            return allocate(0, byteSize, op);
+        } finally {
+            gate.exit();
         }
-        return allocate(0, byteSize, op);
     }
 
     /** The seed's {@code Malloc(size)} in {@code family}. */
     @Override
     public MemorySegment allocateIn(int family, long byteSize) {
         String op = "allocate(family=" + family + ", size=" + byteSize + ")";
-        open(op);
-        checkFamily(op, family);
-        Requests.checkSize(descriptor, op, byteSize);
-        return allocate(family, byteSize, op);
+        enter(op);
+        try {
+            checkFamily(op, family);
+            Requests.checkSize(descriptor, op, byteSize);
+            return allocate(family, byteSize, op);
+        } finally {
+            gate.exit();
+        }
     }
 
     /**
@@ -145,9 +158,13 @@ public final class SizedAllocator implements FamilyAllocator {
      */
     public MemorySegment allocateAligned(long byteSize, long byteAlignment) {
         String op = "allocateAligned(size=" + byteSize + ", alignment=" + byteAlignment + ")";
-        open(op);
-        Requests.checkAllocation(descriptor, op, byteSize, byteAlignment);
-        return allocate(0, Math.max(byteSize, byteAlignment), op);
+        enter(op);
+        try {
+            Requests.checkAllocation(descriptor, op, byteSize, byteAlignment);
+            return allocate(0, Math.max(byteSize, byteAlignment), op);
+        } finally {
+            gate.exit();
+        }
     }
 
     private MemorySegment allocate(int family, long size, String op) {
@@ -205,15 +222,19 @@ public final class SizedAllocator implements FamilyAllocator {
     public void freeIn(int family, MemorySegment block) {
         String op = Requests.onBlock("free", block.address(), block.byteSize()) + (family == 0 ? "" : " in family "
                 + family);
-        open(op);
-        checkFamily(op, family);
-        long size = block.byteSize();
-        if (size < 1) {
-            throw new InvalidSizeException(descriptor.id(), op, "size " + size + " is below 1");
+        enter(op);
+        try {
+            checkFamily(op, family);
+            long size = block.byteSize();
+            if (size < 1) {
+                throw new InvalidSizeException(descriptor.id(), op, "size " + size + " is below 1");
+            }
+            release(family, block.address(), size, op);
+            liveBytes.addAndGet(-size);
+            liveCount.decrementAndGet();
+        } finally {
+            gate.exit();
         }
-        release(family, block.address(), size, op);
-        liveBytes.addAndGet(-size);
-        liveCount.decrementAndGet();
     }
 
     private void release(int family, long address, long size, String op) {
@@ -222,9 +243,9 @@ public final class SizedAllocator implements FamilyAllocator {
             if (r == null || r.size() != SizedSpace.pageRound(size) || !Integer.valueOf(family).equals(largeFamily.get(address))) {
                 throw refusal(family, address, size, op);
             }
+            freedLarge.add(address); // first: a free racing this one, that finds the mapping gone, says DOUBLE
             if (large.remove(address, r)) {
                 largeFamily.remove(address);
-                freedLarge.add(address);
                 r.close();
                 space.unclaim(r.size());
                 return;
@@ -325,26 +346,30 @@ public final class SizedAllocator implements FamilyAllocator {
     private MemorySegment reallocate(int family, MemorySegment block, long newSize, boolean zero) {
         long oldSize = block.byteSize();
         String op = Requests.onBlock("reallocate", block.address(), oldSize) + "->" + newSize;
-        open(op);
-        checkFamily(op, family);
-        Requests.checkSize(descriptor, op, newSize);
-        requireLive(family, block.address(), oldSize, op);
-        MemorySegment result;
-        if (oldSize <= SizedClasses.MAX_CLASS && newSize <= SizedClasses.MAX_CLASS
-                && CLASSES.classOf(oldSize) == CLASSES.classOf(newSize)) {
-            liveBytes.addAndGet(newSize - oldSize);
-            result = MemorySegment.ofAddress(block.address()).reinterpret(newSize); // same class: same pointer
-        } else {
-            result = allocate(family, newSize, op);
-            MemorySegment.copy(block, 0, result, 0, Math.min(oldSize, newSize));
-            release(family, block.address(), oldSize, op);
-            liveBytes.addAndGet(-oldSize);
-            liveCount.decrementAndGet();
+        enter(op);
+        try {
+            checkFamily(op, family);
+            Requests.checkSize(descriptor, op, newSize);
+            requireLive(family, block.address(), oldSize, op);
+            MemorySegment result;
+            if (oldSize <= SizedClasses.MAX_CLASS && newSize <= SizedClasses.MAX_CLASS
+                    && CLASSES.classOf(oldSize) == CLASSES.classOf(newSize)) {
+                liveBytes.addAndGet(newSize - oldSize);
+                result = MemorySegment.ofAddress(block.address()).reinterpret(newSize); // same class: same pointer
+            } else {
+                result = allocate(family, newSize, op);
+                MemorySegment.copy(block, 0, result, 0, Math.min(oldSize, newSize));
+                release(family, block.address(), oldSize, op);
+                liveBytes.addAndGet(-oldSize);
+                liveCount.decrementAndGet();
+            }
+            if (zero && newSize > oldSize) {
+                result.asSlice(oldSize).fill((byte) 0);
+            }
+            return result;
+        } finally {
+            gate.exit();
         }
-        if (zero && newSize > oldSize) {
-            result.asSlice(oldSize).fill((byte) 0);
-        }
-        return result;
     }
 
     private void requireLive(int family, long address, long size, String op) {
@@ -364,66 +389,101 @@ public final class SizedAllocator implements FamilyAllocator {
     @Override
     public long usableSize(MemorySegment block) {
         String op = Requests.onBlock("usableSize", block.address(), block.byteSize());
-        open(op);
-        Optional<BlockInfo> info = owner(block.address());
-        if (info.isEmpty() || info.get().start() != block.address()) {
-            throw refusal(0, block.address(), block.byteSize(), op);
+        enter(op);
+        try {
+            Optional<BlockInfo> info = owner(block.address());
+            if (info.isEmpty() || info.get().start() != block.address()) {
+                throw refusal(0, block.address(), block.byteSize(), op);
+            }
+            return info.get().usableSize();
+        } finally {
+            gate.exit();
         }
-        return info.get().usableSize();
     }
 
     @Override
     public Optional<BlockInfo> owner(long address) {
-        open("owner(address=0x" + Long.toHexString(address) + ")");
-        SizedBlock b = containingBlock(address);
-        if (b != null) {
-            long index = b.containingSlot(address);
-            if (index >= 0 && heaps[b.family][b.cls].isLive(b, index)) {
-                return Optional.of(new BlockInfo(b.base() + b.layout.slotOffset(index), b.layout.slot(), b.cls));
+        enter("owner(address=0x" + Long.toHexString(address) + ")");
+        try {
+            SizedBlock b = containingBlock(address);
+            if (b != null) {
+                long index = b.containingSlot(address);
+                if (index >= 0 && heaps[b.family][b.cls].isLive(b, index)) {
+                    return Optional.of(new BlockInfo(b.base() + b.layout.slotOffset(index), b.layout.slot(), b.cls));
+                }
+                return Optional.empty();
+            }
+            Map.Entry<Long, Reservation> m = large.floorEntry(address);
+            if (m != null && address < m.getKey() + m.getValue().size()) {
+                return Optional.of(new BlockInfo(m.getKey(), m.getValue().size(), -1));
             }
             return Optional.empty();
+        } finally {
+            gate.exit();
         }
-        Map.Entry<Long, Reservation> m = large.floorEntry(address);
-        if (m != null && address < m.getKey() + m.getValue().size()) {
-            return Optional.of(new BlockInfo(m.getKey(), m.getValue().size(), -1));
-        }
-        return Optional.empty();
     }
 
     /** The block and slot of a class, or the mapping of a large block: {@code block/slot} or {@code mapping}. */
     @Override
     public Optional<Placement> placement(long address) {
-        open("placement(address=0x" + Long.toHexString(address) + ")");
-        Optional<BlockInfo> info = owner(address);
-        if (info.isEmpty()) {
-            return Optional.empty();
+        enter("placement(address=0x" + Long.toHexString(address) + ")");
+        try {
+            Optional<BlockInfo> info = owner(address);
+            if (info.isEmpty()) {
+                return Optional.empty();
+            }
+            long start = info.get().start();
+            SizedBlock b = containingBlock(start);
+            if (b == null) {
+                return Optional.of(new Placement(List.of(new Placement.Level("mapping", 0, start, info.get().usableSize()))));
+            }
+            long slot = b.layout.slot();
+            return Optional.of(new Placement(List.of(new Placement.Level("block", 0, b.base(), b.layout.blockSize(), b.layout.capacity()),
+                    new Placement.Level("slot", b.containingSlot(start), start, slot))));
+        } finally {
+            gate.exit();
         }
-        long start = info.get().start();
-        SizedBlock b = containingBlock(start);
-        if (b == null) {
-            return Optional.of(new Placement(List.of(new Placement.Level("mapping", 0, start, info.get().usableSize()))));
-        }
-        long slot = b.layout.slot();
-        return Optional.of(new Placement(List.of(new Placement.Level("block", 0, b.base(), b.layout.blockSize(), b.layout.capacity()),
-                new Placement.Level("slot", b.containingSlot(start), start, slot))));
     }
 
     @Override
     public boolean owns(long address, long length) {
-        open("owns(address=0x" + Long.toHexString(address) + ", length=" + length + ")");
-        SizedBlock b = containingBlock(address);
-        if (b != null) {
-            return b.space.contains(address, length);
+        enter("owns(address=0x" + Long.toHexString(address) + ", length=" + length + ")");
+        try {
+            SizedBlock b = containingBlock(address);
+            if (b != null) {
+                return b.space.contains(address, length);
+            }
+            Map.Entry<Long, Reservation> m = large.floorEntry(address);
+            return m != null && m.getValue().contains(address, length);
+        } finally {
+            gate.exit();
         }
-        Map.Entry<Long, Reservation> m = large.floorEntry(address);
-        return m != null && m.getValue().contains(address, length);
+    }
+
+    @Override
+    public void injectFault(InjectedFault kind, int skip) {
+        InjectedFaults.inject(options.vm(), kind, skip);
+    }
+
+    @Override
+    public void clearFaults() {
+        InjectedFaults.clear(options.vm());
+    }
+
+    @Override
+    public long faultsFired(InjectedFault kind) {
+        return InjectedFaults.fired(options.vm(), kind);
     }
 
     @Override
     public Stats stats() {
-        open("stats()");
-        long r = space.reserved();
-        return new Stats(r, r, liveBytes.get(), liveCount.get());
+        enter("stats()");
+        try {
+            long r = space.reserved();
+            return new Stats(r, r, liveBytes.get(), liveCount.get());
+        } finally {
+            gate.exit();
+        }
     }
 
     /**
@@ -432,33 +492,45 @@ public final class SizedAllocator implements FamilyAllocator {
      */
     @Override
     public long idleCommittedBound() {
-        open("idleCommittedBound()");
-        return switch (options.policy()) {
-            case NEVER -> Long.MAX_VALUE;
-            case IMMEDIATE -> 0;
-            case SEED -> java.util.Arrays.stream(heaps).flatMap(java.util.Arrays::stream).filter(h -> h.used)
-                    .mapToLong(h -> SizedSpace.blockBytes(h.layout)).sum();
-        };
+        enter("idleCommittedBound()");
+        try {
+            return switch (options.policy()) {
+                case NEVER -> Long.MAX_VALUE;
+                case IMMEDIATE -> 0;
+                case SEED -> java.util.Arrays.stream(heaps).flatMap(java.util.Arrays::stream).filter(h -> h.used)
+                        .mapToLong(h -> SizedSpace.blockBytes(h.layout)).sum();
+            };
+        } finally {
+            gate.exit();
+        }
     }
 
     @Override
     public List<io.vakit.spi.AddressRange> reservedRanges() {
-        open("reservedRanges()");
-        List<io.vakit.spi.AddressRange> out = space.ranges();
-        large.values().forEach(r -> out.add(new io.vakit.spi.AddressRange(r.base(), r.size())));
-        return out;
+        enter("reservedRanges()");
+        try {
+            List<io.vakit.spi.AddressRange> out = space.ranges();
+            large.values().forEach(r -> out.add(new io.vakit.spi.AddressRange(r.base(), r.size())));
+            return out;
+        } finally {
+            gate.exit();
+        }
     }
 
     /** The seed's counters: live slots and blocks of every (family, class). */
     public List<ClassCounters> counters() {
-        open("counters()");
-        List<ClassCounters> out = new ArrayList<>();
-        for (BlockHeap[] family : heaps) {
-            for (BlockHeap h : family) {
-                out.add(new ClassCounters(h.family, h.layout.slot(), h.liveSlots(), h.blocks()));
+        enter("counters()");
+        try {
+            List<ClassCounters> out = new ArrayList<>();
+            for (BlockHeap[] family : heaps) {
+                for (BlockHeap h : family) {
+                    out.add(new ClassCounters(h.family, h.layout.slot(), h.liveSlots(), h.blocks()));
+                }
             }
+            return out;
+        } finally {
+            gate.exit();
         }
-        return out;
     }
 
     /** The number of families. */
@@ -469,23 +541,22 @@ public final class SizedAllocator implements FamilyAllocator {
 
     @Override
     public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        for (var it = space.all(); it.hasNext(); ) {
-            SizedBlock b = it.next();
-            b.live.close();
-            b.space.close();
-        }
-        space.clear();
-        large.values().forEach(Reservation::close);
-        large.clear();
-        largeFamily.clear();
+        gate.close(() -> {
+            for (var it = space.all(); it.hasNext(); ) {
+                SizedBlock b = it.next();
+                b.live.close();
+                b.space.close();
+            }
+            space.clear();
+            large.values().forEach(Reservation::close);
+            large.clear();
+            largeFamily.clear();
+        });
     }
 
-    private void open(String op) {
-        if (closed) {
+    /** Enters the close gate for {@code op}; pair with {@code gate.exit()}. */
+    private void enter(String op) {
+        if (!gate.enter()) {
             throw new AllocatorClosedException(descriptor.id(), op, "the allocator is closed");
         }
     }

@@ -1,6 +1,9 @@
 package io.vakit.design.partitions;
 
 import io.vakit.kit.lincheck.AllocatorLincheck;
+import io.vakit.kit.lincheck.CloseRaceLincheck;
+import io.vakit.kit.lincheck.FreeRaceLincheck;
+import io.vakit.kit.lincheck.RaceChecks;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,6 +33,27 @@ public class PartitionsLincheckTest extends AllocatorLincheck {
         /** Lincheck's constructor. */
         public AtExhaustion() {
             super(new PartitionsProvider(), Edges.EXHAUSTION);
+        }
+    }
+
+    @Test
+    void races() {
+        RaceChecks.check(CloseRaces.class, FreeRaces.class);
+    }
+
+    /** Rule T2 on the design: close racing every call. */
+    public static class CloseRaces extends CloseRaceLincheck {
+        /** Lincheck's constructor. */
+        public CloseRaces() {
+            super(new PartitionsProvider(PartitionsConfig.small()));
+        }
+    }
+
+    /** Rules T3 and T4 on the design: frees raced, and queries racing frees. */
+    public static class FreeRaces extends FreeRaceLincheck {
+        /** Lincheck's constructor. */
+        public FreeRaces() {
+            super(new PartitionsProvider(PartitionsConfig.small()));
         }
     }
 }

@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vakit.kit.lincheck.AllocatorLincheck;
+import io.vakit.kit.lincheck.CloseRaceLincheck;
+import io.vakit.kit.lincheck.FreeRaceLincheck;
+import io.vakit.kit.lincheck.RaceChecks;
+import io.vakit.spec.contract.Rule;
 import io.vakit.kit.lincheck.AllocatorLincheck.Edges;
 import io.vakit.spec.contract.ContractMachine;
 import io.vakit.spec.engine.Engine;
@@ -63,6 +67,86 @@ class PlantedRacesTest {
         public Junk() {
             super(new PlantedRaces.JunkFillsAfterTheLock());
         }
+    }
+
+    /** A close with a flag: rule T2's check. */
+    public static class CloseFlag extends CloseRaceLincheck {
+        /** Lincheck's constructor. */
+        public CloseFlag() {
+            super(new PlantedRaces.ClosesWithAFlag());
+        }
+    }
+
+    /** A mapping freed under two locks: rule T3's check. */
+    public static class MappingFree extends FreeRaceLincheck {
+        /** Lincheck's constructor. */
+        public MappingFree() {
+            super(new PlantedRaces.FreesAMappingOutsideTheLock());
+        }
+    }
+
+    /** An owner lookup that throws while a mapping is freed: rule T4's check. */
+    public static class OwnerDuringFree extends FreeRaceLincheck {
+        /** Lincheck's constructor. */
+        public OwnerDuringFree() {
+            super(new PlantedRaces.OwnerThrowsDuringAGiveBack());
+        }
+    }
+
+    /** The toy as written, under the race checks of T2 to T4. */
+    public static class ToyCloseRaces extends CloseRaceLincheck {
+        /** Lincheck's constructor. */
+        public ToyCloseRaces() {
+            super(new PlantedBugs.Correct());
+        }
+    }
+
+    /** The toy as written, under the free and query races. */
+    public static class ToyFreeRaces extends FreeRaceLincheck {
+        /** Lincheck's constructor. */
+        public ToyFreeRaces() {
+            super(new PlantedBugs.Correct());
+        }
+    }
+
+    @Test
+    void theToyAsWrittenPassesTheRaceChecks() {
+        RaceChecks.check(ToyCloseRaces.class, ToyFreeRaces.class);
+    }
+
+    /** A second close, racing the first, releases what the first released: the model finds it (T2). */
+    @Test
+    void aCloseWithAFlagIsFoundByTheCloseRace() {
+        rejected(() -> AllocatorLincheck.check(CloseRaceLincheck.modelCheckingOptions(1), CloseFlag.class),
+                "broken-race-close-flag", "invalid execution results", "close()");
+    }
+
+    /**
+     * Both threads free the mapping: the second is refused for the wrong reason, or meets null taking it out of the
+     * table, whichever interleaving model checking meets first (T3).
+     */
+    @Test
+    void aMappingFreedUnderTwoLocksIsFoundByTheFreeRace() {
+        rejected(() -> AllocatorLincheck.check(FreeRaceLincheck.modelCheckingOptions(1), MappingFree.class),
+                "broken-race-mapping-free", "invalid execution results", "free(");
+    }
+
+    /** owner() throws InvalidFreeException for a mapping freed between its two looks (T4). */
+    @Test
+    void anOwnerLookupThatThrowsDuringAFreeIsFoundByTheQueryRace() {
+        rejected(() -> AllocatorLincheck.check(FreeRaceLincheck.modelCheckingOptions(1), OwnerDuringFree.class),
+                "broken-race-owner-give-back", "invalid execution results", "InvalidFreeException");
+    }
+
+    /** A mapping counted before its commit stays counted when the injected commit fault refuses it (C13). */
+    @Test
+    void aMappingCountedBeforeItsCommitIsFoundByTheInjectedFaults() {
+        Verdict v = Engine.check(new ContractMachine(new PlantedRaces.CountsAMappingBeforeItsCommit()),
+                Settings.fromSystemProperties());
+        System.out.println(v.describe());
+        assertThat(v.passed()).isFalse();
+        assertThat(v.failure().violation().rule()).isEqualTo(Rule.C13_FAULTS.label());
+        assertThat(v.failure().violation().getMessage()).contains("changed the stats");
     }
 
     static Stream<AllocatorProvider> races() {

@@ -94,7 +94,7 @@ class ToySlabAllocator implements Allocator {
     static EnumSet<Feature> features() {
         return EnumSet.of(Feature.REALLOC, Feature.REALLOC_IN_PLACE, Feature.USABLE_SIZE, Feature.OWNER_LOOKUP,
                 Feature.SIZE_CLASSES, Feature.CONTAINMENT, Feature.FOOTPRINT, Feature.IDLE_BOUND, Feature.SMALL_CONFIGURATION,
-                Feature.INVALID_FREE_DETECTION, Feature.SIZED_FREE_CHECK, Feature.PLACEMENT);
+                Feature.INVALID_FREE_DETECTION, Feature.SIZED_FREE_CHECK, Feature.PLACEMENT, Feature.FAULT_INJECTION);
     }
 
     /** The same, declared thread-safe: the toy as written, and its planted races. */
@@ -155,14 +155,17 @@ class ToySlabAllocator implements Allocator {
     private final TreeSet<Integer> freePages = new TreeSet<>();
     private long pagesInUse;
     private int classesUsed; // a bit per class that has had a page
-    private final Object largeLock = new Object();
-    private final TreeMap<Long, Reservation> large = new TreeMap<>();
+    final Object largeLock = new Object();
+    final TreeMap<Long, Reservation> large = new TreeMap<>();
     private final Set<Long> freedLarge = new HashSet<>();
     private final long largeBudget;
-    private long largeBytes;
+    long largeBytes;
     final AtomicLong liveBytes = new AtomicLong();
     private final AtomicLong liveCount = new AtomicLong();
-    private volatile boolean closed;
+    /** Every call passes it; close shuts it once the calls inside have left. */
+    private final io.vakit.ds.CloseGate gate = new io.vakit.ds.CloseGate();
+    /** Where the large mappings come from: the fault seam of {@link #injectFault}. */
+    final VirtualMemory vm = VirtualMemory.ownFaults(VirtualMemory.system());
 
     ToySlabAllocator(DesignDescriptor descriptor, boolean small) {
         this.descriptor = descriptor;
@@ -371,13 +374,17 @@ class ToySlabAllocator implements Allocator {
     @Override
     public MemorySegment allocate(long byteSize, long byteAlignment) {
         String op = Requests.allocation(byteSize, byteAlignment);
-        open(op);
-        Requests.checkAllocation(descriptor, op, byteSize, byteAlignment);
-        if (byteAlignment > alignmentFor(byteSize)) {
-            throw new InvalidAlignmentException(descriptor.id(), op, "alignment " + byteAlignment
-                    + " is above the natural " + alignmentFor(byteSize));
+        enter(op);
+        try {
+            Requests.checkAllocation(descriptor, op, byteSize, byteAlignment);
+            if (byteAlignment > alignmentFor(byteSize)) {
+                throw new InvalidAlignmentException(descriptor.id(), op, "alignment " + byteAlignment
+                        + " is above the natural " + alignmentFor(byteSize));
+            }
+            return MemorySegment.ofAddress(place(byteSize, op)).reinterpret(byteSize);
+        } finally {
+            exit();
         }
-        return MemorySegment.ofAddress(place(byteSize, op)).reinterpret(byteSize);
     }
 
     private long place(long size, String op) {
@@ -390,25 +397,53 @@ class ToySlabAllocator implements Allocator {
                 throw new AddressSpaceExhaustedException(descriptor.id(), op, "the mappings' budget of " + largeBudget
                         + " bytes is used up");
             }
-            try {
-                Reservation r = VirtualMemory.system().reserve(bytes);
-                r.commit(0, bytes);
-                large.put(r.base(), r);
-                freedLarge.remove(r.base());
-                largeBytes += bytes;
-                count(size);
-                return r.base();
-            } catch (VirtualMemoryException e) {
-                throw new AddressSpaceExhaustedException(descriptor.id(), op, e.getMessage(), e);
-            }
+            return mapLarge(size, bytes, op);
         }
+    }
+
+    /** A large block's own mapping, reserved and committed, then counted (the large lock is held). */
+    protected long mapLarge(long size, long bytes, String op) {
+        Reservation r;
+        try {
+            r = vm.reserve(bytes);
+        } catch (VirtualMemoryException e) {
+            throw new AddressSpaceExhaustedException(descriptor.id(), op, e.getMessage(), e);
+        }
+        try {
+            r.commit(0, bytes);
+        } catch (VirtualMemoryException e) {
+            r.close(); // nothing was counted yet: the refusal leaves everything as it was
+            throw new AddressSpaceExhaustedException(descriptor.id(), op, e.getMessage(), e);
+        }
+        record(r, size);
+        return r.base();
+    }
+
+    /** Counts a new mapping {@code r} of a block of {@code size} bytes (the large lock is held). */
+    protected void record(Reservation r, long size) {
+        large.put(r.base(), r);
+        freedLarge.remove(r.base());
+        largeBytes += r.size();
+        count(size);
+    }
+
+    /** Takes a mapping back from the counts: the last step of its free (the large lock is held). */
+    protected void unrecord(Reservation r, long size) {
+        large.remove(r.base());
+        freedLarge.add(r.base());
+        largeBytes -= r.size();
+        uncount(size);
     }
 
     @Override
     public void free(MemorySegment block) {
         String op = Requests.onBlock("free", block.address(), block.byteSize());
-        open(op);
-        release(block.address(), block.byteSize(), op);
+        enter(op);
+        try {
+            release(block.address(), block.byteSize(), op);
+        } finally {
+            exit();
+        }
     }
 
     private void release(long a, long size, String op) {
@@ -419,11 +454,8 @@ class ToySlabAllocator implements Allocator {
                     throw new InvalidFreeException(descriptor.id(), op, Reason.WRONG_SIZE, "the mapping holds "
                             + r.size() + " bytes");
                 }
-                large.remove(a);
-                freedLarge.add(a);
-                largeBytes -= r.size();
+                unrecord(r, size);
                 r.close();
-                uncount(size);
                 return;
             }
         }
@@ -452,7 +484,7 @@ class ToySlabAllocator implements Allocator {
         freeSmall(p, index, size, op);
     }
 
-    private Page pageAt(long a) {
+    Page pageAt(long a) {
         if (!space.contains(a, 1)) {
             return null;
         }
@@ -462,54 +494,66 @@ class ToySlabAllocator implements Allocator {
     @Override
     public MemorySegment reallocate(MemorySegment block, long newSize) {
         String op = Requests.onBlock("reallocate", block.address(), block.byteSize()) + "->" + newSize;
-        open(op);
-        Requests.checkSize(descriptor, op, newSize);
-        Optional<BlockInfo> info = ownerOf(block.address());
-        if (info.isEmpty() || info.get().start() != block.address()) {
-            release(block.address(), block.byteSize(), op); // throws the refusal a free would
-        }
-        boolean bothSmall = !large(block.byteSize()) && !large(newSize);
-        if (bothSmall && classOf(block.byteSize()) == classOf(newSize)) {
-            Page p = pageAt(block.address());
-            if (p.cls != classOf(block.byteSize())) {
-                throw new InvalidFreeException(descriptor.id(), op, Reason.WRONG_SIZE, "page holds other slots");
-            }
-            liveBytes.addAndGet(newSize - block.byteSize());
-            return MemorySegment.ofAddress(block.address()).reinterpret(newSize);
-        }
-        long moved = place(newSize, op);
-        MemorySegment to = MemorySegment.ofAddress(moved).reinterpret(newSize);
-        MemorySegment.copy(block, 0, to, 0, Math.min(block.byteSize(), newSize));
+        enter(op);
         try {
-            release(block.address(), block.byteSize(), op);
-        } catch (RuntimeException e) {
-            release(moved, newSize, op);
-            throw e;
+            Requests.checkSize(descriptor, op, newSize);
+            Optional<BlockInfo> info = ownerOf(block.address());
+            if (info.isEmpty() || info.get().start() != block.address()) {
+                release(block.address(), block.byteSize(), op); // throws the refusal a free would
+            }
+            boolean bothSmall = !large(block.byteSize()) && !large(newSize);
+            if (bothSmall && classOf(block.byteSize()) == classOf(newSize)) {
+                Page p = pageAt(block.address());
+                if (p.cls != classOf(block.byteSize())) {
+                    throw new InvalidFreeException(descriptor.id(), op, Reason.WRONG_SIZE, "page holds other slots");
+                }
+                liveBytes.addAndGet(newSize - block.byteSize());
+                return MemorySegment.ofAddress(block.address()).reinterpret(newSize);
+            }
+            long moved = place(newSize, op);
+            MemorySegment to = MemorySegment.ofAddress(moved).reinterpret(newSize);
+            MemorySegment.copy(block, 0, to, 0, Math.min(block.byteSize(), newSize));
+            try {
+                release(block.address(), block.byteSize(), op);
+            } catch (RuntimeException e) {
+                release(moved, newSize, op);
+                throw e;
+            }
+            return to;
+        } finally {
+            exit();
         }
-        return to;
     }
 
     @Override
     public long usableSize(MemorySegment block) {
         String op = Requests.onBlock("usableSize", block.address(), block.byteSize());
-        open(op);
-        synchronized (largeLock) {
-            Reservation r = large.get(block.address());
-            if (r != null) {
-                return r.size();
+        enter(op);
+        try {
+            synchronized (largeLock) {
+                Reservation r = large.get(block.address());
+                if (r != null) {
+                    return r.size();
+                }
             }
+            Optional<BlockInfo> info = ownerOf(block.address());
+            if (info.isEmpty() || info.get().start() != block.address() || info.get().sizeClass() < 0) {
+                throw new InvalidFreeException(descriptor.id(), op, Reason.UNKNOWN, "no live block starts here");
+            }
+            return usable(pageAt(block.address()));
+        } finally {
+            exit();
         }
-        Optional<BlockInfo> info = ownerOf(block.address());
-        if (info.isEmpty() || info.get().start() != block.address() || info.get().sizeClass() < 0) {
-            throw new InvalidFreeException(descriptor.id(), op, Reason.UNKNOWN, "no live block starts here");
-        }
-        return usable(pageAt(block.address()));
     }
 
     @Override
     public Optional<BlockInfo> owner(long address) {
-        open("owner(address=0x" + Long.toHexString(address) + ")");
-        return ownerOf(address);
+        enter("owner(address=0x" + Long.toHexString(address) + ")");
+        try {
+            return ownerOf(address);
+        } finally {
+            exit();
+        }
     }
 
     private Optional<BlockInfo> ownerOf(long address) {
@@ -530,76 +574,118 @@ class ToySlabAllocator implements Allocator {
 
     @Override
     public Optional<Placement> placement(long address) {
-        open("placement(address=0x" + Long.toHexString(address) + ")");
-        return ownerOf(address).map(info -> {
-            Page p = pageAt(info.start());
-            if (info.sizeClass() < 0 || p == null) {
-                return new Placement(List.of(new Placement.Level("mapping", 0, info.start(), info.usableSize())));
-            }
-            return new Placement(List.of(new Placement.Level("page", p.index, p.base, PAGE, p.capacity),
-                    new Placement.Level("slot", (info.start() - p.base) / p.slot, info.start(), p.slot)));
-        });
+        enter("placement(address=0x" + Long.toHexString(address) + ")");
+        try {
+            return ownerOf(address).map(info -> {
+                Page p = pageAt(info.start());
+                if (info.sizeClass() < 0 || p == null) {
+                    return new Placement(List.of(new Placement.Level("mapping", 0, info.start(), info.usableSize())));
+                }
+                return new Placement(List.of(new Placement.Level("page", p.index, p.base, PAGE, p.capacity),
+                        new Placement.Level("slot", (info.start() - p.base) / p.slot, info.start(), p.slot)));
+            });
+        } finally {
+            exit();
+        }
     }
 
     @Override
     public boolean owns(long address, long length) {
-        open("owns(address=0x" + Long.toHexString(address) + ", length=" + length + ")");
-        if (space.contains(address, length)) {
-            return true;
-        }
-        synchronized (largeLock) {
-            Map.Entry<Long, Reservation> m = large.floorEntry(address);
-            return m != null && m.getValue().contains(address, length);
+        enter("owns(address=0x" + Long.toHexString(address) + ", length=" + length + ")");
+        try {
+            if (space.contains(address, length)) {
+                return true;
+            }
+            synchronized (largeLock) {
+                Map.Entry<Long, Reservation> m = large.floorEntry(address);
+                return m != null && m.getValue().contains(address, length);
+            }
+        } finally {
+            exit();
         }
     }
 
     @Override
     public List<AddressRange> reservedRanges() {
-        open("reservedRanges()");
-        List<AddressRange> out = new ArrayList<>();
-        out.add(new AddressRange(space.base(), space.size()));
-        synchronized (largeLock) {
-            large.values().forEach(r -> out.add(new AddressRange(r.base(), r.size())));
+        enter("reservedRanges()");
+        try {
+            List<AddressRange> out = new ArrayList<>();
+            out.add(new AddressRange(space.base(), space.size()));
+            synchronized (largeLock) {
+                large.values().forEach(r -> out.add(new AddressRange(r.base(), r.size())));
+            }
+            return out;
+        } finally {
+            exit();
         }
-        return out;
     }
 
     /** Idle, each class used so far keeps at most its last page (a page empties and goes only if another has room). */
     @Override
     public long idleCommittedBound() {
-        open("idleCommittedBound()");
-        synchronized (poolLock) {
-            return Integer.bitCount(classesUsed) * PAGE;
+        enter("idleCommittedBound()");
+        try {
+            synchronized (poolLock) {
+                return Integer.bitCount(classesUsed) * PAGE;
+            }
+        } finally {
+            exit();
         }
     }
 
     @Override
     public Stats stats() {
-        open("stats()");
-        long inUse;
-        synchronized (poolLock) {
-            inUse = pagesInUse;
+        enter("stats()");
+        try {
+            long inUse;
+            synchronized (poolLock) {
+                inUse = pagesInUse;
+            }
+            long mapped;
+            synchronized (largeLock) {
+                mapped = largeBytes;
+            }
+            return new Stats(space.size() + mapped, inUse * PAGE + mapped, liveBytes.get(), liveCount.get());
+        } finally {
+            exit();
         }
-        long mapped;
-        synchronized (largeLock) {
-            mapped = largeBytes;
-        }
-        return new Stats(space.size() + mapped, inUse * PAGE + mapped, liveBytes.get(), liveCount.get());
     }
 
     @Override
     public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
+        gate.close(this::releaseAll);
+    }
+
+    /** Releases the mappings and the page range: what close does once no call is inside. */
+    protected void releaseAll() {
         closeMappings();
         space.close();
     }
 
-    private void open(String op) {
-        if (closed) {
+    /** Enters the close gate for {@code op}, or refuses it: the allocator is closed. Paired with {@link #exit}. */
+    protected void enter(String op) {
+        if (!gate.enter()) {
             throw new AllocatorClosedException(descriptor.id(), op, "the allocator is closed");
         }
+    }
+
+    /** Leaves the close gate. */
+    protected void exit() {
+        gate.exit();
+    }
+
+    @Override
+    public void injectFault(io.vakit.spi.InjectedFault kind, int skip) {
+        io.vakit.design.InjectedFaults.inject(vm, kind, skip);
+    }
+
+    @Override
+    public void clearFaults() {
+        io.vakit.design.InjectedFaults.clear(vm);
+    }
+
+    @Override
+    public long faultsFired(io.vakit.spi.InjectedFault kind) {
+        return io.vakit.design.InjectedFaults.fired(vm, kind);
     }
 }

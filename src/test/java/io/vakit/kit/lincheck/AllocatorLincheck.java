@@ -95,8 +95,6 @@ public abstract class AllocatorLincheck {
     private static final String[] JDK_COLLECTIONS = {"java.util.TreeMap", "java.util.TreeSet", "java.util.HashMap",
         "java.util.HashSet", "java.util.LinkedHashMap", "java.util.LinkedHashSet", "java.util.ArrayDeque",
         "java.util.ArrayList", "java.util.BitSet"};
-    private static final Object LOCK = new Object();
-    private static Allocator previous;
 
     private final Allocator allocator;
     private final EdgeSetup setup;
@@ -131,55 +129,13 @@ public abstract class AllocatorLincheck {
                     + "driven to exhaustion");
         }
         this.allocator = exhaustion ? provider.openSmall() : provider.open();
-        // Lincheck runs invocations one at a time and closes none: close the previous one now, so memory (and a
-        // native pool's slots) come back at once, not when the GC runs
-        synchronized (LOCK) {
-            if (previous != null) {
-                retire(previous);
-            }
-            previous = allocator;
-        }
+        ScenarioAllocators.opened(allocator);
         this.setup = exhaustion ? EdgeSetup.exhausted(allocator)
                 : EdgeSetup.atRefill(allocator, largest, EdgeSetup.fastestClass(provider));
         this.ownerDeclared = provider.descriptor().has(Feature.OWNER_LOOKUP);
         AllocatorSpec.ownerDeclared = ownerDeclared;
         AllocatorSpec.exhaustion = exhaustion;
         AllocatorSpec.ownerReuses = provider.descriptor().has(Feature.OWNER_REUSES_REMOTE_FREES);
-    }
-
-    /**
-     * Allocators to close, and the thread that closes them, started by {@link #check} before Lincheck runs. An
-     * invocation Lincheck abandons (to re-run it for a trace, say) may leave the implementation's own lock taken by
-     * a thread that has moved on; closing that allocator then waits forever. On this thread it waits alone, and the
-     * check goes on: the harness never hangs on an implementation's lock.
-     */
-    private static final java.util.concurrent.LinkedBlockingQueue<Allocator> TO_CLOSE =
-            new java.util.concurrent.LinkedBlockingQueue<>();
-    private static volatile Thread closer;
-
-    private static synchronized void startCloser() {
-        if (closer == null || !closer.isAlive()) {
-            closer = Thread.ofPlatform().daemon().name("vakit-lincheck-closer").start(() -> {
-                while (true) {
-                    try {
-                        TO_CLOSE.take().close();
-                    } catch (InterruptedException e) {
-                        return;
-                    } catch (RuntimeException e) {
-                        // a close that failed: what it held stays taken until the JVM ends
-                    }
-                }
-            });
-        }
-    }
-
-    /** Closes {@code a} on the closer thread when it runs (so a lock left taken cannot hang the check), else now. */
-    private static void retire(Allocator a) {
-        if (closer != null && closer.isAlive()) {
-            TO_CLOSE.add(a);
-        } else {
-            a.close();
-        }
     }
 
     private static AtomicBoolean[] flags() {
@@ -310,11 +266,17 @@ public abstract class AllocatorLincheck {
     /** Model checking from {@code edges}. */
     public static ModelCheckingOptions modelCheckingOptions(Edges edges) {
         int scale = Integer.getInteger("vakit.lincheck.scale", 1);
-        return withEdgeScenarios(new ModelCheckingOptions().iterations(6 * scale).invocationsPerIteration(100)
-                .threads(2).actorsPerThread(3)
-                .addGuarantee(ManagedStrategyGuaranteeKt.forClasses(OFF_HEAP_ONLY).allMethods().treatAsAtomic())
-                .addGuarantee(ManagedStrategyGuaranteeKt.forClasses(JDK_COLLECTIONS).allMethods().treatAsAtomic()),
-                edges);
+        return withEdgeScenarios(withGuarantees(new ModelCheckingOptions().iterations(6 * scale)
+                .invocationsPerIteration(100).threads(2).actorsPerThread(3)), edges);
+    }
+
+    /**
+     * {@code options} with the calls model checking takes as single steps: the off-heap structures vakit's designs
+     * use under their locks, and the JDK's collections (see {@link #JDK_COLLECTIONS}).
+     */
+    static ModelCheckingOptions withGuarantees(ModelCheckingOptions options) {
+        return options.addGuarantee(ManagedStrategyGuaranteeKt.forClasses(OFF_HEAP_ONLY).allMethods().treatAsAtomic())
+                .addGuarantee(ManagedStrategyGuaranteeKt.forClasses(JDK_COLLECTIONS).allMethods().treatAsAtomic());
     }
 
     /**
@@ -335,7 +297,7 @@ public abstract class AllocatorLincheck {
      * (a class Lincheck could not load, an internal error, a timeout), which is no verdict on the implementation.
      */
     public static void check(Options<?, ?> options, Class<?> test) {
-        startCloser();
+        ScenarioAllocators.startCloser();
         try {
             options.check(test);
         } catch (Throwable t) {

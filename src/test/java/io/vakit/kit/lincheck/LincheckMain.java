@@ -40,14 +40,33 @@ public final class LincheckMain {
         }
     }
 
+    /** Lincheck's test class for rule T2: close racing every call. */
+    public static class CloseRaces extends CloseRaceLincheck {
+        /** Lincheck's constructor. */
+        public CloseRaces() {
+            super(provider());
+        }
+    }
+
+    /** Lincheck's test class for rules T3 and T4: frees raced, and queries racing frees. */
+    public static class FreeRaces extends FreeRaceLincheck {
+        /** Lincheck's constructor. */
+        public FreeRaces() {
+            super(provider());
+        }
+    }
+
     static AllocatorProvider provider() {
         return PropertyProviderSource.namedNow().stream().findFirst().orElseThrow(() -> new IllegalStateException(
                 "LincheckMain needs -Dvakit.impl=<AllocatorProvider class>"));
     }
 
-    /** Runs the checks; see the class comment. {@code args}: {@code stress}, {@code model}, or both (default). */
+    /**
+     * Runs the checks; see the class comment. {@code args}: {@code stress}, {@code model} (linearizability at the
+     * edges), {@code races} (rules T2 to T4, model checking and stress), or all three (default).
+     */
     public static void main(String[] args) {
-        List<String> modes = args.length == 0 ? List.of("stress", "model") : List.of(args);
+        List<String> modes = args.length == 0 ? List.of("stress", "model", "races") : List.of(args);
         AllocatorProvider p = provider();
         if (!p.descriptor().has(Feature.THREAD_SAFE)) {
             System.out.println("lincheck: skipped: " + p.id() + " does not declare THREAD_SAFE");
@@ -63,6 +82,9 @@ public final class LincheckMain {
             Class<? extends AllocatorLincheck> test = edges == AllocatorLincheck.Edges.REFILL ? AtRefill.class
                     : AtExhaustion.class;
             for (String mode : modes) {
+                if (mode.equals("races")) {
+                    continue;
+                }
                 var options = mode.equals("stress") ? AllocatorLincheck.stressOptions(edges).iterations(2 * scale)
                         : AllocatorLincheck.modelCheckingOptions(edges).iterations(2 * scale);
                 String what = mode + " " + edges.name().toLowerCase(java.util.Locale.ROOT);
@@ -76,8 +98,38 @@ public final class LincheckMain {
                 }
             }
         }
+        if (modes.contains("races")) {
+            status = Math.max(status, races(scale));
+        }
         System.out.flush();
         Runtime.getRuntime().halt(status);
+    }
+
+    /** Rules T2 to T4: both race tests, model checking then stress; the worst exit status. */
+    static int races(int scale) {
+        int status = 0;
+        List<Object[]> checks = List.of(
+                new Object[] {"races: close (T2), model checking", CloseRaceLincheck.modelCheckingOptions(scale),
+                    CloseRaces.class},
+                new Object[] {"races: frees and queries (T3, T4), model checking",
+                    FreeRaceLincheck.modelCheckingOptions(scale), FreeRaces.class},
+                new Object[] {"races: close (T2), stress", CloseRaceLincheck.stressOptions(scale), CloseRaces.class},
+                new Object[] {"races: frees and queries (T3, T4), stress", FreeRaceLincheck.stressOptions(scale),
+                    FreeRaces.class});
+        for (Object[] c : checks) {
+            System.out.println("lincheck: " + c[0] + ": running");
+            System.out.flush();
+            long start = System.nanoTime();
+            try {
+                AllocatorLincheck.check((org.jetbrains.lincheck.datastructures.Options<?, ?>) c[1], (Class<?>) c[2]);
+                System.out.println("lincheck: " + c[0] + ": PASS (" + (System.nanoTime() - start) / 1_000_000 + " ms)");
+            } catch (AllocatorLincheck.LincheckFailed e) {
+                System.out.println("lincheck: " + c[0] + ": " + e.verdict().headline());
+                System.out.println(e.verdict().detail());
+                status = Math.max(status, e.verdict().implementations() ? REJECTED : HARNESS);
+            }
+        }
+        return status;
     }
 
     /**

@@ -1,0 +1,181 @@
+package io.vakit.spec.contract;
+
+import io.vakit.spec.engine.Action;
+import io.vakit.spec.engine.ActionType;
+import io.vakit.spec.engine.Encoded;
+import io.vakit.spec.engine.Violation;
+import io.vakit.spi.AddressRange;
+import io.vakit.spi.AddressSpaceExhaustedException;
+import io.vakit.spi.Allocator;
+import io.vakit.spi.FamilyAllocator;
+import io.vakit.spi.Feature;
+import io.vakit.spi.InjectedFault;
+import io.vakit.spi.Stats;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * Rule C13: a commit or a map the kit makes fail, through {@link Allocator#injectFault}, at a random point of a chain.
+ * The call that meets the fault must be refused with AddressSpaceExhaustedException naming the design, leave the
+ * stats, the reserved ranges and every live block as they were, and the same call must then succeed. A call that met
+ * no fault (it asked the kernel for less than the fault waited for) is judged as any other.
+ */
+final class FaultSteps {
+    private FaultSteps() {}
+
+    static List<ActionType<Allocator, AllocatorModel>> types() {
+        return List.of(Step.type("fault", m -> !m.closed() && m.design().has(Feature.FAULT_INJECTION) ? 3 : 0,
+                (r, m, l) -> {
+                    int kind = r.nextInt(2);
+                    int skip = r.nextInt(100) < 60 ? 0 : r.nextInt(4);
+                    int target = m.liveCount() > 0 && m.design().has(Feature.REALLOC) && r.nextInt(100) < 30
+                            ? Step.pick(r, m.liveLabels()) : 0;
+                    long size = target != 0 ? Sizes.copiedSize(r, m) : faultSize(r, m);
+                    return new Fault(l, kind, skip, target, size);
+                }, e -> new Fault(e.label(), (int) e.arg(0), (int) e.arg(1), (int) e.arg(2), e.arg(3))));
+    }
+
+    /** A size that often needs new memory: a class edge, a block beyond the table, or a large one. */
+    private static long faultSize(java.util.random.RandomGenerator r, AllocatorModel m) {
+        long max = m.design().maxBlockSize();
+        int roll = r.nextInt(100);
+        if (roll < 50) {
+            return Sizes.edge(r, m, Math.min(max, Sizes.COPY_MAX));
+        }
+        if (roll < 75 && States.beyond(m.design()) < max) {
+            return States.beyond(m.design()) + 1;
+        }
+        return Sizes.logUniform(r, Math.min(max, 8L << 20));
+    }
+
+    /**
+     * {@code fault#L(kind, skip, target, size)}: a fault of {@code kind} (0 commit, 1 map) after {@code skip} requests,
+     * then block {@code L} allocated with {@code size} bytes, or live block {@code target} reallocated to it.
+     */
+    record Fault(int label, int kind, int skip, int target, long size) implements Step {
+        @Override
+        public boolean applicable(AllocatorModel m) {
+            return !m.closed() && m.live(label).isEmpty() && m.freed(label).isEmpty()
+                    && (target == 0 || m.live(target).filter(b -> b.size() <= Sizes.COPY_MAX).isPresent());
+        }
+
+        @Override
+        public void run(Allocator a, AllocatorModel m) {
+            InjectedFault fault = InjectedFault.values()[kind];
+            AllocatorModel.Block old = target == 0 ? null : m.live(target).orElseThrow();
+            Supplier<MemorySegment> call = old == null ? () -> a.allocate(size) : old.family() != 0
+                    ? () -> ((FamilyAllocator) a).reallocateIn(old.family(), BlockSteps.segment(old), size)
+                    : () -> a.reallocate(BlockSteps.segment(old), size);
+            Stats before = a.stats();
+            List<AddressRange> ranges = m.design().has(Feature.FOOTPRINT) ? a.reservedRanges() : null;
+            long fired = a.faultsFired(fault);
+            MemorySegment got;
+            a.injectFault(fault, skip);
+            try {
+                got = call.get();
+            } catch (AddressSpaceExhaustedException e) {
+                if (a.faultsFired(fault) == fired) { // no fault met: an exhaustion of its own, judged by C12
+                    a.clearFaults();
+                    m.exhausted(a, toString(), size, e, m.mayExhaust(size) ? before : null);
+                    return;
+                }
+                a.clearFaults();
+                judgeRefusal(a, m, fault, e, before, ranges);
+                got = retry(a, m, call);
+                if (got == null) {
+                    return;
+                }
+            } catch (RuntimeException e) {
+                boolean met = a.faultsFired(fault) > fired;
+                a.clearFaults();
+                if (met) {
+                    throw new Violation(Rule.C13_FAULTS.label(), toString() + ": the injected " + fault + " fault made"
+                            + " it throw " + e.getClass().getName() + " (" + e.getMessage() + "); expected "
+                            + "AddressSpaceExhaustedException", e);
+                }
+                throw e;
+            } finally {
+                a.clearFaults();
+            }
+            admit(a, m, old, got);
+        }
+
+        private void judgeRefusal(Allocator a, AllocatorModel m, InjectedFault fault, AddressSpaceExhaustedException e,
+                Stats before, List<AddressRange> ranges) {
+            m.hit(Rule.C13_FAULTS);
+            m.operation();
+            String message = String.valueOf(e.getMessage());
+            if (!message.contains(m.design().id())) {
+                throw new Violation(Rule.C13_FAULTS.label(), toString() + ": the refusal must name the design '"
+                        + m.design().id() + "': " + message, e);
+            }
+            Stats after = a.stats();
+            boolean footprintKept = !m.design().has(Feature.OWNER_REUSES_REMOTE_FREES); // see spec/contract.md#c13
+            if (after.liveCount() != before.liveCount() || after.liveBytes() != before.liveBytes()
+                    || footprintKept && !after.equals(before)) {
+                throw m.violation(Rule.C13_FAULTS, toString() + " was refused for the injected " + fault + " fault but"
+                        + " changed the stats from " + before + " to " + after);
+            }
+            if (ranges != null && !ranges.equals(a.reservedRanges()) && footprintKept) {
+                throw m.violation(Rule.C13_FAULTS, toString() + " was refused for the injected " + fault + " fault but"
+                        + " changed the reserved ranges from " + ranges + " to " + a.reservedRanges());
+            }
+            m.checkContents(Rule.C13_FAULTS, "the refused " + toString());
+            m.reach(States.faultRefused(fault.name()));
+        }
+
+        /** The same call again, with no fault: it must succeed (or be refused as C12 judges any exhaustion). */
+        private MemorySegment retry(Allocator a, AllocatorModel m, Supplier<MemorySegment> call) {
+            Stats before = a.stats();
+            try {
+                MemorySegment got = call.get();
+                m.reach(States.FAULT_RECOVERED);
+                return got;
+            } catch (AddressSpaceExhaustedException e) {
+                m.exhausted(a, toString() + " (after the injected fault)", size, e, before);
+                return null;
+            }
+        }
+
+        private void admit(Allocator a, AllocatorModel m, AllocatorModel.Block old, MemorySegment got) {
+            if (old == null) {
+                m.admit(a, toString(), label, got, size, 1);
+                return;
+            }
+            long kept = Math.min(old.limit(), Math.min(old.size(), size));
+            m.remove(target, false);
+            AllocatorModel.Block now = m.admit(a, toString(), target, got, size, 1);
+            if (old.written() > 0 && kept > 0) {
+                m.hit(Rule.C7_REALLOC_PREFIX);
+                long at = Patterns.firstMismatch(got, target, old.written(), kept);
+                if (at >= 0) {
+                    throw m.violation(Rule.C7_REALLOC_PREFIX, toString() + " moved block #" + target + " but lost"
+                            + " byte " + at + " of its " + kept + "-byte prefix");
+                }
+            }
+            m.moved(old, now, kept);
+        }
+
+        @Override
+        public List<Action<Allocator, AllocatorModel>> simplifications() {
+            List<Action<Allocator, AllocatorModel>> out = new ArrayList<>();
+            if (skip > 0) {
+                out.add(new Fault(label, kind, 0, target, size));
+            }
+            if (target != 0) {
+                out.add(new Fault(label, kind, skip, 0, size));
+            }
+            for (long s : Sizes.simpler(size)) {
+                out.add(new Fault(label, kind, skip, target, s));
+            }
+            return out;
+        }
+
+        @Override
+        public String toString() {
+            return Encoded.format("fault", label, kind, skip, target, size);
+        }
+    }
+}
