@@ -4,6 +4,7 @@ import io.vakit.design.arenas.ArenaClasses;
 import io.vakit.design.chunks.ChunkClasses;
 import io.vakit.design.groups.GroupClasses;
 import io.vakit.design.partitions.PartitionClasses;
+import io.vakit.design.partitions.PartitionsConfig;
 import io.vakit.design.sized.SizedClasses;
 import io.vakit.design.sized.SizedConfig;
 import io.vakit.design.sized.SizedLayout;
@@ -131,11 +132,11 @@ public final class SizeClassDocTables implements TableSource {
             }
             s.append("| ").append(r).append(" | ").append(t.size(first)).append("..").append(t.size(c - 1))
                     .append(" (").append(c - first).append(") | ").append(stepText(t, first, c)).append(" | ")
-                    .append(bytes(PartitionClasses.partSize(r))).append(" | ").append(bytes(PartitionClasses.arenaSize(r)))
+                    .append(bytes(PartitionsConfig.seedLayout().partBytes(r))).append(" | ").append(bytes(PartitionsConfig.seedLayout().arenaBytes(r)))
                     .append(" | ").append(pct(worst)).append(" | ").append(alignText(t, first, c)).append(" |\n");
         }
-        s.append("| 7 | reserved for special allocations | - | ").append(bytes(PartitionClasses.partSize(7)))
-                .append(" | ").append(bytes(PartitionClasses.arenaSize(7))).append(" | - | - |\n");
+        s.append("| 7 | reserved for special allocations | - | ").append(bytes(PartitionsConfig.seedLayout().partBytes(7)))
+                .append(" | ").append(bytes(PartitionsConfig.seedLayout().arenaBytes(7))).append(" | - | - |\n");
         return s.toString();
     }
 

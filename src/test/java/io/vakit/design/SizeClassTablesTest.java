@@ -6,6 +6,7 @@ import io.vakit.design.arenas.ArenaClasses;
 import io.vakit.design.chunks.ChunkClasses;
 import io.vakit.design.groups.GroupClasses;
 import io.vakit.design.partitions.PartitionClasses;
+import io.vakit.design.partitions.PartitionsConfig;
 import io.vakit.design.sized.SizedClasses;
 import io.vakit.spec.sizeclasses.SeedTables;
 import io.vakit.spec.sizeclasses.SizeClassLaws;
@@ -137,8 +138,8 @@ class SizeClassTablesTest {
                 assertThat(PartitionClasses.row(c)).isEqualTo(r);
                 c++;
             }
-            assertThat(PartitionClasses.partSize(r)).isEqualTo(row.partSize());
-            assertThat(PartitionClasses.arenaSize(r)).isEqualTo(row.arenaSize());
+            assertThat(PartitionsConfig.seedLayout().partBytes(r)).isEqualTo(row.partSize());
+            assertThat(PartitionsConfig.seedLayout().arenaBytes(r)).isEqualTo(row.arenaSize());
         }
         assertThat(c).isEqualTo(80).isEqualTo(t.count());
         List<SeedTables.Row> rows = SeedTables.PARTITIONS.stream().flatMap(r -> r.classes().stream())

@@ -64,16 +64,6 @@ public final class PartitionClasses implements SizeClassTable {
         return c < 8 ? 0 : c < 16 ? 1 : Math.min(6, 2 + (c - 16) / 8);
     }
 
-    /** The part size of row {@code r} (64 KiB doubling to 4 MiB; 8 MiB for the reserved row 7). */
-    public static long partSize(int r) {
-        return (64 * KIB) << r;
-    }
-
-    /** The arena size of row {@code r}: 64 parts. */
-    public static long arenaSize(int r) {
-        return 64 * partSize(r);
-    }
-
     /**
      * The alignment a pool block gets: the largest power of two dividing its class size ("if a pool's block size is
      * a power of two, it aligns to that specific size"); parts and areas are page aligned at least.

@@ -23,13 +23,9 @@ final class Slice {
     final long offset;
     /** Its heap: changed only under the old owner's lock (adoption). */
     volatile ThreadHeap owner;
+    /** The arenas in use (in the FSA). */
     final Binmap arenas;
-    final byte[] arenaKind;
-    final byte[] wholeState;
-    final Binmap[] parts;
-    final byte[][] partKind;
-    final byte[][] partState;
-    final Pool[][] pools;
+    private final Arena[] arena;
     /** Units in use: pools (empty ones included), part blocks and whole arenas. */
     int units;
 
@@ -39,11 +35,75 @@ final class Slice {
         this.offset = offset;
         this.owner = owner;
         this.arenas = arenas;
-        this.arenaKind = new byte[arenaCount];
-        this.wholeState = new byte[arenaCount];
-        this.parts = new Binmap[arenaCount];
-        this.partKind = new byte[arenaCount][];
-        this.partState = new byte[arenaCount][];
-        this.pools = new Pool[arenaCount][];
+        this.arena = new Arena[arenaCount];
+        for (int a = 0; a < arenaCount; a++) {
+            arena[a] = new Arena();
+        }
+    }
+
+    /** Arena {@code a} of the slice. */
+    Arena arena(int a) {
+        return arena[a];
+    }
+
+    /** The number of arenas. */
+    int arenaCount() {
+        return arena.length;
+    }
+
+    /** One arena of a slice: FREE, cut into PARTS, or one WHOLE block and that block's state. */
+    static final class Arena {
+        byte kind = FREE;
+        /** The state of its whole block (LIVE, PENDING), while WHOLE. */
+        byte state;
+        /** The parts in use (in the FSA), while PARTS. */
+        Binmap partMap;
+        /** Its parts, while PARTS; each made when first asked for (null: free, never used). */
+        private Part[] parts;
+
+        /** Cuts the arena into parts, all free; {@code map} numbers those in use. */
+        void openParts(Binmap map) {
+            kind = PARTS;
+            partMap = map;
+            parts = new Part[(int) map.capacity()];
+        }
+
+        /** The arena is free again. */
+        void closeParts() {
+            kind = FREE;
+            partMap = null;
+            parts = null;
+        }
+
+        /** Part {@code p}, while PARTS. */
+        Part part(int p) {
+            Part part = parts[p];
+            if (part == null) {
+                part = new Part();
+                parts[p] = part;
+            }
+            return part;
+        }
+
+        /** The number of parts, while PARTS. */
+        int partCount() {
+            return parts.length;
+        }
+    }
+
+    /** One part of an arena: FREE, a POOL of items, or one block (PART) and that block's state. */
+    static final class Part {
+        byte kind = FREE;
+        /** The state of its one block (LIVE, PENDING), while PART. */
+        byte state;
+        /** Its pool, while POOL. */
+        Pool pool;
+
+        /** The part is free again. */
+        void clear() {
+            kind = FREE;
+            state = 0;
+            pool = null;
+        }
     }
 }
