@@ -6,7 +6,6 @@ import io.vakit.spi.AllocatorClosedException;
 import io.vakit.spi.AllocatorProvider;
 import io.vakit.spi.Feature;
 import java.lang.foreign.MemorySegment;
-import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -16,7 +15,6 @@ import org.jetbrains.kotlinx.lincheck.execution.ExecutionScenario;
 import org.jetbrains.lincheck.datastructures.IntGen;
 import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
-import org.jetbrains.lincheck.datastructures.Options;
 import org.jetbrains.lincheck.datastructures.Param;
 import org.jetbrains.lincheck.datastructures.StressOptions;
 import org.jetbrains.lincheck.datastructures.Validate;
@@ -180,29 +178,14 @@ public abstract class CloseRaceLincheck {
         }
     }
 
-    /**
-     * Model checking of the race scenarios, and {@code random} random scenarios. A design's loops over its units
-     * (64 arenas of a slice, say) run under its own lock: model checking is let through 256 iterations of a loop
-     * before it calls it a spin that makes no progress (its default, 50, reported a hang where there was none).
-     */
+    /** Model checking of the race scenarios, and {@code random} random scenarios ({@link RaceChecks#modelChecking}). */
     public static ModelCheckingOptions modelCheckingOptions(int random) {
-        return withScenarios(AllocatorLincheck.withGuarantees(new ModelCheckingOptions().iterations(random)
-                .invocationsPerIteration(40).threads(2).actorsPerThread(2).loopBound(256)
-                .loopIterationsBeforeThreadSwitch(64)));
+        return RaceChecks.modelChecking(random, CloseRaceSpec.class, raceScenarios());
     }
 
     /** Stress mode on the race scenarios, and {@code random} random scenarios. */
     public static StressOptions stressOptions(int random) {
-        return withScenarios(new StressOptions().iterations(random).invocationsPerIteration(100).threads(2)
-                .actorsPerThread(2));
-    }
-
-    private static <O extends Options<O, ?>> O withScenarios(O options) {
-        options.sequentialSpecification(CloseRaceSpec.class);
-        for (ExecutionScenario s : raceScenarios()) {
-            options.addCustomScenario(s);
-        }
-        return options;
+        return RaceChecks.stress(random, CloseRaceSpec.class, raceScenarios());
     }
 
     /**
@@ -215,22 +198,13 @@ public abstract class CloseRaceLincheck {
         int[][] pairs = {{0, 0}, {0, 3}, {1, 0}, {1, 2}, {1, 4}, {2, 0}, {2, 3}, {3, 2}};
         String[] ops = {"alloc", "free", "realloc", "query"};
         for (int[] p : pairs) {
-            out.add(new ExecutionScenario(List.of(), List.of(List.of(actor("close")), List.of(actor(ops[p[0]], p[1]))),
-                    List.of(), null));
+            out.add(RaceChecks.raced(actor("close"), actor(ops[p[0]], p[1])));
         }
-        out.add(new ExecutionScenario(List.of(), List.of(List.of(actor("close")), List.of(actor("close"))), List.of(),
-                null));
+        out.add(RaceChecks.raced(actor("close"), actor("close")));
         return out;
     }
 
     private static Actor actor(String name, Integer... args) {
-        try {
-            Class<?>[] types = new Class<?>[args.length];
-            java.util.Arrays.fill(types, int.class);
-            Method m = CloseRaceLincheck.class.getMethod(name, types);
-            return new Actor(m, List.of((Object[]) args));
-        } catch (NoSuchMethodException e) {
-            throw new IllegalStateException(e);
-        }
+        return RaceChecks.actor(CloseRaceLincheck.class, name, args);
     }
 }

@@ -6,7 +6,6 @@ import io.vakit.spi.Feature;
 import io.vakit.spi.InvalidFreeException;
 import io.vakit.spi.Placement;
 import java.lang.foreign.MemorySegment;
-import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -17,7 +16,6 @@ import org.jetbrains.kotlinx.lincheck.execution.ExecutionScenario;
 import org.jetbrains.lincheck.datastructures.IntGen;
 import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
-import org.jetbrains.lincheck.datastructures.Options;
 import org.jetbrains.lincheck.datastructures.Param;
 import org.jetbrains.lincheck.datastructures.StressOptions;
 import org.jetbrains.lincheck.datastructures.Validate;
@@ -135,29 +133,14 @@ public abstract class FreeRaceLincheck {
         }
     }
 
-    /**
-     * Model checking of the race scenarios, and {@code random} random scenarios. A design's loops over its units
-     * (64 arenas of a slice, say) run under its own lock: model checking is let through 256 iterations of a loop
-     * before it calls it a spin that makes no progress (its default, 50, reported a hang where there was none).
-     */
+    /** Model checking of the race scenarios, and {@code random} random scenarios ({@link RaceChecks#modelChecking}). */
     public static ModelCheckingOptions modelCheckingOptions(int random) {
-        return withScenarios(AllocatorLincheck.withGuarantees(new ModelCheckingOptions().iterations(random)
-                .invocationsPerIteration(40).threads(2).actorsPerThread(2).loopBound(256)
-                .loopIterationsBeforeThreadSwitch(64)));
+        return RaceChecks.modelChecking(random, FreeRaceSpec.class, raceScenarios());
     }
 
     /** Stress mode on the race scenarios, and {@code random} random scenarios. */
     public static StressOptions stressOptions(int random) {
-        return withScenarios(new StressOptions().iterations(random).invocationsPerIteration(100).threads(2)
-                .actorsPerThread(2));
-    }
-
-    private static <O extends Options<O, ?>> O withScenarios(O options) {
-        options.sequentialSpecification(FreeRaceSpec.class);
-        for (ExecutionScenario s : raceScenarios()) {
-            options.addCustomScenario(s);
-        }
-        return options;
+        return RaceChecks.stress(random, FreeRaceSpec.class, raceScenarios());
     }
 
     /**
@@ -168,24 +151,15 @@ public abstract class FreeRaceLincheck {
     static List<ExecutionScenario> raceScenarios() {
         List<ExecutionScenario> out = new ArrayList<>();
         for (int kind = 0; kind < 5; kind++) {
-            out.add(new ExecutionScenario(List.of(), List.of(List.of(actor("free", kind)), List.of(actor("free", kind))),
-                    List.of(), null));
+            out.add(RaceChecks.raced(actor("free", kind), actor("free", kind)));
             for (int which = 0; which < (kind >= 2 ? 3 : 1); which++) {
-                out.add(new ExecutionScenario(List.of(), List.of(List.of(actor("free", kind)),
-                        List.of(actor("query", kind, which))), List.of(), null));
+                out.add(RaceChecks.raced(actor("free", kind), actor("query", kind, which)));
             }
         }
         return out;
     }
 
     private static Actor actor(String name, Integer... args) {
-        try {
-            Class<?>[] types = new Class<?>[args.length];
-            java.util.Arrays.fill(types, int.class);
-            Method m = FreeRaceLincheck.class.getMethod(name, types);
-            return new Actor(m, List.of((Object[]) args));
-        } catch (NoSuchMethodException e) {
-            throw new IllegalStateException(e);
-        }
+        return RaceChecks.actor(FreeRaceLincheck.class, name, args);
     }
 }
