@@ -40,6 +40,7 @@ final class RaceRounds {
         var d = a.descriptor();
         boolean t3 = Rule.T3_DOUBLE_FREE_RACE.skipReason(d).isEmpty();
         boolean t4 = Rule.T4_QUERY_RACE.skipReason(d).isEmpty();
+        boolean footprint = d.has(Feature.FOOTPRINT);
         for (RaceKinds kind : kinds) {
             for (int round = 0; round < rounds(); round++) {
                 if (t3) {
@@ -51,12 +52,17 @@ final class RaceRounds {
                     coverage.merge(States.PREFIX + "double free raced, " + kind.name(), 1L, Long::sum);
                 }
                 if (t4) {
-                    String v = queryRace(a, kind);
+                    MemorySegment b = a.allocate(kind.size());
+                    long committed = footprint ? a.stats().committedBytes() : 0;
+                    String v = queryRace(a, kind, b);
                     if (v != null) {
                         return Rule.T4_QUERY_RACE.label() + ": " + v;
                     }
                     coverage.merge(Rule.T4_QUERY_RACE.label(), 1L, Long::sum);
                     coverage.merge(States.PREFIX + "query raced a free, " + kind.name(), 1L, Long::sum);
+                    if (footprint && a.stats().committedBytes() < committed) { // seen: the free gave memory back
+                        coverage.merge(States.PREFIX + "query raced a give-back, " + kind.name(), 1L, Long::sum);
+                    }
                 }
             }
         }
@@ -92,11 +98,10 @@ final class RaceRounds {
     }
 
     /**
-     * One thread frees a block of {@code kind} while the other asks about it until the free is done: every answer is
-     * the block's own or nothing, never another block, never an exception.
+     * One thread frees block {@code b} of {@code kind} while the other asks about it until the free is done: every
+     * answer is the block's own or nothing, never another block, never an exception.
      */
-    private static String queryRace(Allocator a, RaceKinds kind) throws InterruptedException {
-        MemorySegment b = a.allocate(kind.size());
+    private static String queryRace(Allocator a, RaceKinds kind, MemorySegment b) throws InterruptedException {
         long at = b.address();
         long inside = at + kind.size() / 2;
         var d = a.descriptor();
