@@ -28,13 +28,13 @@ import org.jetbrains.lincheck.datastructures.Validate;
  * reallocated by the scenario at most once: the test answers {@code "claimed"} itself for a second use, so the
  * allocator decides only the close. No call writes to a block: after a close, no block may be touched.
  *
- * <p>Nothing the allocator held may stay mapped once it closed, where the design reports its ranges (FOOTPRINT):
- * the close itself checks, as soon as it returns, that none of the ranges held after the set-up is still mapped; an
- * allocation or reallocation that returns after the close returned checks at once that its block is not mapped (one
- * that passed the open check before the close and mapped after it leaves a mapping behind). Both are asked the
- * moment the close is seen: later, the kernel may have given the freed addresses to someone else (a thread's stack,
- * the JIT's malloc), which would look the same. After a scenario that closed the allocator a second close returns
- * quietly; after one that did not, the live count is what the scenario left.
+ * <p>Memory the allocator held is asked about the moment the close is seen. A block that an allocation racing the
+ * close returned after the close had returned must not be mapped (one that passed a flag before the close and mapped
+ * after it leaves a mapping behind): judged, since a correct allocator never hands out such a block unless the test
+ * thread was itself delayed between the call and its check. The ranges held before the close are asked too, but only
+ * printed: the kernel may give a freed range to someone else at once (a thread's 8 MiB stack took one of exactly its
+ * size in a fresh-clone run, and Lincheck's replay then saw another result and reported non-determinism). The kernel
+ * check of those ranges is the soak's (T2) and, for one thread, C11's.
  *
  * <p>Every run tries, besides Lincheck's random scenarios, a close raced against each operation on each kind, and
  * two closes raced.
@@ -141,18 +141,18 @@ public abstract class CloseRaceLincheck {
         }
     }
 
-    /** Closes the allocator; then none of the ranges it held after the set-up may be mapped. */
+    /** Closes the allocator; a range it held still mapped after is printed, not judged (see the class comment). */
     @Operation
     public String close() {
         setup.allocator.close();
         closedByScenario.set(true);
-        String mapped = setup.stillMapped(List.of());
-        return mapped == null ? "closed" : "closed, but " + mapped;
+        setup.stillMapped(List.of());
+        return "closed";
     }
 
     /**
      * {@code "ok"} for a block handed out; when the close had already returned, the block must not be mapped: the
-     * call completed as if before the close, whose release covers it.
+     * call completed as if before the close, whose release covers it (see the class comment).
      */
     private String handedOutAfterClose(MemorySegment b) {
         if (closedByScenario.get()) {
