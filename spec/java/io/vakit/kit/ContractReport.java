@@ -29,12 +29,14 @@ import java.util.TreeMap;
  * @param hardening for a provider whose binding decides the misuse rules, the implementation's own answers to
  *     misuse ({@link AllocatorProvider#hardening()}); empty otherwise. A silent acceptance is printed as such, never
  *     as a PASS, and does not fail the run: it is what the library does, and what its users must know
- * @param workers the worker processes the run started (each chain, and each shrinking candidate, of an isolated
- *     provider; one per run, and more after a crash, for a Java implementation from outside); 0 for one that runs in
- *     the kit's own process
+ * @param workers the processes the run started: a forked child or a worker JVM for each chain and each shrinking
+ *     candidate of an isolated provider; one run worker per run, and more after a crash, for a Java implementation
+ *     from outside; 0 for one that runs in the kit's own process
+ * @param isolation how the chains ran: {@code fork server}, {@code worker JVMs} (with the reason there was no fork
+ *     server), {@code run worker} or {@code in process}
  */
 public record ContractReport(String design, String title, Verdict verdict, List<RuleResult> rules, Map<String, Long> states,
-        List<String> missing, List<io.vakit.spi.MisuseResponse> hardening, long workers) {
+        List<String> missing, List<io.vakit.spi.MisuseResponse> hardening, long workers, String isolation) {
 
     /** How the small configuration's states are named in a report. */
     public static final String SMALL = "small configuration: ";
@@ -52,7 +54,7 @@ public record ContractReport(String design, String title, Verdict verdict, List<
 
     /** Runs the contract machines against {@code provider} and classifies every rule and state. */
     public static ContractReport run(AllocatorProvider provider, Settings settings) {
-        long workersBefore = io.vakit.spec.engine.Isolation.workersStarted();
+        long workersBefore = io.vakit.spec.engine.Isolation.workersStarted() + ContractMachine.forkedChildren();
         List<Verdict> verdicts = new ArrayList<>();
         Verdict normal = Engine.check(new ContractMachine(provider), settings);
         verdicts.add(normal);
@@ -87,7 +89,19 @@ public record ContractReport(String design, String title, Verdict verdict, List<
         List<RuleResult> rules = rules(provider, verdict);
         return new ContractReport(provider.id(), provider.descriptor().title(), verdict, rules, states, missing,
                 provider.bindingDecides().isPresent() ? provider.hardening() : List.of(),
-                io.vakit.spec.engine.Isolation.workersStarted() - workersBefore);
+                io.vakit.spec.engine.Isolation.workersStarted() + ContractMachine.forkedChildren() - workersBefore,
+                isolation(provider));
+    }
+
+    /** How {@code provider}'s chains run, as {@link #isolation()} names it. */
+    static String isolation(AllocatorProvider provider) {
+        if (ContractMachine.forking(provider)) {
+            return "fork server";
+        }
+        if (ContractMachine.isolating(provider)) {
+            return provider.isolation();
+        }
+        return ContractMachine.runIsolating(provider) ? "run worker" : "in process";
     }
 
     /** The required states, in report order. */
@@ -231,8 +245,7 @@ public record ContractReport(String design, String title, Verdict verdict, List<
         double seconds = verdict.elapsed().toMillis() / 1000.0;
         return String.format("%s: %s (%d chains, %d actions, %d checked operations, %.0f per second, %.1f s%s)", design,
                 passed() ? "PASS" : "FAIL", verdict.chainsRun(), verdict.actionsRun(), operations(),
-                operationsPerSecond(), seconds, workers == 0 ? "" : String.format("; %d worker processes, %.1f per"
-                        + " second, %.0f actions per second through them", workers, workers / Math.max(1e-9, seconds),
-                        verdict.actionsRun() / Math.max(1e-9, seconds)));
+                operationsPerSecond(), seconds, workers == 0 ? "; " + isolation : String.format("; %s: %d processes, %.1f"
+                        + " per second", isolation, workers, workers / Math.max(1e-9, seconds)));
     }
 }

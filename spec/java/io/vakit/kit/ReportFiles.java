@@ -64,7 +64,7 @@ public final class ReportFiles {
                     .append(r.verdict().actionsRun()).append(",\"millis\":").append(r.verdict().elapsed().toMillis())
                     .append(",\"operations\":").append(r.operations()).append(",\"largest\":").append(r.largest())
                     .append(",\"seed\":").append(r.verdict().settings().seed()).append(",\"workers\":")
-                    .append(r.workers()).append(",\"rules\":[");
+                    .append(r.workers()).append(",\"isolation\":").append(str(r.isolation())).append(",\"rules\":[");
             for (int k = 0; k < r.rules().size(); k++) {
                 RuleResult rr = r.rules().get(k);
                 s.append(k == 0 ? "" : ",").append("{\"id\":").append(str(rr.rule().id())).append(",\"clause\":")

@@ -6,6 +6,7 @@ import io.vakit.spi.AddressSpaceExhaustedException;
 import io.vakit.spi.Allocator;
 import io.vakit.spi.AllocatorFault;
 import io.vakit.spi.BlockInfo;
+import io.vakit.spi.BlockMemory;
 import io.vakit.spi.DesignDescriptor;
 import io.vakit.spi.Feature;
 import io.vakit.spi.Placement;
@@ -78,6 +79,7 @@ public final class AllocatorModel {
     private final Anchors anchors = new Anchors();
     private final Containers containers = new Containers(this::reach);
     private final List<long[]> touched = new ArrayList<>();
+    private BlockMemory memory = BlockMemory.LOCAL;
     private boolean closed;
     private long liveBytes;
     /** The most committed bytes seen since the allocator was last idle (no live block). */
@@ -740,20 +742,24 @@ public final class AllocatorModel {
         touched.sort(java.util.Comparator.comparingLong(t -> t[0]));
         long from = Long.MIN_VALUE;
         long to = Long.MIN_VALUE;
+        java.util.LinkedHashSet<Block> near = new java.util.LinkedHashSet<>();
+        List<Block> range = new ArrayList<>();
         for (long[] t : touched) {
             long f = t[0] - NEIGHBOURHOOD;
             long e = t[0] + t[1] + NEIGHBOURHOOD;
             if (f > to) {
-                checkRange(from, to, rule, after);
+                checkRange(from, to, range);
                 from = f;
             }
             to = Math.max(to, e);
         }
-        checkRange(from, to, rule, after);
+        checkRange(from, to, range);
+        near.addAll(range);
         touched.clear();
+        checkBlocks(near, rule, after);
     }
 
-    private void checkRange(long from, long to, Rule rule, String after) {
+    private void checkRange(long from, long to, List<Block> into) {
         if (from == Long.MIN_VALUE) {
             return;
         }
@@ -764,28 +770,59 @@ public final class AllocatorModel {
         if (start == null || start > to) {
             return;
         }
-        for (Block b : byAddress.subMap(start, true, to, true).values()) {
-            checkBlock(b, rule, after);
-        }
+        into.addAll(byAddress.subMap(start, true, to, true).values());
     }
 
     /** Checks that every written byte of every live block still holds its pattern. */
     public void checkContents(Rule rule, String after) {
-        for (Block b : byLabel.values()) {
-            checkBlock(b, rule, after);
-        }
+        checkBlocks(byLabel.values(), rule, after);
     }
 
-    private void checkBlock(Block b, Rule rule, String after) {
-        if (b.written() > 0) {
-            hit(rule);
-            long at = Patterns.firstMismatch(b.segment(), b.label(), b.written(), b.limit());
+    /**
+     * Checks the written blocks among {@code blocks}, in one batch (one round trip to a process the blocks live in),
+     * and reports the first that lost its contents.
+     */
+    private void checkBlocks(java.util.Collection<Block> blocks, Rule rule, String after) {
+        List<Block> written = new ArrayList<>();
+        List<BlockMemory.Span> spans = new ArrayList<>();
+        List<Integer> firstSpan = new ArrayList<>();
+        for (Block b : blocks) {
+            if (b.written() > 0) {
+                hit(rule);
+                written.add(b);
+                firstSpan.add(spans.size());
+                spans.addAll(Patterns.spans(b.address(), b.label(), b.written(), b.limit()));
+            }
+        }
+        if (spans.isEmpty()) {
+            return;
+        }
+        long[] mismatches = memory.firstMismatches(spans);
+        for (int i = 0; i < written.size(); i++) {
+            int end = i + 1 < written.size() ? firstSpan.get(i + 1) : spans.size();
+            long at = Patterns.first(java.util.Arrays.copyOfRange(mismatches, firstSpan.get(i), end));
             if (at >= 0) {
+                Block b = written.get(i);
                 throw violation(rule, "after " + after + ", block #" + b.label() + " at " + hex(b.address())
                         + " (" + b.size() + " bytes" + (b.usable() > b.size() ? ", usable " + b.usable() : "")
                         + ") lost its contents at offset " + at);
             }
         }
+    }
+
+    /** How many actions checked their aftermath so far. */
+    long actionsRun() {
+        return actions;
+    }
+
+    /** Where the system's blocks are read and written: set from the system before the first action. */
+    void useMemory(BlockMemory blocks) {
+        this.memory = blocks;
+    }
+
+    /** Where the system's blocks are read and written. */
+    BlockMemory memory() {
+        return memory;
     }
 
     /**

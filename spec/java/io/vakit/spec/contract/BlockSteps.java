@@ -86,7 +86,7 @@ final class BlockSteps {
     static void admitZeroed(Allocator a, AllocatorModel m, String op, int label, MemorySegment block, long bytes) {
         m.admit(a, op, label, block, bytes, 1);
         m.hit(Rule.C6_CALLOC_ZERO);
-        long at = Patterns.firstNonZero(block, bytes);
+        long at = Patterns.firstNonZero(m.memory(), block, bytes);
         if (at >= 0) {
             throw m.violation(Rule.C6_CALLOC_ZERO, op + " returned " + AllocatorModel.hex(block.address())
                     + " whose byte " + at + " is not zero");
@@ -102,7 +102,7 @@ final class BlockSteps {
     static void write(AllocatorModel m, int label, long max) {
         AllocatorModel.Block b = m.live(label).orElseThrow();
         long length = Math.min(max, b.extent());
-        Patterns.fill(b.segment(), label, length);
+        Patterns.fill(m.memory(), b.segment(), label, length);
         m.written(label, length);
     }
 
@@ -307,7 +307,7 @@ final class BlockSteps {
             long kept = Math.min(old.limit(), Math.min(old.size(), newSize)); // the slack is not carried over
             if (old.written() > 0 && kept > 0) {
                 m.hit(Rule.C7_REALLOC_PREFIX);
-                long at = Patterns.firstMismatch(moved, label, old.written(), kept);
+                long at = Patterns.firstMismatch(m.memory(), moved, label, old.written(), kept);
                 if (at >= 0) {
                     throw m.violation(Rule.C7_REALLOC_PREFIX, toString() + " moved block #" + label + " from "
                             + AllocatorModel.hex(old.address()) + " to " + AllocatorModel.hex(moved.address())

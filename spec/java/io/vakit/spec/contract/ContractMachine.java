@@ -77,7 +77,22 @@ public final class ContractMachine implements StateMachine<Allocator, AllocatorM
      */
     @Override
     public boolean isolated() {
-        return isolating(provider);
+        return isolating(provider) && !forking(provider);
+    }
+
+    /**
+     * True when {@code provider}'s chains each run in a fresh child of its fork server ({@link
+     * AllocatorProvider#forkServed()}): the machine then stays in this process, and only the allocator is forked.
+     */
+    public static boolean forking(AllocatorProvider provider) {
+        return isolating(provider) && !io.vakit.spec.engine.Isolation.inWorker() && provider.forkServed();
+    }
+
+    private static final java.util.concurrent.atomic.AtomicLong FORKED = new java.util.concurrent.atomic.AtomicLong();
+
+    /** How many allocators the contract machines of this JVM opened in forked children. */
+    public static long forkedChildren() {
+        return FORKED.get();
     }
 
     /** True when {@code provider}'s chains run in workers: it asks for it, and {@code vakit.isolate} is not false. */
@@ -113,6 +128,16 @@ public final class ContractMachine implements StateMachine<Allocator, AllocatorM
         return !"false".equals(System.getProperty("vakit.isolate", "").strip());
     }
 
+    /**
+     * Chains run at once unless the kit asks the kernel about this process's address space for them (FOOTPRINT, in
+     * this process): another chain could map a range this one's close unmapped, and C11 would blame this system.
+     * Decision (spec/engine.md): such a design's chains run one at a time; a forked child's address space is its own.
+     */
+    @Override
+    public boolean parallelChains() {
+        return !descriptor.has(Feature.FOOTPRINT) || forking(provider);
+    }
+
     /** True for the machine on the small configuration. */
     public boolean small() {
         return small;
@@ -120,6 +145,10 @@ public final class ContractMachine implements StateMachine<Allocator, AllocatorM
 
     @Override
     public Allocator newSystem() {
+        if (!small && forking(provider)) {
+            FORKED.incrementAndGet();
+            return provider.openForked();
+        }
         return small ? provider.openSmall() : provider.open();
     }
 
@@ -146,6 +175,7 @@ public final class ContractMachine implements StateMachine<Allocator, AllocatorM
 
     @Override
     public void checkInvariants(Allocator system, AllocatorModel model) {
+        model.useMemory(system.blockMemory());
         if (model.closed()) {
             return;
         }
@@ -155,7 +185,12 @@ public final class ContractMachine implements StateMachine<Allocator, AllocatorM
 
     @Override
     public Map<String, Long> coverage(AllocatorModel model) {
-        return model.coverage();
+        Map<String, Long> covered = model.coverage();
+        if (forking(provider)) { // a chain in a forked child that got here survived each of its actions
+            covered = new java.util.TreeMap<>(covered);
+            covered.merge(io.vakit.spec.engine.Isolation.SURVIVES, model.actionsRun(), Long::sum);
+        }
+        return covered;
     }
 
     @Override

@@ -150,7 +150,7 @@ final class FaultSteps {
             AllocatorModel.Block now = m.admit(a, toString(), target, got, size, 1);
             if (old.written() > 0 && kept > 0) {
                 m.hit(Rule.C7_REALLOC_PREFIX);
-                long at = Patterns.firstMismatch(got, target, old.written(), kept);
+                long at = Patterns.firstMismatch(m.memory(), got, target, old.written(), kept);
                 if (at >= 0) {
                     throw m.violation(Rule.C7_REALLOC_PREFIX, toString() + " moved block #" + target + " but lost"
                             + " byte " + at + " of its " + kept + "-byte prefix");

@@ -1,6 +1,9 @@
 package io.vakit.spec.contract;
 
+import io.vakit.spi.BlockMemory;
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The byte pattern the contract writes into a block: a function of the block's label and the offset, so it
@@ -17,21 +20,6 @@ public final class Patterns {
     /** The size of each window of a larger block. */
     public static final long WINDOW = 4096;
 
-    private static final int SPAN = 512;
-    private static final MemorySegment[] ROTATIONS = new MemorySegment[256];
-    private static final MemorySegment ZEROS = MemorySegment.ofArray(new byte[SPAN]);
-
-    static {
-        for (int k = 0; k < 256; k++) {
-            byte[] b = new byte[SPAN];
-            for (int j = 0; j < SPAN; j++) {
-                int v = (k + 31 * j) & 0xFF;
-                b[j] = (byte) (v == 0 ? 0xA5 : v);
-            }
-            ROTATIONS[k] = MemorySegment.ofArray(b);
-        }
-    }
-
     private Patterns() {}
 
     /** A range {@code [from, to)} of a block. */
@@ -43,8 +31,7 @@ public final class Patterns {
 
     /** The pattern byte at {@code offset} of the block labelled {@code label}. Never zero. */
     public static byte at(int label, long offset) {
-        int v = (int) ((label * 0x9E37L + offset * 31 + (offset >>> 9)) & 0xFF);
-        return (byte) (v == 0 ? 0xA5 : v);
+        return BlockMemory.pattern(label, offset);
     }
 
     /** The bytes of a block of {@code written} bytes that hold the pattern: {@code [0, written)} or its windows. */
@@ -57,58 +44,56 @@ public final class Patterns {
         return n[0];
     }
 
-    /** Writes the pattern of {@code label} into the windows of {@code [0, written)} of {@code block}. */
-    public static void fill(MemorySegment block, int label, long written) {
-        windows(written, written, (from, to) -> {
-            for (long at = from; at < to; ) {
-                long end = Math.min(to, (at | (SPAN - 1)) + 1);
-                MemorySegment.copy(rotation(label, at), at & (SPAN - 1), block, at, end - at);
-                at = end;
-            }
+    /** The spans of the block at {@code address} that hold the pattern of {@code label}, written over {@code [0, written)}, cut at {@code limit}. */
+    static List<BlockMemory.Span> spans(long address, int label, long written, long limit) {
+        List<BlockMemory.Span> spans = new ArrayList<>(4);
+        windows(written, limit, (from, to) -> {
+            spans.add(new BlockMemory.Span(address, label, from, to));
             return -1;
         });
+        return spans;
+    }
+
+    /** Writes the pattern of {@code label} into the windows of {@code [0, written)} of {@code block}, in this process. */
+    public static void fill(MemorySegment block, int label, long written) {
+        fill(BlockMemory.LOCAL, block, label, written);
+    }
+
+    /** Writes the pattern of {@code label} into the windows of {@code [0, written)} of {@code block}, wherever it is. */
+    public static void fill(BlockMemory memory, MemorySegment block, int label, long written) {
+        List<BlockMemory.Span> spans = spans(block.address(), label, written, written);
+        if (!spans.isEmpty()) {
+            memory.fill(spans);
+        }
     }
 
     /**
      * The first offset below {@code limit} of the windows of {@code [0, written)} where {@code block} differs from
      * the pattern, or -1.
      */
-    public static long firstMismatch(MemorySegment block, int label, long written, long limit) {
-        return windows(written, limit, (from, to) -> {
-            for (long at = from; at < to; ) {
-                long end = Math.min(to, (at | (SPAN - 1)) + 1);
-                long off = at & (SPAN - 1);
-                long m = block.asSlice(at, end - at).mismatch(rotation(label, at).asSlice(off, end - at));
-                if (m >= 0) {
-                    return at + m;
-                }
-                at = end;
-            }
-            return -1;
-        });
+    public static long firstMismatch(BlockMemory memory, MemorySegment block, int label, long written, long limit) {
+        List<BlockMemory.Span> spans = spans(block.address(), label, written, limit);
+        return spans.isEmpty() ? -1 : first(memory.firstMismatches(spans));
     }
 
-    /** The first offset of the windows of {@code [0, length)} where {@code block} differs from the pattern, or -1. */
+    /** The first offset of the windows of {@code [0, length)} where {@code block}, in this process, differs, or -1. */
     public static long firstMismatch(MemorySegment block, int label, long length) {
-        return firstMismatch(block, label, length, length);
+        return firstMismatch(BlockMemory.LOCAL, block, label, length, length);
+    }
+
+    /** The first non-negative entry, or -1. */
+    static long first(long[] mismatches) {
+        for (long m : mismatches) {
+            if (m >= 0) {
+                return m;
+            }
+        }
+        return -1;
     }
 
     /** The first offset of the windows of {@code [0, length)} that is not zero, or -1. */
-    public static long firstNonZero(MemorySegment block, long length) {
-        return windows(length, length, (from, to) -> {
-            for (long at = from; at < to; at += SPAN) {
-                long n = Math.min(SPAN, to - at);
-                long m = block.asSlice(at, n).mismatch(ZEROS.asSlice(0, n));
-                if (m >= 0) {
-                    return at + m;
-                }
-            }
-            return -1;
-        });
-    }
-
-    private static MemorySegment rotation(int label, long offset) {
-        return ROTATIONS[(int) ((label * 0x9E37L + (offset >>> 9)) & 0xFF)];
+    public static long firstNonZero(BlockMemory memory, MemorySegment block, long length) {
+        return windows(length, length, (from, to) -> memory.firstNonZero(block, from, to));
     }
 
     /** Visits the windows of a block written over {@code [0, written)}, cut at {@code limit}; stops at a result. */

@@ -321,7 +321,7 @@ public final class SoakMachine implements StateMachine<Allocator, SoakMachine.Mo
                 fail("allocate(" + size + ") returned 0x" + Long.toHexString(start) + "+" + size + ", which overlaps live"
                         + " block #" + other.getValue()[1] + " at 0x" + Long.toHexString(other.getKey()));
             }
-            Patterns.fill(s, label, size);
+            Patterns.fill(a.blockMemory(), s, label, size);
             liveBytes.addAndGet(size);
             held.add(new long[] {start, size, label});
         }
@@ -347,7 +347,7 @@ public final class SoakMachine implements StateMachine<Allocator, SoakMachine.Mo
         /** Checks block {@code b}'s pattern and takes it out of the live map: it is about to be freed. */
         private MemorySegment check(long[] b, String whose) {
             MemorySegment s = MemorySegment.ofAddress(b[0]).reinterpret(b[1]);
-            long at = Patterns.firstMismatch(s, (int) b[2], b[1]);
+            long at = Patterns.firstMismatch(a.blockMemory(), s, (int) b[2], b[1], b[1]);
             if (at >= 0) {
                 fail("block #" + b[2] + " at 0x" + Long.toHexString(b[0]) + "+" + b[1] + " (" + whose + ") was changed at"
                         + " offset " + at + " while it was live");

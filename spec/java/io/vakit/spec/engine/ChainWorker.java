@@ -133,11 +133,17 @@ public final class ChainWorker {
                 line("action", action.toString());
             }
         };
+        // chain i aims with what chains up to i - WINDOW found, as Engine.check does; the parent sends the tally up to
+        // chain `from`, and a run restarted there after a crash aims with it until it has tallied its own
+        java.util.Map<Integer, java.util.Map.Entry<Map<String, Long>, Set<String>>> snapshots = new java.util.HashMap<>();
+        snapshots.put(from, java.util.Map.entry(Map.copyOf(tally.coverage), Set.copyOf(tally.avoid)));
         for (int i = from; i < settings.tries(); i++) {
             long chainSeed = settings.seedOf(i);
             line("chain", Integer.toString(i));
-            machine.beforeChain(java.util.Collections.unmodifiableMap(tally.coverage));
-            Run<S, M> run = Engine.generate(machine, chainSeed, settings.length(), tally.avoid,
+            var aim = snapshots.get(Math.max(from, i - Engine.WINDOW + 1));
+            snapshots.remove(i - Engine.WINDOW);
+            machine.beforeChain(java.util.Collections.unmodifiableMap(aim.getKey()));
+            Run<S, M> run = Engine.generate(machine, chainSeed, settings.length(), aim.getValue(),
                     a -> line("action", a.toString()));
             run.coverage().forEach((k, n) -> line("coverage", k, Long.toString(n)));
             if (!run.passed()) {
@@ -153,6 +159,7 @@ public final class ChainWorker {
                 }
             }
             tally.record(run);
+            snapshots.put(i + 1, java.util.Map.entry(Map.copyOf(tally.coverage), Set.copyOf(tally.avoid)));
             line("ran", Integer.toString(i));
         }
     }

@@ -23,10 +23,29 @@ public final class Engine {
     private Engine() {}
 
     /**
-     * Checks {@code machine} with {@code settings}: one shrunk failure per failing rule. An
-     * {@linkplain StateMachine#isolated() isolated} machine runs each chain in a fresh worker process, {@link
-     * Isolation#WIDTH} at a time: chain {@code i} is generated with what chains up to {@code i - WIDTH} covered and
-     * failed, so the run is the same whatever the timing.
+     * How many chains a run generates before it learns what the first of them found ({@code vakit.window}, default
+     * {@value #DEFAULT_WINDOW}): chain {@code i} aims with what chains {@code 0} to {@code i - WINDOW} covered and
+     * failed. Part of what a run is, as the seed is: the same window runs the same chains, whatever the degree.
+     */
+    public static final int WINDOW = Math.max(1, Integer.getInteger("vakit.window", Engine.DEFAULT_WINDOW));
+    /** The window when {@code vakit.window} is not set. */
+    public static final int DEFAULT_WINDOW = 4;
+
+    /**
+     * How many chains run at once ({@code vakit.parallel}, default the CPU count), at most {@link #WINDOW}: timing
+     * only, never what a run checks or reports.
+     */
+    public static int degree() {
+        int cpus = Runtime.getRuntime().availableProcessors();
+        return Math.max(1, Math.min(WINDOW, Integer.getInteger("vakit.parallel", cpus)));
+    }
+
+    /**
+     * Checks {@code machine} with {@code settings}: one shrunk failure per failing rule. Chains run {@link #degree()}
+     * at a time, each in this process or, for an {@linkplain StateMachine#isolated() isolated} machine, in a fresh
+     * worker process; chain {@code i} is generated with what chains up to {@code i - WINDOW} covered and failed, and
+     * chains are tallied (and failures shrunk) in their order, so the verdict is the same whatever the degree and the
+     * timing.
      */
     public static <S, M> Verdict check(StateMachine<S, M> machine, Settings settings) {
         if (machine.runIsolated() && !Isolation.inWorker()) {
@@ -34,41 +53,54 @@ public final class Engine {
         }
         long started = System.nanoTime();
         Tally<S, M> tally = new Tally<>(machine);
-        if (machine.isolated() && !Isolation.inWorker()) {
-            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
-                    Isolation.WIDTH, r -> Thread.ofPlatform().daemon().name("vakit-worker-client").unstarted(r));
-            try {
-                ArrayDeque<java.util.concurrent.Future<Run<S, M>>> inFlight = new ArrayDeque<>();
-                for (int i = 0; i < settings.tries() || !inFlight.isEmpty(); ) {
-                    if (i < settings.tries() && inFlight.size() < Isolation.WIDTH) {
-                        long seed = settings.seedOf(i);
-                        Map<String, Long> coverage = new TreeMap<>(tally.coverage);
-                        Set<String> avoid = Set.copyOf(tally.avoid);
-                        inFlight.add(pool.submit(() -> Isolation.generate(machine, seed, settings.length(), avoid,
-                                coverage)));
-                        i++;
-                        continue;
-                    }
-                    int chain = i - inFlight.size();
-                    tally.add(chain, settings.seedOf(chain), inFlight.poll().get());
+        boolean workers = machine.isolated() && !Isolation.inWorker();
+        int degree = workers || machine.parallelChains() ? degree() : 1;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(degree,
+                r -> Thread.ofPlatform().daemon().name("vakit-chain").unstarted(r));
+        // snapshots.get(k): what the tally held after chains 0 .. k - 1, for chain k + WINDOW - 1 to aim with
+        Map<Integer, Snapshot> snapshots = new java.util.HashMap<>();
+        snapshots.put(0, new Snapshot(Map.of(), Set.of()));
+        try {
+            ArrayDeque<java.util.concurrent.Future<Run<S, M>>> inFlight = new ArrayDeque<>();
+            int tallied = 0;
+            for (int i = 0; i < settings.tries() || !inFlight.isEmpty(); ) {
+                if (i < settings.tries() && inFlight.size() < degree) {
+                    long seed = settings.seedOf(i);
+                    Snapshot aim = snapshots.get(Math.max(0, i - WINDOW + 1));
+                    inFlight.add(pool.submit(() -> workers
+                            ? Isolation.generate(machine, seed, settings.length(), aim.avoid(), aim.coverage())
+                            : generateAiming(machine, seed, settings.length(), aim.avoid(), aim.coverage())));
+                    i++;
+                    continue;
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while checking " + machine.name(), e);
-            } catch (java.util.concurrent.ExecutionException e) {
-                throw new IllegalStateException("a worker of " + machine.name() + " could not run", e.getCause());
-            } finally {
-                pool.shutdownNow();
+                tally.add(tallied, settings.seedOf(tallied), inFlight.poll().get());
+                tallied++;
+                snapshots.put(tallied, new Snapshot(Map.copyOf(tally.coverage), Set.copyOf(tally.avoid)));
+                snapshots.remove(tallied - WINDOW);
             }
-        } else {
-            for (int i = 0; i < settings.tries(); i++) {
-                long chainSeed = settings.seedOf(i);
-                machine.beforeChain(java.util.Collections.unmodifiableMap(tally.coverage));
-                tally.add(i, chainSeed, generate(machine, chainSeed, settings.length(), tally.avoid));
-            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while checking " + machine.name(), e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("a chain of " + machine.name() + " could not run", e.getCause());
+        } finally {
+            pool.shutdownNow();
         }
         return new Verdict(machine.name(), settings, settings.tries(), tally.actions, elapsed(started),
                 tally.coverage, List.copyOf(tally.failures));
+    }
+
+    /** What the tally held when a chain was generated: the coverage to aim with, and the actions to keep away from. */
+    private record Snapshot(Map<String, Long> coverage, Set<String> avoid) {}
+
+    /**
+     * Generates and runs one chain in this process, telling the machine first what the run covered so far; the
+     * machine is told and its fresh system and model are made under its lock, so that chains can run at once.
+     */
+    static <S, M> Run<S, M> generateAiming(StateMachine<S, M> machine, long seed, int length, Set<String> avoid,
+            Map<String, Long> coverage) {
+        return generate(machine, seed, length, avoid, a -> { },
+                () -> machine.beforeChain(java.util.Collections.unmodifiableMap(new TreeMap<>(coverage))));
     }
 
     /** What a run found so far: coverage, actions, a shrunk failure per rule, the actions to keep away from. */
@@ -140,6 +172,11 @@ public final class Engine {
 
     static <S, M> Run<S, M> generate(StateMachine<S, M> machine, long seed, int length, Set<String> avoid,
             java.util.function.Consumer<Action<S, M>> starting) {
+        return generate(machine, seed, length, avoid, starting, () -> { });
+    }
+
+    static <S, M> Run<S, M> generate(StateMachine<S, M> machine, long seed, int length, Set<String> avoid,
+            java.util.function.Consumer<Action<S, M>> starting, Runnable prepare) {
         SplittableRandom random = new SplittableRandom(seed);
         List<ActionType<S, M>> types = machine.actionTypes();
         int[] label = {0};
@@ -155,7 +192,7 @@ public final class Engine {
                 closing.addAll(machine.finish(model));
             }
             return closing.poll();
-        }, starting);
+        }, starting, prepare);
     }
 
     private static <S, M> Action<S, M> draw(List<ActionType<S, M>> types, SplittableRandom random, M model, int[] label,

@@ -33,11 +33,6 @@ public final class Isolation {
     static final String IN_WORKER = "vakit.inWorker";
     /** The protocol's fields are separated by tabs; a line ends a record. */
     static final char SEP = '\t';
-    /**
-     * How many workers a run keeps busy at once ({@code vakit.workers}, default 2). Part of what a run is: chain
-     * {@code i} aims with what the chains up to {@code i - WIDTH} found, so the same width runs the same chains.
-     */
-    public static final int WIDTH = Math.max(1, Integer.getInteger("vakit.workers", 2));
     static final long TIMEOUT_SECONDS = Long.getLong("vakit.worker.timeout", 300);
     static final int TAIL = 1500;
     static final AtomicLong STARTED = new AtomicLong();

@@ -75,8 +75,22 @@ public record Run<S, M>(List<Action<S, M>> applied, Violation violation, Map<Str
 
     static <S, M> Run<S, M> drive(StateMachine<S, M> machine, Supplier<Action<S, M>> fixed, Generator<S, M> gen,
             java.util.function.Consumer<Action<S, M>> starting) {
-        S system = machine.newSystem();
-        M model = machine.newModel();
+        return drive(machine, fixed, gen, starting, () -> { });
+    }
+
+    /**
+     * Runs a chain; {@code prepare} runs first, then the fresh system and model are made, all three under the
+     * machine's lock (chains of one machine may run at once).
+     */
+    static <S, M> Run<S, M> drive(StateMachine<S, M> machine, Supplier<Action<S, M>> fixed, Generator<S, M> gen,
+            java.util.function.Consumer<Action<S, M>> starting, Runnable prepare) {
+        S system;
+        M model;
+        synchronized (machine) {
+            prepare.run();
+            system = machine.newSystem();
+            model = machine.newModel();
+        }
         List<Action<S, M>> applied = new ArrayList<>();
         Violation violation = null;
         try {
@@ -99,6 +113,8 @@ public record Run<S, M>(List<Action<S, M>> applied, Violation violation, Map<Str
             }
         } catch (Violation v) {
             violation = v;
+        } catch (io.vakit.spi.ImplementationDiedException e) {
+            violation = died(e, applied);
         } catch (InternalError e) {
             // the JVM turns a fault in an unsafe memory access (a write or read through a MemorySegment at an address
             // that is not mapped) into this error: in a native process that access would have killed it
@@ -110,6 +126,10 @@ public record Run<S, M>(List<Action<S, M>> applied, Violation violation, Map<Str
         } finally {
             try {
                 machine.dispose(system);
+            } catch (io.vakit.spi.ImplementationDiedException e) {
+                if (violation == null) {
+                    violation = died(e, applied);
+                }
             } catch (RuntimeException e) {
                 if (violation == null) {
                     violation = new Violation("dispose", "releasing the system failed: " + e, e);
@@ -117,5 +137,13 @@ public record Run<S, M>(List<Action<S, M>> applied, Violation violation, Map<Str
             }
         }
         return new Run<>(List.copyOf(applied), violation, machine.coverage(model));
+    }
+
+    /** A process that ran the implementation died: rule {@link Isolation#SURVIVES}, with the action it died in. */
+    static Violation died(io.vakit.spi.ImplementationDiedException e, List<? extends Action<?, ?>> applied) {
+        String when = applied.isEmpty() ? "before its first action" : "during action " + applied.size() + ", "
+                + applied.getLast();
+        return new Violation(Isolation.SURVIVES, "the " + e.how().replaceFirst("^", "process ") + " " + when
+                + "; its stderr:\n" + (e.stderr().isEmpty() ? "(nothing)" : e.stderr()));
     }
 }

@@ -13,7 +13,7 @@ import java.util.concurrent.Future;
  * neither step makes progress.
  *
  * <p>For an isolated machine every candidate runs in a worker process of its own, and takes a fraction of a second;
- * there the next {@link Isolation#WIDTH} candidates in order run at once, and the first of them that still fails is
+ * there the next {@link Engine#degree()} candidates in order run at once, and the first of them that still fails is
  * taken, exactly the candidate the sequential order would have taken: the shrunk chain is the same, sooner.
  */
 public final class Shrinker {
@@ -32,11 +32,12 @@ public final class Shrinker {
 
     /** Shrinks {@code failing}, which must have failed. */
     public static <S, M> Result<S, M> shrink(StateMachine<S, M> machine, Run<S, M> failing) {
-        boolean parallel = Isolation.replaysInWorkers(machine) && Isolation.WIDTH > 1;
-        ExecutorService pool = parallel ? Executors.newFixedThreadPool(Isolation.WIDTH,
+        int degree = Engine.degree();
+        boolean parallel = Isolation.replaysInWorkers(machine) && degree > 1;
+        ExecutorService pool = parallel ? Executors.newFixedThreadPool(degree,
                 r -> Thread.ofPlatform().daemon().name("vakit-shrink").unstarted(r)) : null;
         try {
-            return shrink(machine, failing, pool, parallel ? Isolation.WIDTH : 1);
+            return shrink(machine, failing, pool, parallel ? degree : 1);
         } finally {
             if (pool != null) {
                 pool.shutdown();

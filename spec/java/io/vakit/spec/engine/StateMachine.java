@@ -69,6 +69,16 @@ public interface StateMachine<S, M> {
         return false;
     }
 
+    /**
+     * True when chains of this machine may run at once in one process ({@link Engine#degree()}). False for a machine
+     * whose checks ask the kernel about the process's address space (a range unmapped by close must stay unmapped):
+     * another chain running at the same time may map the same range, and the check would blame the wrong system. Its
+     * chains then run one at a time here; in worker processes, at once. The default is true.
+     */
+    default boolean parallelChains() {
+        return true;
+    }
+
     /** Releases a system after a run, whatever happened. */
     void dispose(S system);
 }

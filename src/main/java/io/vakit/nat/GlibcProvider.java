@@ -31,6 +31,17 @@ public final class GlibcProvider implements GuardedNativeProvider {
         return BINDING;
     }
 
+    /** The process's own malloc. */
+    @Override
+    public java.nio.file.Path libraryFile() {
+        return null;
+    }
+
+    @Override
+    public NativeMalloc.Binding nativeBinding() {
+        return BINDING;
+    }
+
     @Override
     public DesignDescriptor descriptor() {
         return DESCRIPTOR;

@@ -13,6 +13,31 @@ interface GuardedNativeProvider extends AllocatorProvider {
         return true;
     }
 
+    /** The library's file, or null for the process's own malloc (glibc's). */
+    java.nio.file.Path libraryFile();
+
+    /** The library's bound functions. */
+    NativeMalloc.Binding nativeBinding();
+
+    /** Fork-served unless the fork server cannot be built or started here ({@link #isolation()} then says why). */
+    @Override
+    default boolean forkServed() {
+        return ForkServer.whyNot(id(), libraryFile(), nativeBinding()) == null;
+    }
+
+    @Override
+    default String isolation() {
+        String why = ForkServer.whyNot(id(), libraryFile(), nativeBinding());
+        return why == null ? "fork server" : "worker JVMs, no fork server: " + why;
+    }
+
+    /** The guarded binding over a fresh child of the library's fork server. */
+    @Override
+    default io.vakit.spi.Allocator openForked() {
+        NativeMalloc.Binding b = nativeBinding();
+        return new NativeMalloc(descriptor(), ForkServer.of(id(), libraryFile(), b).fork(new Downcalls(b)));
+    }
+
     @Override
     default Optional<String> bindingDecides() {
         return Optional.of(NativeMalloc.GUARD);

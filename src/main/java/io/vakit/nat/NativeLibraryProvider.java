@@ -16,6 +16,7 @@ import java.nio.file.Path;
 public final class NativeLibraryProvider implements GuardedNativeProvider {
     private final DesignDescriptor descriptor;
     private final NativeMalloc.Binding binding;
+    private final Path library;
     private String replayName;
 
     /** The largest alignment a measure tries: 1 MiB. */
@@ -59,13 +60,12 @@ public final class NativeLibraryProvider implements GuardedNativeProvider {
         long largest = bound.alignedAlloc() == null ? natural : maxAlignment > 0 ? maxAlignment
                 : AlignmentProbe.measure(library, symbols.spec(bound.absent().keySet()), natural);
         if (bound.alignedAlloc() != null && largest <= natural) {
-            java.util.Map<String, String> absent = new java.util.TreeMap<>(bound.absent());
-            absent.put("aligned_alloc", symbols.alignedAlloc() + " returned NULL for an alignment of " + 2 * natural);
-            bound = new NativeMalloc.Binding(bound.malloc(), bound.free(), bound.calloc(), bound.realloc(), null,
-                    bound.usableSize(), bound.sized(), bound.liveCount(), absent);
+            bound = bound.withoutAlignedAlloc(symbols.alignedAlloc() + " returned NULL for an alignment of "
+                    + 2 * natural);
             largest = natural;
         }
         this.binding = bound;
+        this.library = library;
         this.descriptor = new DesignDescriptor(id, "native " + library + " (" + symbols.malloc() + ", ...)", null,
                 alignment, largest, 1L << 40, binding.features(threadSafe), deviations);
     }
@@ -103,6 +103,16 @@ public final class NativeLibraryProvider implements GuardedNativeProvider {
     @Override
     public DesignDescriptor descriptor() {
         return descriptor;
+    }
+
+    @Override
+    public Path libraryFile() {
+        return library;
+    }
+
+    @Override
+    public NativeMalloc.Binding nativeBinding() {
+        return binding;
     }
 
     /** The library's raw functions, without the guard: for {@link Hardening}. */

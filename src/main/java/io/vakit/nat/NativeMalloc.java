@@ -22,14 +22,7 @@ public final class NativeMalloc implements Allocator {
     private static final Linker LINKER = Linker.nativeLinker();
 
     private final DesignDescriptor descriptor;
-    private final MethodHandle malloc;
-    private final MethodHandle free;
-    private final MethodHandle calloc;
-    private final MethodHandle realloc;
-    private final MethodHandle alignedAlloc;
-    private final MethodHandle usableSize;
-    private final MethodHandle liveCount;
-    private final boolean sized;
+    private final MallocCalls calls;
     /** What the binding decides in front of the library ({@link io.vakit.spi.AllocatorProvider#bindingDecides()}). */
     public static final String GUARD = "vakit's LiveBlockGuard refuses invalid, double and foreign frees, and the binding"
             + " refuses bad sizes and alignments, before the library is called; the guard counts the live blocks";
@@ -51,11 +44,21 @@ public final class NativeMalloc implements Allocator {
      */
     public record Binding(MethodHandle malloc, MethodHandle free, MethodHandle calloc, MethodHandle realloc,
             MethodHandle alignedAlloc, MethodHandle usableSize, boolean sized, MethodHandle liveCount,
-            java.util.Map<String, String> absent) {
+            java.util.Map<String, String> absent, java.util.Map<String, String> names) {
 
-        /** Freezes the names of the absent functions. */
+        /** Freezes the names of the absent and the bound functions. */
         public Binding {
             absent = java.util.Map.copyOf(absent);
+            names = java.util.Map.copyOf(names);
+        }
+
+        /** This binding without its aligned allocation, which the library refused for {@code why}. */
+        public Binding withoutAlignedAlloc(String why) {
+            java.util.Map<String, String> a = new java.util.TreeMap<>(absent);
+            a.put("aligned_alloc", why);
+            java.util.Map<String, String> n = new java.util.TreeMap<>(names);
+            n.remove("aligned_alloc");
+            return new Binding(malloc, free, calloc, realloc, null, usableSize, sized, liveCount, a, n);
         }
 
         /**
@@ -80,7 +83,8 @@ public final class NativeMalloc implements Allocator {
         public static Binding of(String design, SymbolLookup library, MallocSymbols symbols, java.nio.file.Path owner) {
             boolean sized = symbols.sizedFree();
             java.util.Map<String, String> absent = new java.util.TreeMap<>();
-            Binder b = new Binder(design, library, owner, symbols.guessed(), absent);
+            java.util.Map<String, String> names = new java.util.TreeMap<>();
+            Binder b = new Binder(design, library, owner, symbols.guessed(), absent, names);
             return new Binding(
                     b.bind("malloc", symbols.malloc(), true, FunctionDescriptor.of(ValueLayout.ADDRESS,
                             ValueLayout.JAVA_LONG)),
@@ -99,12 +103,12 @@ public final class NativeMalloc implements Allocator {
                             FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.ADDRESS)),
                     sized,
                     b.bind("live_count", symbols.liveCount(), false, FunctionDescriptor.of(ValueLayout.JAVA_LONG)),
-                    absent);
+                    absent, names);
         }
 
         /** Binds one function after another, noting the absent ones. */
         private record Binder(String design, SymbolLookup library, java.nio.file.Path owner, boolean guessed,
-                java.util.Map<String, String> absent) {
+                java.util.Map<String, String> absent, java.util.Map<String, String> names) {
             MethodHandle bind(String function, String name, boolean required, FunctionDescriptor fd) {
                 if (name == null) {
                     return null;
@@ -129,6 +133,7 @@ public final class NativeMalloc implements Allocator {
                             .map(Object::toString).orElse("an unknown object") + " defines it)");
                     return null; // someone else's: the library does not offer it
                 }
+                names.put(function, name);
                 return LINKER.downcallHandle(symbol, fd);
             }
         }
@@ -156,21 +161,25 @@ public final class NativeMalloc implements Allocator {
      * An allocator over a bound library; its descriptor's alignment guarantee is what {@code malloc} gives.
      */
     public NativeMalloc(DesignDescriptor descriptor, Binding binding) {
+        this(descriptor, new Downcalls(binding));
+    }
+
+    /** An allocator over the library's calls, wherever they run. */
+    NativeMalloc(DesignDescriptor descriptor, MallocCalls calls) {
         this.descriptor = descriptor;
-        this.malloc = binding.malloc();
-        this.free = binding.free();
-        this.calloc = binding.calloc();
-        this.realloc = binding.realloc();
-        this.alignedAlloc = binding.alignedAlloc();
-        this.usableSize = binding.usableSize();
-        this.liveCount = binding.liveCount();
-        this.sized = binding.sized();
+        this.calls = calls;
         this.guard = new LiveBlockGuard(descriptor.id());
     }
 
     @Override
     public DesignDescriptor descriptor() {
         return descriptor;
+    }
+
+    /** The library's process's memory: this one's, or a forked child's. */
+    @Override
+    public io.vakit.spi.BlockMemory blockMemory() {
+        return calls.memory();
     }
 
     @Override
@@ -180,7 +189,7 @@ public final class NativeMalloc implements Allocator {
         try {
             Requests.checkAllocation(descriptor, op, byteSize, byteAlignment);
             long natural = descriptor.alignment().alignmentFor(byteSize);
-            if (byteAlignment > natural && alignedAlloc == null) {
+            if (byteAlignment > natural && !calls.hasAlignedAlloc()) {
                 throw new io.vakit.spi.InvalidAlignmentException(descriptor.id(), op, "alignment " + byteAlignment
                         + " is above the natural " + natural + " and the library has no aligned allocation");
             }
@@ -188,8 +197,8 @@ public final class NativeMalloc implements Allocator {
             // still byteSize bytes), so a library that holds callers to it refuses nothing valid
             long multiple = (byteSize + byteAlignment - 1) & -byteAlignment;
             long address = byteAlignment <= natural
-                    ? call(op, () -> (MemorySegment) malloc.invokeExact(byteSize))
-                    : call(op, () -> (MemorySegment) alignedAlloc.invokeExact(byteAlignment, multiple));
+                    ? call(op, () -> calls.malloc(byteSize))
+                    : call(op, () -> calls.alignedAlloc(byteAlignment, multiple));
             return admit(op, address, byteSize);
         } finally {
             gate.exit();
@@ -202,10 +211,12 @@ public final class NativeMalloc implements Allocator {
         enter(op);
         try {
             Requests.checkSize(descriptor, op, byteSize);
-            if (calloc == null) {
-                return allocate(byteSize).fill((byte) 0);
+            if (!calls.hasCalloc()) {
+                MemorySegment block = allocate(byteSize);
+                calls.memory().zero(block);
+                return block;
             }
-            return admit(op, call(op, () -> (MemorySegment) calloc.invokeExact(1L, byteSize)), byteSize);
+            return admit(op, call(op, () -> calls.calloc(1L, byteSize)), byteSize);
         } finally {
             gate.exit();
         }
@@ -222,21 +233,17 @@ public final class NativeMalloc implements Allocator {
         enter(op);
         try {
             boolean overflows = count >= 1 && elementSize >= 1 && Requests.productOverflows(count, elementSize);
-            if (!overflows || calloc == null) { // a factor below 1 is vakit's own refusal, as size 0 is
+            if (!overflows || !calls.hasCalloc()) { // a factor below 1 is vakit's own refusal, as size 0 is
                 return Allocator.super.allocateZeroed(count, elementSize);
             }
-            long address = call(op, () -> (MemorySegment) calloc.invokeExact(count, elementSize));
+            long address = call(op, () -> calls.calloc(count, elementSize));
             if (address == 0) {
                 throw new io.vakit.spi.InvalidSizeException(descriptor.id(), op, "the library's calloc refused a product"
                         + " that overflows (it returned NULL)");
             }
             call(op, () -> {
-                if (sized) {
-                    free.invokeExact(MemorySegment.ofAddress(address), 1L);
-                } else {
-                    free.invokeExact(MemorySegment.ofAddress(address));
-                }
-                return MemorySegment.NULL;
+                calls.free(address, 1L);
+                return 0;
             });
             return MemorySegment.ofAddress(address); // accepted: the kit reports the library's acceptance
         } finally {
@@ -251,12 +258,8 @@ public final class NativeMalloc implements Allocator {
         try {
             long size = guard.claim(op, block.address());
             call(op, () -> {
-                if (sized) {
-                    free.invokeExact(block, size);
-                } else {
-                    free.invokeExact(block);
-                }
-                return MemorySegment.NULL;
+                calls.free(block.address(), size);
+                return 0;
             });
         } finally {
             gate.exit();
@@ -269,12 +272,11 @@ public final class NativeMalloc implements Allocator {
         enter(op);
         try {
             Requests.checkSize(descriptor, op, newSize);
-            if (realloc == null) {
+            if (!calls.hasRealloc()) {
                 return Allocator.super.reallocate(block, newSize);
             }
             long oldSize = guard.claim(op, block.address());
-            long address = sized ? call(op, () -> (MemorySegment) realloc.invokeExact(block, oldSize, newSize))
-                    : call(op, () -> (MemorySegment) realloc.invokeExact(block, newSize));
+            long address = call(op, () -> calls.realloc(block.address(), oldSize, newSize));
             if (address == 0) {
                 guard.restore(block.address(), oldSize);
                 throw new AddressSpaceExhaustedException(descriptor.id(), op, "native realloc returned NULL");
@@ -291,15 +293,11 @@ public final class NativeMalloc implements Allocator {
         String op = Requests.onBlock("usableSize", block.address(), block.byteSize());
         enter(op);
         try {
-            if (usableSize == null) {
+            if (!calls.hasUsableSize()) {
                 return Allocator.super.usableSize(block);
             }
             guard.sizeOf(op, block.address());
-            try {
-                return (long) usableSize.invokeExact(block);
-            } catch (Throwable t) {
-                throw new IllegalStateException(op + ": native call failed", t);
-            }
+            return call(op, () -> calls.usableSize(block.address()));
         } finally {
             gate.exit();
         }
@@ -309,14 +307,7 @@ public final class NativeMalloc implements Allocator {
     public Stats stats() {
         enter("stats()");
         try {
-            long count = guard.liveCount();
-            if (liveCount != null) {
-                try {
-                    count = (long) liveCount.invokeExact();
-                } catch (Throwable t) {
-                    throw new IllegalStateException("design '" + descriptor.id() + "': the library's live count failed", t);
-                }
-            }
+            long count = calls.hasLiveCount() ? call("stats()", calls::liveCount) : guard.liveCount();
             return new Stats(0, 0, guard.liveBytes(), count);
         } finally {
             gate.exit();
@@ -325,21 +316,20 @@ public final class NativeMalloc implements Allocator {
 
     @Override
     public void close() {
-        gate.close(this::freeAll);
+        try {
+            gate.close(this::freeAll);
+        } finally {
+            calls.release();
+        }
     }
 
     /** Frees every block still live through the binding: what close does, once no call is inside. */
     private void freeAll() {
         for (var e : guard.drain().entrySet()) {
-            try {
-                if (sized) {
-                    free.invokeExact(MemorySegment.ofAddress(e.getKey()), (long) e.getValue());
-                } else {
-                    free.invokeExact(MemorySegment.ofAddress(e.getKey()));
-                }
-            } catch (Throwable t) {
-                throw new IllegalStateException("close() in design '" + descriptor.id() + "': native free failed", t);
-            }
+            call("close()", () -> {
+                calls.free(e.getKey(), e.getValue());
+                return 0;
+            });
         }
     }
 
@@ -360,12 +350,13 @@ public final class NativeMalloc implements Allocator {
 
     @FunctionalInterface
     private interface NativeCall {
-        MemorySegment call() throws Throwable;
+        long call() throws Throwable;
     }
 
+    /** One call of the library; a failure that is not the library's answer (an FFM error) names {@code op}. */
     private long call(String op, NativeCall call) {
         try {
-            return call.call().address();
+            return call.call();
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {

@@ -177,6 +177,14 @@ public interface Allocator extends SegmentAllocator, AutoCloseable {
     Stats stats();
 
     /**
+     * Where the blocks' bytes are read and written by someone who is not their user: {@link BlockMemory#LOCAL}, this
+     * process, unless the implementation runs in a process of its own.
+     */
+    default BlockMemory blockMemory() {
+        return BlockMemory.LOCAL;
+    }
+
+    /**
      * Releases everything. Live blocks become invalid. Idempotent. With {@link Feature#THREAD_SAFE}, a close may race
      * any other call: that call completes as if before the close, or is refused with
      * {@link AllocatorClosedException}; two closes at once release everything once.

@@ -48,6 +48,34 @@ public interface AllocatorProvider {
     }
 
     /**
+     * True when this {@link #isolated()} provider runs each chain in a fresh child process forked from a server that
+     * holds the implementation already loaded ({@link #openForked()}): as isolated as a fresh JVM, at a fraction of its
+     * cost. False (the default) runs each chain in a fresh worker JVM.
+     */
+    default boolean forkServed() {
+        return false;
+    }
+
+    /**
+     * A fresh allocator in a fresh child process of the provider's fork server, where {@link #forkServed()}: every
+     * child starts from the same state, and its blocks live in it ({@link Allocator#blockMemory()}). A child that
+     * dies makes its allocator's calls throw {@link ImplementationDiedException}.
+     *
+     * @throws UnsupportedOperationException when the provider is not fork-served
+     */
+    default Allocator openForked() {
+        throw new UnsupportedOperationException("design '" + id() + "' has no fork server");
+    }
+
+    /**
+     * How an {@link #isolated()} provider's chains run, in a few words the report prints: {@code fork server} or
+     * {@code worker JVMs}, with the reason when the fork server could not be used.
+     */
+    default String isolation() {
+        return forkServed() ? "fork server" : "worker JVMs";
+    }
+
+    /**
      * What the provider's own Java binding decides in front of the implementation, in one sentence, when it has one
      * (a native library behind vakit's guard, which refuses bad frees, sizes and alignments before the library sees
      * them, and counts the live blocks itself). The kit then reports the misuse rules and the stats as the binding's,

@@ -100,25 +100,89 @@ class BrokenNativeAllocatorsTest {
 
     /**
      * A library with a class confusion on free (a large block pushed onto the 16-byte list, then unmapped) crashes in
-     * its own code at the next small allocation. Each chain runs in a worker of its own, so the crash is a verdict on
-     * C0 (the signal, the action, the stderr tail), shrunk in fresh workers; the kit lives on.
+     * its own code at the next small allocation. Each chain runs in a fresh child of the library's fork server, so the
+     * crash is a verdict on C0 (the signal, the frame its handler named, the action, the stderr tail), shrunk in fresh
+     * children; the kit lives on.
      */
     @Test
     void aLibraryThatCorruptsItsOwnHeapGetsACrashVerdict() {
-        // the contract's chains, each in a worker; a third of the default's: the first chain already crashes, and every
-        // worker (and every shrinking candidate) is a process of its own
-        Settings defaults = Settings.fromSystemProperties();
-        Verdict verdict = Engine.check(new ContractMachine(BrokenNativeLibrary.classConfusion()),
-                defaults.withTries(Math.max(1, defaults.tries() / 3)));
+        io.vakit.spi.AllocatorProvider p = BrokenNativeLibrary.classConfusion();
+        assertThat(p.isolation()).isEqualTo("fork server");
+        Verdict verdict = Engine.check(new ContractMachine(p), Settings.fromSystemProperties());
         System.out.println(verdict.describe());
+        Verdict.Failure crash = verdict.failureOf(io.vakit.spec.engine.Isolation.SURVIVES);
+        assertThat(crash).as("a crash among %s", verdict.failures()).isNotNull();
+        assertThat(crash.violation().getMessage()).contains("died by SIGSEGV in cc_malloc+0x")
+                .contains("libvakit_broken.so").contains("fault address").contains("vakit-child: signal 11 (SIGSEGV)");
+        assertThat(crash.chain()).hasSizeLessThanOrEqualTo(10);
+        var again = io.vakit.spec.engine.Machines.replay(crash.replay());
+        assertThat(again.violation().rule()).as("the printed line replays the crash, in a fresh child").isEqualTo(
+                io.vakit.spec.engine.Isolation.SURVIVES);
+        assertThat(again.violation().getMessage()).contains("died by SIGSEGV in cc_malloc+0x");
+    }
+
+    /**
+     * Where there is no fork server (no C compiler, or {@code -Dvakit.forkserver=false}), the same crash is judged
+     * in worker JVMs, one per chain: the JVM's own fatal-error report names the frame, and the report says which path
+     * ran.
+     */
+    @Test
+    void withoutAForkServerChainsRunInWorkerJvms() {
+        io.vakit.spi.AllocatorProvider p = BrokenNativeLibrary.classConfusion();
+        io.vakit.spi.AllocatorProvider noForks = new WithoutForkServer(p);
+        ContractMachine machine = new ContractMachine(noForks);
+        assertThat(machine.isolated()).as("each chain in a worker JVM").isTrue();
+        assertThat(ContractMachine.forking(noForks)).isFalse();
+        long workers = io.vakit.spec.engine.Isolation.workersStarted();
+        io.vakit.kit.ContractReport report = io.vakit.kit.ContractReport.run(noForks,
+                Settings.fromSystemProperties().withTries(2)); // the first chain crashes; its shrinking is the cost
+        Verdict verdict = report.verdict();
+        System.out.println(verdict.describe());
+        assertThat(io.vakit.spec.engine.Isolation.workersStarted()).isGreaterThan(workers);
         Verdict.Failure crash = verdict.failureOf(io.vakit.spec.engine.Isolation.SURVIVES);
         assertThat(crash).as("a crash among %s", verdict.failures()).isNotNull();
         assertThat(crash.violation().getMessage()).contains("died by SIGSEGV in").contains("cc_malloc")
                 .contains("# A fatal error has been detected");
-        assertThat(crash.chain()).hasSizeLessThanOrEqualTo(10);
-        var again = io.vakit.spec.engine.Machines.replay(crash.replay());
-        assertThat(again.violation().rule()).as("the printed line replays the crash").isEqualTo(
-                io.vakit.spec.engine.Isolation.SURVIVES);
+        assertThat(report.isolation()).isEqualTo("worker JVMs, no fork server: a test said so");
+        assertThat(report.summary()).contains("worker JVMs, no fork server: a test said so");
+    }
+
+    /** A native provider whose fork server cannot be used: the fallback's path. */
+    private record WithoutForkServer(io.vakit.spi.AllocatorProvider p) implements io.vakit.spi.AllocatorProvider {
+        @Override
+        public io.vakit.spi.DesignDescriptor descriptor() {
+            return p.descriptor();
+        }
+
+        @Override
+        public io.vakit.spi.Allocator open() {
+            return p.open();
+        }
+
+        @Override
+        public String replayName() {
+            return p.replayName();
+        }
+
+        @Override
+        public boolean isolated() {
+            return true;
+        }
+
+        @Override
+        public String isolation() {
+            return "worker JVMs, no fork server: a test said so";
+        }
+
+        @Override
+        public java.util.Optional<String> bindingDecides() {
+            return p.bindingDecides();
+        }
+
+        @Override
+        public java.util.Map<String, String> bindingRules() {
+            return p.bindingRules();
+        }
     }
 
     /**
