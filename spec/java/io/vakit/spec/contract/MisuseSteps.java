@@ -144,7 +144,7 @@ final class MisuseSteps {
 
         @Override
         public void run(Allocator a, AllocatorModel m) {
-            expectInvalidFree(a, m, Rule.M3_FOREIGN_FREE, toString(), FOREIGN.asSlice(offset % 4096, 16),
+            expectInvalidFree(a, m, Rule.M3_FOREIGN_FREE, toString(), m.memory().foreign().asSlice(offset % 4096, 16),
                     EnumSet.of(Reason.FOREIGN, Reason.UNKNOWN), realloc);
         }
 

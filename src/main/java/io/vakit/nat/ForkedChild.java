@@ -36,6 +36,7 @@ final class ForkedChild implements MallocCalls, BlockMemory {
     private static final int ZERO = 11;
     private static final int COPY = 12;
     private static final int QUIT = 13;
+    private static final int FOREIGN = 14;
     private static final int OTHER_THREAD = 0x100;
     /** The most spans one request carries (the child reads at most 65536 words). */
     private static final int SPANS = 16_000;
@@ -335,6 +336,21 @@ final class ForkedChild implements MallocCalls, BlockMemory {
     @Override
     public long firstNonZero(MemorySegment block, long from, long to) {
         return request(NONZERO, block.address(), from, to);
+    }
+
+    private MemorySegment foreign;
+
+    /** Memory the child maps itself, once: foreign to the library there. */
+    @Override
+    public synchronized MemorySegment foreign() {
+        if (foreign == null) {
+            long address = request(FOREIGN, FOREIGN_BYTES);
+            if (address == 0) {
+                throw new IllegalStateException("design '" + design + "': the child could not map foreign memory");
+            }
+            foreign = MemorySegment.ofAddress(address).reinterpret(FOREIGN_BYTES);
+        }
+        return foreign;
     }
 
     @Override

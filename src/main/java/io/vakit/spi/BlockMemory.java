@@ -46,6 +46,16 @@ public interface BlockMemory {
     /** Sets every byte of {@code block} to zero. */
     void zero(MemorySegment block);
 
+    /**
+     * {@value #FOREIGN_BYTES} bytes, aligned to 4096, of the blocks' process that no allocator handed out: what a
+     * foreign free passes. Memory of this process would not do for blocks of another: the same address may be a
+     * block there.
+     */
+    MemorySegment foreign();
+
+    /** The size of {@link #foreign()}. */
+    long FOREIGN_BYTES = 8192;
+
     /** Copies the first {@code bytes} bytes of {@code from} into {@code to} (C's {@code memmove}). */
     void copy(MemorySegment from, MemorySegment to, long bytes);
 }

@@ -8,6 +8,7 @@ final class LocalBlockMemory implements BlockMemory {
     private static final int SPAN = 512;
     private static final MemorySegment[] ROTATIONS = new MemorySegment[256];
     private static final MemorySegment ZEROS = MemorySegment.ofArray(new byte[SPAN]);
+    private static final MemorySegment FOREIGN = java.lang.foreign.Arena.global().allocate(FOREIGN_BYTES, 4096);
 
     static {
         for (int k = 0; k < 256; k++) {
@@ -72,6 +73,11 @@ final class LocalBlockMemory implements BlockMemory {
             }
         }
         return -1;
+    }
+
+    @Override
+    public MemorySegment foreign() {
+        return FOREIGN;
     }
 
     @Override

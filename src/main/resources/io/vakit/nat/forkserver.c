@@ -37,7 +37,7 @@
 #include <unistd.h>
 
 enum { OP_MALLOC = 1, OP_FREE, OP_CALLOC, OP_REALLOC, OP_ALIGNED, OP_USABLE, OP_LIVE, OP_FILL, OP_CHECK,
-       OP_NONZERO, OP_ZERO, OP_COPY, OP_QUIT, OP_OTHER_THREAD = 0x100 };
+       OP_NONZERO, OP_ZERO, OP_COPY, OP_QUIT, OP_FOREIGN, OP_OTHER_THREAD = 0x100 };
 
 static void *(*f_malloc)(size_t);
 static void (*f_free)(void *);
@@ -276,6 +276,11 @@ static uint64_t execute(uint64_t op, uint64_t n, const uint64_t *a, uint64_t *ou
             return 0;
         case OP_QUIT:
             _exit(0);
+        case OP_FOREIGN: { /* memory of this process that the library never handed out */
+            void *p = mmap(NULL, (size_t)a[0], PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+            out[0] = p == MAP_FAILED ? 0 : (uint64_t)(uintptr_t)p;
+            return 1;
+        }
         default:
             put(2, "vakit-child: unknown operation\n");
             _exit(3);
