@@ -81,12 +81,17 @@ public final class StressMain {
             }
         }
         boolean failed = false;
+        long started = System.nanoTime();
         for (Map.Entry<String, List<String>> run : runs.entrySet()) {
             String impl = run.getKey();
             System.out.println("vakit: running " + run.getValue().size() + " JCStress tests"
                     + (impl.isEmpty() ? "" : " against " + impl) + ": " + run.getValue());
             failed |= runInChild(forRun(args, run.getValue(), impl), impl) != 0;
         }
+        java.nio.file.Path results = Path.of(all.getResultDest());
+        java.nio.file.Files.createDirectories(results);
+        java.nio.file.Files.writeString(results.resolve("vakit-elapsed.txt"), String.format("%.1f %d%n",
+                (System.nanoTime() - started) / 1e9, runs.size()));
         System.exit(failed ? 1 : 0);
     }
 
