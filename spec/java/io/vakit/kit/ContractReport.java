@@ -94,7 +94,7 @@ public record ContractReport(String design, String title, Verdict verdict, List<
     }
 
     /** How {@code provider}'s chains run, as {@link #isolation()} names it. */
-    static String isolation(AllocatorProvider provider) {
+    public static String isolation(AllocatorProvider provider) {
         if (ContractMachine.forking(provider)) {
             return "fork server";
         }

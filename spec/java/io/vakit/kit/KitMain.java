@@ -44,11 +44,33 @@ public final class KitMain {
                         : "replay FAILED after " + run.applied().size() + " actions: " + run.violation().getMessage());
                 System.exit(run.passed() ? 0 : 1);
             }
+            java.time.Duration campaign = Campaign.length();
+            if (campaign != null) {
+                List<AllocatorProvider> providers = providers(resolve(words), out);
+                System.exit(!providers.isEmpty() && Campaign.run(providers, campaign, Campaign.settings(), out) ? 0 : 1);
+            }
             System.exit(runContract(resolve(words), Settings.fromSystemProperties(), out) ? 0 : 1);
         } catch (IllegalArgumentException e) { // a name, path, symbol or setting that cannot be used: said in one line
             out.println("vakit: " + e.getMessage());
             System.exit(USAGE);
         }
+    }
+
+    /** The providers {@code ids} name (all when empty); none, said on {@code out}, when one is missing. */
+    static List<AllocatorProvider> providers(List<String> ids, PrintStream out) {
+        List<AllocatorProvider> providers = new ArrayList<>();
+        List<String> missing = new ArrayList<>();
+        if (ids.isEmpty()) {
+            providers.addAll(ProviderSource.all());
+        }
+        for (String id : ids) { // by id alone: no other implementation is loaded
+            io.vakit.spec.contract.ContractMachines.provider(id).ifPresentOrElse(providers::add, () -> missing.add(id));
+        }
+        if (!missing.isEmpty() || providers.isEmpty()) {
+            out.println("vakit: no implementation with id " + missing + " on the class path");
+            return List.of();
+        }
+        return providers;
     }
 
     /** The exit status of a run that could not start: a bad name, path, symbol or setting. */
@@ -97,16 +119,8 @@ public final class KitMain {
 
     /** Runs the contract against the named designs (all when {@code ids} is empty); true when all pass. */
     public static boolean runContract(List<String> ids, Settings settings, PrintStream out) {
-        List<AllocatorProvider> providers = new ArrayList<>();
-        List<String> missing = new ArrayList<>();
-        if (ids.isEmpty()) {
-            providers.addAll(ProviderSource.all());
-        }
-        for (String id : ids) { // by id alone: no other implementation is loaded
-            io.vakit.spec.contract.ContractMachines.provider(id).ifPresentOrElse(providers::add, () -> missing.add(id));
-        }
-        if (!missing.isEmpty() || providers.isEmpty()) {
-            out.println("vakit: no implementation with id " + missing + " on the class path");
+        List<AllocatorProvider> providers = providers(ids, out);
+        if (providers.isEmpty()) {
             return false;
         }
         out.printf("vakit contract: %d chains of up to %d actions per design, seed %d%n%n", settings.tries(),

@@ -51,6 +51,21 @@ public final class Engine {
         if (machine.runIsolated() && !Isolation.inWorker()) {
             return RunIsolation.check(machine, settings);
         }
+        return run(machine, settings, Long.MAX_VALUE, false, v -> { });
+    }
+
+    /**
+     * A campaign: chains as {@link #check} runs them, until the tries are spent, the wall clock reaches {@code
+     * deadline} ({@link System#nanoTime()}), or a rule fails (that failure is shrunk, the chains in flight finish, and
+     * no new chain starts). {@code progress} is told the verdict so far after each chain, in the chains' order.
+     */
+    public static <S, M> Verdict campaign(StateMachine<S, M> machine, Settings settings, long deadline,
+            java.util.function.Consumer<Verdict> progress) {
+        return run(machine, settings, deadline, true, progress);
+    }
+
+    private static <S, M> Verdict run(StateMachine<S, M> machine, Settings settings, long deadline,
+            boolean stopAtFailure, java.util.function.Consumer<Verdict> progress) {
         long started = System.nanoTime();
         Tally<S, M> tally = new Tally<>(machine);
         boolean workers = machine.isolated() && !Isolation.inWorker();
@@ -60,11 +75,17 @@ public final class Engine {
         // snapshots.get(k): what the tally held after chains 0 .. k - 1, for chain k + WINDOW - 1 to aim with
         Map<Integer, Snapshot> snapshots = new java.util.HashMap<>();
         snapshots.put(0, new Snapshot(Map.of(), Set.of()));
+        int[] chains = {0};
         try {
             ArrayDeque<java.util.concurrent.Future<Run<S, M>>> inFlight = new ArrayDeque<>();
             int tallied = 0;
-            for (int i = 0; i < settings.tries() || !inFlight.isEmpty(); ) {
-                if (i < settings.tries() && inFlight.size() < degree) {
+            int tries = settings.tries();
+            for (int i = 0; i < tries || !inFlight.isEmpty(); ) {
+                if (i < tries && (System.nanoTime() - deadline > 0 || stopAtFailure && !tally.failures.isEmpty())) {
+                    tries = i; // the campaign ends: no new chain
+                    continue;
+                }
+                if (i < tries && inFlight.size() < degree) {
                     long seed = settings.seedOf(i);
                     Snapshot aim = snapshots.get(Math.max(0, i - WINDOW + 1));
                     inFlight.add(pool.submit(() -> workers
@@ -77,7 +98,10 @@ public final class Engine {
                 tallied++;
                 snapshots.put(tallied, new Snapshot(Map.copyOf(tally.coverage), Set.copyOf(tally.avoid)));
                 snapshots.remove(tallied - WINDOW);
+                progress.accept(new Verdict(machine.name(), settings, tallied, tally.actions, elapsed(started),
+                        snapshots.get(tallied).coverage(), List.copyOf(tally.failures)));
             }
+            chains[0] = tallied;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while checking " + machine.name(), e);
@@ -86,7 +110,7 @@ public final class Engine {
         } finally {
             pool.shutdownNow();
         }
-        return new Verdict(machine.name(), settings, settings.tries(), tally.actions, elapsed(started),
+        return new Verdict(machine.name(), settings, chains[0], tally.actions, elapsed(started),
                 tally.coverage, List.copyOf(tally.failures));
     }
 
