@@ -44,6 +44,11 @@ public final class KitMain {
                         : "replay FAILED after " + run.applied().size() + " actions: " + run.violation().getMessage());
                 System.exit(run.passed() ? 0 : 1);
             }
+            if (!words.isEmpty() && words.get(0).equals("speed")) {
+                List<AllocatorProvider> providers = providers(resolve(words.subList(1, words.size())), out);
+                providers.forEach(p -> IsolationSpeed.measure(p, Settings.fromSystemProperties(), out));
+                System.exit(providers.isEmpty() ? 1 : 0);
+            }
             java.time.Duration campaign = Campaign.length();
             if (campaign != null) {
                 List<AllocatorProvider> providers = providers(resolve(words), out);

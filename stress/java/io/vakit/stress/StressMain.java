@@ -59,34 +59,53 @@ public final class StressMain {
             System.exit(1);
         }
         List<String> own = tests.stream().filter(t -> !t.startsWith(EDGES)).toList();
-        List<String> edges = tests.stream().filter(t -> t.startsWith(EDGES)).toList();
-        Map<String, List<String>> runs = new LinkedHashMap<>();
-        if (!own.isEmpty()) {
-            runs.put("", own);
-        }
+        List<String> edges = tests.stream().filter(t -> t.startsWith(EDGES) && isOriginal(t)).toList();
+        // one JCStress run: the tests of the internals, and the edge races of each bundled design through the copies
+        // generated in its package (DesignEdgeTests); an implementation without copies gets a run of its own, with
+        // -Dvakit.stress.impl in its forks
+        Map<String, List<String>> separate = new LinkedHashMap<>();
+        List<String> one = new ArrayList<>(own);
+        Map<String, Integer> perDesign = new LinkedHashMap<>();
         if (!edges.isEmpty()) {
             for (AllocatorProvider p : targets()) {
+                String pkg = EDGES + p.id().replace('-', '_') + ".";
+                List<String> copies = tests.stream().filter(t -> t.startsWith(pkg) && t.indexOf('.', pkg.length()) < 0)
+                        .toList();
                 List<String> applicable = new ArrayList<>();
-                for (String t : edges) {
-                    String skip = skipReason(p, t);
+                for (String t : copies.isEmpty() ? edges : copies) {
+                    String skip = skipReason(p, EDGES + t.substring(t.lastIndexOf('.') + 1));
                     if (skip == null) {
                         applicable.add(t);
                     } else {
                         System.out.println("vakit: skipped " + t + " on " + p.id() + ": " + skip);
                     }
                 }
-                if (!applicable.isEmpty()) {
-                    runs.put(p.id(), applicable);
+                if (applicable.isEmpty()) {
+                    continue;
+                }
+                if (copies.isEmpty()) {
+                    separate.put(p.id(), applicable);
+                } else {
+                    one.addAll(applicable);
+                    perDesign.put(p.id(), applicable.size());
                 }
             }
         }
+        Map<String, List<String>> runs = new LinkedHashMap<>();
+        if (!one.isEmpty()) {
+            System.out.println("vakit: one JCStress run: " + own.size() + " tests of the internals, and edge races per"
+                    + " design " + perDesign);
+            runs.put("", one);
+        }
+        runs.putAll(separate);
         boolean failed = false;
         long started = System.nanoTime();
         for (Map.Entry<String, List<String>> run : runs.entrySet()) {
             String impl = run.getKey();
             System.out.println("vakit: running " + run.getValue().size() + " JCStress tests"
                     + (impl.isEmpty() ? "" : " against " + impl) + ": " + run.getValue());
-            failed |= runInChild(forRun(args, run.getValue(), impl), impl) != 0;
+            boolean races = run.getValue().stream().anyMatch(t -> t.startsWith(EDGES));
+            failed |= runInChild(forRun(args, run.getValue(), impl, races), impl) != 0;
         }
         java.nio.file.Path results = Path.of(all.getResultDest());
         java.nio.file.Files.createDirectories(results);
@@ -222,14 +241,14 @@ public final class StressMain {
      * as the race needs, where JCStress's default strides let them drift apart over states that each take
      * microseconds to set up.
      */
-    static String[] forRun(String[] args, List<String> tests, String impl) {
+    static String[] forRun(String[] args, List<String> tests, String impl, boolean races) {
         List<String> out = new ArrayList<>(Arrays.asList(args));
         String filter = "^(" + String.join("|", tests.stream().map(Pattern::quote).toList()) + ")$";
         set(out, "-t", filter);
+        if (races && !out.contains("-strideSize")) {
+            out.addAll(List.of("-strideSize", "1", "-strideCount", "16"));
+        }
         if (!impl.isEmpty()) {
-            if (!out.contains("-strideSize")) {
-                out.addAll(List.of("-strideSize", "1", "-strideCount", "16"));
-            }
             int jvm = Math.max(out.indexOf("-jvmArgs"), out.indexOf("-jvmArgsPrepend"));
             String flag = "-Dvakit.stress.impl=" + impl;
             if (jvm < 0) {
@@ -244,6 +263,11 @@ public final class StressMain {
             }
         }
         return out.toArray(String[]::new);
+    }
+
+    /** True for an edge race as written ({@code io.vakit.stress.edges.X}), not a design's generated copy. */
+    static boolean isOriginal(String test) {
+        return test.indexOf('.', EDGES.length()) < 0;
     }
 
     private static void set(List<String> args, String option, String value) {

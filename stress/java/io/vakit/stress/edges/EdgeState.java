@@ -11,41 +11,50 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * One allocator of the implementation {@code -Dvakit.stress.impl} names (default {@code glibc}), found through the
- * SPI, brought to a container's edge for one JCStress state: the container that holds the first block of class
+ * One allocator of the implementation the test names by its package (or {@code -Dvakit.stress.impl}, default {@code
+ * glibc}: {@link #providerOf}), found through the SPI, brought to a container's edge for one JCStress state: the container that holds the first block of class
  * {@code c} is filled up to {@code freeSlots} free slots, its capacity the one its placement states
  * ({@link Placement.Level#capacity()}; 64 blocks without one). Class {@code c} is the class whose containers fill fastest: the one with the
- * fewest slots per container, at least {@value #MIN_CAPACITY}, found once per JVM from the placements; without
+ * fewest slots per container, at least {@value #MIN_CAPACITY}, found once per implementation and JVM from the placements; without
  * placements, the class of a {@value #TARGET}-byte request (128 bytes without a table). So a state is cheap to set
  * up, and the threads of one state cross a refill, or empty a container, several times. Every block of the fill is
  * stamped with {@link #KEPT}. A design that declares {@link Feature#SMALL_CONFIGURATION} is opened small: JCStress
  * holds thousands of states at once, and the small configuration has the same containers on the same code path.
  */
 public final class EdgeState {
-    /** The implementation every edge test of this JVM runs against. */
-    public static final AllocatorProvider PROVIDER = provider(System.getProperty("vakit.stress.impl", "glibc"));
+    private static final StackWalker CALLER = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
+    private static final java.util.Map<String, AllocatorProvider> PROVIDERS = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final java.util.Map<String, Long> SIZES = new java.util.concurrent.ConcurrentHashMap<>();
     /** The request whose class the edges are at. */
     static final long TARGET = 96;
     /** The most blocks a fill allocates, and the number without a declared placement. */
     static final int MAX_FILL = 4096;
-    static final int UNKNOWN_FILL = 64;
+    public static final int UNKNOWN_FILL = 64;
     /** The stamp of the fill's blocks. */
-    static final byte KEPT = 0x33;
+    public static final byte KEPT = 0x33;
     /** The fewest slots per container a chosen class may have. */
     static final long MIN_CAPACITY = 4;
-    /** Class {@code c}'s size, chosen once per JVM. */
-    static final long SIZE = chooseSize();
-
-    final Allocator allocator;
+    /** The implementation this state's allocator is of. */
+    public final AllocatorProvider provider;
+    /** The allocator of this state. */
+    public final Allocator allocator;
     /** Class {@code c}'s size: every request of the edge tests. */
-    final long size;
+    public final long size;
     /** The fill, in allocation order. */
-    final List<MemorySegment> fill = new ArrayList<>();
+    public final List<MemorySegment> fill = new ArrayList<>();
 
-    /** A fresh allocator whose class-{@code c} container has {@code freeSlots} free slots left. */
-    EdgeState(int freeSlots) {
-        allocator = open();
-        size = SIZE;
+    /**
+     * A fresh allocator whose class-{@code c} container has {@code freeSlots} free slots left, of the implementation
+     * of the test that makes the state ({@link #providerOf}).
+     */
+    public EdgeState(int freeSlots) {
+        this(providerOf(CALLER.getCallerClass()), freeSlots);
+    }
+
+    private EdgeState(AllocatorProvider provider, int freeSlots) {
+        this.provider = provider;
+        allocator = open(provider);
+        size = SIZES.computeIfAbsent(provider.id(), id -> chooseSize(provider));
         MemorySegment first = allocator.allocate(size);
         fill.add(first);
         long capacity = UNKNOWN_FILL;
@@ -63,8 +72,21 @@ public final class EdgeState {
         }
     }
 
-    private static Allocator open() {
-        return PROVIDER.descriptor().has(Feature.SMALL_CONFIGURATION) ? PROVIDER.openSmall() : PROVIDER.open();
+    /**
+     * The implementation a test runs against: the design its package names ({@code io.vakit.stress.edges.<design>},
+     * underscores for dashes: the copies DesignEdgeTests generates), or {@code -Dvakit.stress.impl} (default {@code
+     * glibc}) for the originals in {@code io.vakit.stress.edges}.
+     */
+    public static AllocatorProvider providerOf(Class<?> test) {
+        String pkg = test.getPackageName();
+        String id = pkg.equals(EdgeState.class.getPackageName()) ? System.getProperty("vakit.stress.impl", "glibc")
+                : pkg.substring(pkg.lastIndexOf('.') + 1).replace('_', '-');
+        return PROVIDERS.computeIfAbsent(id, EdgeState::provider);
+    }
+
+    /** A fresh allocator of {@code p}: its small configuration where declared. */
+    static Allocator open(AllocatorProvider p) {
+        return p.descriptor().has(Feature.SMALL_CONFIGURATION) ? p.openSmall() : p.open();
     }
 
     /** The levels of {@code block}'s placement when it shows a container that states its capacity. */
@@ -82,14 +104,14 @@ public final class EdgeState {
     }
 
     /** The class whose containers fill fastest (see the class comment): each class asked on an allocator of its own. */
-    private static long chooseSize() {
-        Optional<SizeClassTable> table = PROVIDER.descriptor().table();
+    private static long chooseSize(AllocatorProvider provider) {
+        Optional<SizeClassTable> table = provider.descriptor().table();
         long fallback = table.map(t -> t.size(t.classOf(TARGET)))
-                .orElse(Math.min(128, PROVIDER.descriptor().maxBlockSize()));
+                .orElse(Math.min(128, provider.descriptor().maxBlockSize()));
         long best = fallback;
         long bestCapacity = Long.MAX_VALUE;
         for (int c = 0; table.isPresent() && c < table.get().count(); c++) {
-            try (Allocator a = open()) {
+            try (Allocator a = open(provider)) {
                 if (a.descriptor().table().map(t -> t.count()).orElse(0) <= c) {
                     break; // a small configuration may have fewer classes
                 }
@@ -119,12 +141,12 @@ public final class EdgeState {
     }
 
     /** A block of class {@code c}, stamped with {@code stamp}. */
-    MemorySegment allocate(byte stamp) {
+    public MemorySegment allocate(byte stamp) {
         return allocator.allocate(size).fill(stamp);
     }
 
     /** Whether any two of {@code blocks}, or any of them and a fill block other than {@code freed}, overlap. */
-    boolean overlap(MemorySegment freed, MemorySegment... blocks) {
+    public boolean overlap(MemorySegment freed, MemorySegment... blocks) {
         for (int i = 0; i < blocks.length; i++) {
             for (int j = i + 1; j < blocks.length; j++) {
                 if (overlaps(blocks[i], blocks[j])) {
@@ -141,7 +163,7 @@ public final class EdgeState {
     }
 
     /** Whether every fill block other than {@code freed} still holds {@link #KEPT}. */
-    boolean fillIntact(MemorySegment freed) {
+    public boolean fillIntact(MemorySegment freed) {
         for (MemorySegment k : fill) {
             if (k != freed && !holds(k, KEPT)) {
                 return false;
@@ -150,17 +172,18 @@ public final class EdgeState {
         return true;
     }
 
-    static boolean overlaps(MemorySegment a, MemorySegment b) {
+    /** Whether two blocks share a byte. */
+    public static boolean overlaps(MemorySegment a, MemorySegment b) {
         return a.address() < b.address() + b.byteSize() && b.address() < a.address() + a.byteSize();
     }
 
     /** Whether every byte of {@code s} is {@code value}. */
-    static boolean holds(MemorySegment s, byte value) {
+    public static boolean holds(MemorySegment s, byte value) {
         return s.mismatch(MemorySegment.ofArray(new byte[(int) s.byteSize()]).fill(value)) < 0;
     }
 
     /** Closes the allocator: every state is judged once. */
-    void close() {
+    public void close() {
         allocator.close();
     }
 }

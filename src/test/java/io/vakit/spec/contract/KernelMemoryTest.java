@@ -33,4 +33,29 @@ class KernelMemoryTest {
             assertThat(KernelMemory.resident(range)).isZero();
         }
     }
+
+    /** Small ranges are asked of mincore alone; a hole in them, or a large range, goes by smaps: the same answer. */
+    @Test
+    void mincoreAloneAgreesWithSmaps() {
+        long page = KernelMemory.PAGE;
+        try (Reservation r = VirtualMemory.system().reserve(64 * page)) {
+            r.commit(0, 64 * page);
+            r.segment(1 * page, 7 * page).fill((byte) 1);
+            r.segment(40 * page, 2 * page).fill((byte) 1);
+            List<AddressRange> ranges = List.of(new AddressRange(r.base(), 20 * page),
+                    new AddressRange(r.base() + 20 * page, 44 * page));
+            assertThat(KernelMemory.residentDirectly(ranges)).isEqualTo(9 * page);
+            assertThat(KernelMemory.resident(ranges)).isEqualTo(9 * page);
+            List<AddressRange> big = List.of(new AddressRange(r.base(), (KernelMemory.DIRECT_PAGES + 1) * page));
+            assertThat(KernelMemory.residentDirectly(big)).as("too large: smaps").isEqualTo(-1);
+        }
+        try (Reservation r = VirtualMemory.system().reserve(8 * page)) {
+            r.commit(0, 8 * page);
+            r.segment(0, page).fill((byte) 1);
+            List<AddressRange> withHole = List.of(new AddressRange(r.base(), 8 * page),
+                    new AddressRange(r.base() + 8 * page + 64L * 1024 * 1024 * 1024, page));
+            assertThat(KernelMemory.residentDirectly(withHole)).as("a page not mapped: smaps").isEqualTo(-1);
+            assertThat(KernelMemory.resident(withHole)).isEqualTo(page);
+        }
+    }
 }
