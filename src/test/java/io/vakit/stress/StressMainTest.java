@@ -61,6 +61,27 @@ class StressMainTest {
     }
 
     /**
+     * One JCStress run covers every bundled design: the edge races are generated into a package per design
+     * (DesignEdgeTests), and a copy runs against the design its package names; the originals against
+     * -Dvakit.stress.impl (default glibc).
+     */
+    @Test
+    void aGeneratedEdgeRaceRunsAgainstTheDesignItsPackageNames() throws Exception {
+        assertThat(io.vakit.stress.edges.EdgeState.providerOf(Class.forName("io.vakit.stress.edges.sized.CloseRace"))
+                .id()).isEqualTo("sized");
+        assertThat(io.vakit.stress.edges.EdgeState.providerOf(
+                Class.forName("io.vakit.stress.edges.arenas_default.DoubleFreeRace")).id()).isEqualTo("arenas-default");
+        assertThat(io.vakit.stress.edges.EdgeState.providerOf(io.vakit.stress.edges.CloseRace.class).id())
+                .isEqualTo(System.getProperty("vakit.stress.impl", "glibc"));
+        for (var p : StressMain.targets()) {
+            if (p.descriptor().has(io.vakit.spi.Feature.THREAD_SAFE) && !p.id().startsWith("broken")) {
+                assertThat(Class.forName("io.vakit.stress.edges." + p.id().replace('-', '_') + ".CloseRace"))
+                        .as("the pom's vakit.stress.designs names %s", p.id()).isNotNull();
+            }
+        }
+    }
+
+    /**
      * The refill outside the class lock corrupts the class's page list: the next valid {@code allocate} throws, which
      * JCStress reports as an error of the test (an exception in an actor), named as such, never as a forbidden outcome.
      */
