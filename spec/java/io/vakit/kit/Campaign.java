@@ -58,7 +58,7 @@ public final class Campaign {
             out.printf("vakit campaign: %s for %s%s, chains of up to %d actions, seed %d; %s, %d at a time%n", p.id(),
                     length.toDays() >= 3650 ? "ever" : length.toString().substring(2).toLowerCase(),
                     chainsBound ? " or " + settings.tries() + " chains" : "", settings.length(), settings.seed(),
-                    ContractReport.isolation(p), machine.parallelChains() || machine.isolated() ? Engine.degree() : 1);
+                    ContractReport.isolation(p), machine.parallelChains() || machine.isolated() ? Engine.degree(machine) : 1);
             long started = System.nanoTime();
             long[] next = {started + every};
             Verdict v = Engine.campaign(machine, settings, started + Math.min(length.toNanos(), Long.MAX_VALUE / 4),

@@ -20,10 +20,10 @@ public final class IsolationSpeed {
     /** Measures {@code p} by each path with {@code settings}; prints a table on {@code out}. */
     static void measure(AllocatorProvider p, Settings settings, PrintStream out) {
         int cores = Runtime.getRuntime().availableProcessors();
-        out.printf("vakit: the contract on %s by each path, %d chains of up to %d actions, %d at a time on %d CPUs%n",
-                p.id(), settings.tries(), settings.length(), Engine.degree(), cores);
-        out.printf("%-14s %7s %8s %9s %14s %14s%n", "path", "chains", "seconds", "chains/s", "chains/s/core",
-                "operations/s");
+        out.printf("vakit: the contract on %s by each path, %d chains of up to %d actions, on %d CPUs%n",
+                p.id(), settings.tries(), settings.length(), cores);
+        out.printf("%-14s %6s %7s %8s %9s %14s %14s%n", "path", "at once", "chains", "seconds", "chains/s",
+                "chains/s/core", "operations/s");
         row(out, "fork server", new ContractMachine(p), settings, cores);
         row(out, "worker JVMs", new ContractMachine(new WorkerJvms(p)), settings.withTries(Math.max(4,
                 settings.tries() / 4)), cores);
@@ -45,8 +45,10 @@ public final class IsolationSpeed {
         Verdict v = Engine.check(machine, settings);
         double s = Math.max(1e-9, v.elapsed().toNanos() / 1e9);
         long ops = v.coverage().getOrDefault("count:operations", 0L);
-        out.printf("%-14s %7d %8.1f %9.1f %14.1f %14.0f%s%n", path, v.chainsRun(), s, v.chainsRun() / s,
-                v.chainsRun() / s / Math.min(cores, Engine.degree()), ops / s, v.passed() ? "" : "  (FAILED)");
+        int degree = machine.parallelChains() || machine.isolated() ? Engine.degree(machine) : 1;
+        int busy = Math.max(1, Math.min(cores, degree * machine.processesPerChain()));
+        out.printf("%-14s %6d %7d %8.1f %9.1f %14.1f %14.0f%s%n", path, degree, v.chainsRun(), s, v.chainsRun() / s,
+                v.chainsRun() / s / busy, ops / s, v.passed() ? "" : "  (FAILED)");
     }
 
     /** The provider with its fork server out of the way: each chain in a worker JVM. */

@@ -138,6 +138,12 @@ public final class ContractMachine implements StateMachine<Allocator, AllocatorM
         return !descriptor.has(Feature.FOOTPRINT) || forking(provider);
     }
 
+    /** 2 for a forked child: the kit's thread and the child take turns. */
+    @Override
+    public int processesPerChain() {
+        return forking(provider) ? 2 : 1;
+    }
+
     /** True for the machine on the small configuration. */
     public boolean small() {
         return small;
@@ -176,6 +182,7 @@ public final class ContractMachine implements StateMachine<Allocator, AllocatorM
     @Override
     public void checkInvariants(Allocator system, AllocatorModel model) {
         model.useMemory(system.blockMemory());
+        system.blockMemory().sync(); // what the action sent runs now: a process that dies in it dies in this action
         if (model.closed()) {
             return;
         }

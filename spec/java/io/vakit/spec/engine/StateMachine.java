@@ -79,6 +79,15 @@ public interface StateMachine<S, M> {
         return true;
     }
 
+    /**
+     * How many processes one chain keeps busy: 2 when the system runs in a process of its own that the chain's thread
+     * waits on turn by turn (a forked child), so that {@link Engine#degree()} runs half as many chains at once. 1 by
+     * default.
+     */
+    default int processesPerChain() {
+        return 1;
+    }
+
     /** Releases a system after a run, whatever happened. */
     void dispose(S system);
 }

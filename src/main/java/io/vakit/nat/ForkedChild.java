@@ -37,6 +37,7 @@ final class ForkedChild implements MallocCalls, BlockMemory {
     private static final int COPY = 12;
     private static final int QUIT = 13;
     private static final int FOREIGN = 14;
+    private static final int BATCH = 15;
     private static final int OTHER_THREAD = 0x100;
     /** The most spans one request carries (the child reads at most 65536 words). */
     private static final int SPANS = 16_000;
@@ -60,6 +61,7 @@ final class ForkedChild implements MallocCalls, BlockMemory {
     private final MemorySegment region;
     private long sequence;
     private int words;
+    private int pendingWords;
     private Thread first;
     private ImplementationDiedException died;
     private boolean released;
@@ -85,16 +87,80 @@ final class ForkedChild implements MallocCalls, BlockMemory {
         return server.pidOf(id);
     }
 
-    /** One request: {@code op} with {@code args}; its first answer word, or 0 when it has none. */
+    /** One request that answers: {@code op} with {@code args}; its first answer word, or 0 when it has none. */
     private synchronized long request(int op, long... args) {
-        begin(op);
+        return send(op, args) > 0 ? answer(0) : 0;
+    }
+
+    /**
+     * Sends {@code op} with {@code args} after the deferred requests, in one batch, and waits for its answer: the count
+     * of its answer words.
+     */
+    private int send(int op, long[] args) {
+        ready();
+        if (pendingWords > 0 && pendingWords + 2 + args.length > WORDS) {
+            flush();
+        }
+        words = 0;
+        if (pendingWords > 0) { // one batch: the deferred requests, then this one, whose answer is the batch's
+            words = pendingWords;
+            pendingWords = 0;
+            put(flagged(op));
+            put(args.length);
+            region.set(ValueLayout.JAVA_LONG, 16, BATCH);
+        } else {
+            region.set(ValueLayout.JAVA_LONG, 16, flagged(op));
+        }
         for (long a : args) {
             put(a);
         }
-        return exchange() > 0 ? answer(0) : 0;
+        return exchange();
     }
 
-    private void begin(int op) {
+    /**
+     * Defers a request that answers nothing (a free, a pattern written): it runs, in order, before the next request
+     * that answers, or at {@link #sync()}. A round trip saved; a child that dies in it is seen at the latest when the
+     * kit syncs after the action.
+     */
+    private synchronized void defer(int op, long... args) {
+        ready();
+        if (2 + args.length > WORDS / 2) {
+            send(op, args);
+            return;
+        }
+        if (pendingWords + 2 + args.length > WORDS) {
+            flush();
+        }
+        putAt(pendingWords++, flagged(op));
+        putAt(pendingWords++, args.length);
+        for (long a : args) {
+            putAt(pendingWords++, a);
+        }
+    }
+
+    /** Runs the deferred requests, and waits for them. */
+    private void flush() {
+        if (pendingWords == 0) {
+            return;
+        }
+        region.set(ValueLayout.JAVA_LONG, 16, BATCH);
+        words = pendingWords;
+        pendingWords = 0;
+        exchange();
+    }
+
+    /** Waits until every request sent or deferred so far has run; a child that died in one throws here. */
+    @Override
+    public synchronized void sync() {
+        if (died != null) {
+            throw died;
+        }
+        if (!released) {
+            flush();
+        }
+    }
+
+    private void ready() {
         if (died != null) {
             throw died;
         }
@@ -104,12 +170,18 @@ final class ForkedChild implements MallocCalls, BlockMemory {
         if (first == null) {
             first = Thread.currentThread();
         }
-        region.set(ValueLayout.JAVA_LONG, 16, Thread.currentThread() == first ? op : op | OTHER_THREAD);
-        words = 0;
+    }
+
+    private long flagged(int op) {
+        return Thread.currentThread() == first ? op : op | OTHER_THREAD;
     }
 
     private void put(long word) {
-        region.set(ValueLayout.JAVA_LONG, 32 + 8L * words++, word);
+        putAt(words++, word);
+    }
+
+    private void putAt(int index, long word) {
+        region.set(ValueLayout.JAVA_LONG, 32 + 8L * index, word);
     }
 
     private long answer(int i) {
@@ -212,7 +284,7 @@ final class ForkedChild implements MallocCalls, BlockMemory {
 
     @Override
     public void free(long address, long size) {
-        request(FREE, address, size);
+        defer(FREE, address, size);
     }
 
     @Override
@@ -281,6 +353,14 @@ final class ForkedChild implements MallocCalls, BlockMemory {
         if (released) {
             return;
         }
+        try {
+            sync(); // the deferred frees of close run, and a child that dies in them is a verdict
+        } finally {
+            quit();
+        }
+    }
+
+    private void quit() {
         released = true;
         if (died == null) {
             region.set(ValueLayout.JAVA_LONG, 16, QUIT);
@@ -302,10 +382,7 @@ final class ForkedChild implements MallocCalls, BlockMemory {
     @Override
     public synchronized void fill(List<Span> spans) {
         for (int from = 0; from < spans.size(); from += SPANS) {
-            List<Span> part = spans.subList(from, Math.min(spans.size(), from + SPANS));
-            begin(FILL);
-            put(part);
-            exchange();
+            defer(FILL, words(spans.subList(from, Math.min(spans.size(), from + SPANS))));
         }
     }
 
@@ -314,9 +391,7 @@ final class ForkedChild implements MallocCalls, BlockMemory {
         long[] result = new long[spans.size()];
         for (int from = 0; from < spans.size(); from += SPANS) {
             List<Span> part = spans.subList(from, Math.min(spans.size(), from + SPANS));
-            begin(CHECK);
-            put(part);
-            exchange();
+            send(CHECK, words(part));
             for (int i = 0; i < part.size(); i++) {
                 result[from + i] = answer(i);
             }
@@ -324,13 +399,16 @@ final class ForkedChild implements MallocCalls, BlockMemory {
         return result;
     }
 
-    private void put(List<Span> spans) {
+    private static long[] words(List<Span> spans) {
+        long[] w = new long[spans.size() * 4];
+        int i = 0;
         for (Span s : spans) {
-            put(s.address());
-            put(s.label());
-            put(s.from());
-            put(s.to());
+            w[i++] = s.address();
+            w[i++] = s.label();
+            w[i++] = s.from();
+            w[i++] = s.to();
         }
+        return w;
     }
 
     @Override
@@ -355,11 +433,11 @@ final class ForkedChild implements MallocCalls, BlockMemory {
 
     @Override
     public void zero(MemorySegment block) {
-        request(ZERO, block.address(), block.byteSize());
+        defer(ZERO, block.address(), block.byteSize());
     }
 
     @Override
     public void copy(MemorySegment from, MemorySegment to, long bytes) {
-        request(COPY, to.address(), from.address(), bytes);
+        defer(COPY, to.address(), from.address(), bytes);
     }
 }

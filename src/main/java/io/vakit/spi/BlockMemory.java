@@ -56,6 +56,13 @@ public interface BlockMemory {
     /** The size of {@link #foreign()}. */
     long FOREIGN_BYTES = 8192;
 
+    /**
+     * Waits until every write and call sent so far has run: memory in another process may run them later, in order,
+     * in one batch with the next request that answers. The kit syncs after each action, so that a process that dies
+     * in one is judged in that action. Nothing to wait for in this process.
+     */
+    default void sync() {}
+
     /** Copies the first {@code bytes} bytes of {@code from} into {@code to} (C's {@code memmove}). */
     void copy(MemorySegment from, MemorySegment to, long bytes);
 }

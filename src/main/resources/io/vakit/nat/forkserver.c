@@ -37,7 +37,7 @@
 #include <unistd.h>
 
 enum { OP_MALLOC = 1, OP_FREE, OP_CALLOC, OP_REALLOC, OP_ALIGNED, OP_USABLE, OP_LIVE, OP_FILL, OP_CHECK,
-       OP_NONZERO, OP_ZERO, OP_COPY, OP_QUIT, OP_FOREIGN, OP_OTHER_THREAD = 0x100 };
+       OP_NONZERO, OP_ZERO, OP_COPY, OP_QUIT, OP_FOREIGN, OP_BATCH, OP_OTHER_THREAD = 0x100 };
 
 static void *(*f_malloc)(size_t);
 static void (*f_free)(void *);
@@ -292,20 +292,21 @@ static pthread_mutex_t other_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t other_cond = PTHREAD_COND_INITIALIZER;
 static int other_pending, other_started;
 static uint64_t other_op, other_n, other_k;
+static const uint64_t *other_args;
 
 static void *other_thread(void *unused) {
     (void)unused;
     pthread_mutex_lock(&other_lock);
     for (;;) {
         while (other_pending != 1) pthread_cond_wait(&other_cond, &other_lock);
-        other_k = execute(other_op, other_n, args, results + 1);
+        other_k = execute(other_op, other_n, other_args, results + 1);
         other_pending = 2;
         pthread_cond_broadcast(&other_cond);
     }
     return NULL;
 }
 
-static uint64_t on_other_thread(uint64_t op, uint64_t n) {
+static uint64_t on_other_thread(uint64_t op, uint64_t n, const uint64_t *a) {
     if (!other_started) {
         pthread_t t;
         if (pthread_create(&t, NULL, other_thread, NULL) != 0) {
@@ -317,6 +318,7 @@ static uint64_t on_other_thread(uint64_t op, uint64_t n) {
     pthread_mutex_lock(&other_lock);
     other_op = op;
     other_n = n;
+    other_args = a;
     other_pending = 1;
     pthread_cond_broadcast(&other_cond);
     while (other_pending != 2) pthread_cond_wait(&other_cond, &other_lock);
@@ -324,6 +326,21 @@ static uint64_t on_other_thread(uint64_t op, uint64_t n) {
     uint64_t k = other_k;
     pthread_mutex_unlock(&other_lock);
     return k;
+}
+
+/* One request, on the thread it names; a batch (op, count, arguments)... runs each in order, answering the last. */
+static uint64_t run_one(uint64_t op, uint64_t n, const uint64_t *a) {
+    if (op == OP_BATCH) {
+        uint64_t k = 0;
+        for (uint64_t i = 0; i + 2 <= n;) {
+            uint64_t sub = a[i], m = a[i + 1];
+            if (sub == OP_BATCH || i + 2 + m > n) _exit(3);
+            k = run_one(sub, m, a + i + 2);
+            i += 2 + m;
+        }
+        return k;
+    }
+    return (op & OP_OTHER_THREAD) ? on_other_thread(op & ~(uint64_t)OP_OTHER_THREAD, n, a) : execute(op, n, a, results + 1);
 }
 
 /* The shared region: [0] request number (the kit's), [1] answered number (the child's), [2] op, [3] count, then the
@@ -364,8 +381,7 @@ static void serve(const char *path, pid_t parent) {
         uint64_t op = region[2], n = region[3];
         if (n > MAX_WORDS) _exit(3);
         memcpy(args, region + 4, n * 8);
-        uint64_t k = (op & OP_OTHER_THREAD) ? on_other_thread(op & ~(uint64_t)OP_OTHER_THREAD, n)
-                                            : execute(op, n, args, results + 1);
+        uint64_t k = run_one(op, n, args);
         answer[0] = k;
         memcpy(answer + 1, results + 1, k * 8);
         __atomic_store_n(done, seq, __ATOMIC_RELEASE);
