@@ -88,7 +88,7 @@ public final class ReportTables {
 
     private static String mainJob(List<Map<String, Object>> reports) {
         StringBuilder s = new StringBuilder("| implementation | verdict | chains | actions | checked operations | per second "
-                + "| workers | states reached | failed |\n|---|---|---|---|---|---|---|---|---|\n");
+                + "| processes | states reached | failed |\n|---|---|---|---|---|---|---|---|---|\n");
         for (Map<String, Object> r : reports) {
             long millis = Math.max(1, number(r.get("millis")));
             List<Map<String, Object>> states = list(r, "states");
