@@ -25,8 +25,10 @@ import java.util.concurrent.atomic.AtomicLong;
 final class ForkServer {
     private static final Map<String, ForkServer> SERVERS = new ConcurrentHashMap<>();
     private static final AtomicLong CHILDREN = new AtomicLong();
-    /** How long a call may run before its child is killed as hung ({@code vakit.worker.timeout}, seconds). */
-    static final long TIMEOUT_SECONDS = Long.getLong("vakit.worker.timeout", 300);
+    /** How long a call may run before its child is killed as hung ({@code vakit.worker.timeout}, seconds; 300). */
+    static long timeoutSeconds() {
+        return Math.max(1, Long.getLong("vakit.worker.timeout", 300));
+    }
 
     private final String design;
     private final Process process;
@@ -165,17 +167,17 @@ final class ForkServer {
         }
     }
 
-    /** Kills a child whose call has run longer than {@link #TIMEOUT_SECONDS}: a hang is a verdict too. */
+    /** Kills a child whose call has run longer than {@link #timeoutSeconds()}: a hang is a verdict too. */
     private void watch() {
         while (true) {
             try {
-                Thread.sleep(Math.min(1000, TIMEOUT_SECONDS * 250));
+                Thread.sleep(Math.min(1000, timeoutSeconds() * 250));
             } catch (InterruptedException e) {
                 return;
             }
             long now = System.nanoTime();
             for (ForkedChild c : live) {
-                c.killIfHung(now, TIMEOUT_SECONDS * 1_000_000_000L);
+                c.killIfHung(now, timeoutSeconds() * 1_000_000_000L);
             }
         }
     }

@@ -245,7 +245,7 @@ final class ForkedChild implements MallocCalls, BlockMemory {
 
     private String how(long pid, int status, String tail) {
         if (killed) {
-            return "hung for more than " + ForkServer.TIMEOUT_SECONDS + " s in a call and was killed (the child, pid "
+            return "hung for more than " + ForkServer.timeoutSeconds() + " s in a call and was killed (the child, pid "
                     + pid + ")";
         }
         Matcher m = SIGNAL_LINE.matcher(tail);

@@ -122,6 +122,27 @@ class BrokenNativeAllocatorsTest {
     }
 
     /**
+     * A library that hangs (a spin lock its large path forgets to unlock) is killed when a call runs past the deadline
+     * ({@code vakit.worker.timeout}, here 1 s), and that is a verdict on C0 in the action that hung; the kit goes on,
+     * and the next chain gets a fresh child.
+     */
+    @Test
+    void aLibraryThatHangsIsKilledAndJudged() {
+        System.setProperty("vakit.worker.timeout", "1");
+        try {
+            ContractMachine machine = new ContractMachine(BrokenNativeLibrary.forgottenUnlock());
+            var hung = Replay.run(machine, "vakit1|" + machine.name() + "|alloc#0(70000,1);alloc#1(16,1)");
+            assertThat(hung.violation().rule()).isEqualTo(io.vakit.spec.engine.Isolation.SURVIVES);
+            assertThat(hung.violation().getMessage()).contains("hung for more than 1 s in a call and was killed")
+                    .contains("during action 2, alloc#1(16,1)");
+            assertThat(Replay.run(machine, "vakit1|" + machine.name() + "|alloc#0(16,1);alloc#1(64,1)").passed())
+                    .as("the next chain, in a fresh child").isTrue();
+        } finally {
+            System.clearProperty("vakit.worker.timeout");
+        }
+    }
+
+    /**
      * Where there is no fork server (no C compiler, or {@code -Dvakit.forkserver=false}), the same crash is judged
      * in worker JVMs, one per chain: the JVM's own fatal-error report names the frame, and the report says which path
      * ran.

@@ -85,6 +85,11 @@ public final class BrokenNativeLibrary {
         return named("broken-native-confusion", "malloc=cc_malloc,free=cc_free", 16, false);
     }
 
+    /** A spin lock around glibc's malloc that a large allocation never unlocks: the next call hangs. */
+    public static AllocatorProvider forgottenUnlock() {
+        return named("broken-native-hang", "malloc=lk_malloc,free=lk_free", 16, false);
+    }
+
     /** glibc malloc whose 97th allocation since the library was loaded returns the previous block again. */
     public static AllocatorProvider countedOverlap() {
         return named("broken-native-counted", "malloc=cnt_malloc,free=cnt_free", 16, false);
