@@ -4,9 +4,7 @@ import io.vakit.spec.contract.ContractMachine;
 import io.vakit.spec.engine.Engine;
 import io.vakit.spec.engine.Settings;
 import io.vakit.spec.engine.Verdict;
-import io.vakit.spi.Allocator;
 import io.vakit.spi.AllocatorProvider;
-import io.vakit.spi.DesignDescriptor;
 import java.io.PrintStream;
 
 /**
@@ -25,7 +23,7 @@ public final class IsolationSpeed {
         out.printf("%-14s %6s %7s %8s %9s %14s %14s%n", "path", "at once", "chains", "seconds", "chains/s",
                 "chains/s/core", "operations/s");
         row(out, "fork server", new ContractMachine(p), settings, cores);
-        row(out, "worker JVMs", new ContractMachine(new WorkerJvms(p)), settings.withTries(Math.max(4,
+        row(out, "worker JVMs", new ContractMachine(new InWorkerJvms(p, "measured")), settings.withTries(Math.max(4,
                 settings.tries() / 4)), cores);
         String was = System.getProperty("vakit.isolate");
         System.setProperty("vakit.isolate", "false");
@@ -49,38 +47,5 @@ public final class IsolationSpeed {
         int busy = Math.max(1, Math.min(cores, degree * machine.processesPerChain()));
         out.printf("%-14s %6d %7d %8.1f %9.1f %14.1f %14.0f%s%n", path, degree, v.chainsRun(), s, v.chainsRun() / s,
                 v.chainsRun() / s / busy, ops / s, v.passed() ? "" : "  (FAILED)");
-    }
-
-    /** The provider with its fork server out of the way: each chain in a worker JVM. */
-    private record WorkerJvms(AllocatorProvider p) implements AllocatorProvider {
-        @Override
-        public DesignDescriptor descriptor() {
-            return p.descriptor();
-        }
-
-        @Override
-        public Allocator open() {
-            return p.open();
-        }
-
-        @Override
-        public String replayName() {
-            return p.replayName();
-        }
-
-        @Override
-        public boolean isolated() {
-            return true;
-        }
-
-        @Override
-        public java.util.Optional<String> bindingDecides() {
-            return p.bindingDecides();
-        }
-
-        @Override
-        public java.util.Map<String, String> bindingRules() {
-            return p.bindingRules();
-        }
     }
 }

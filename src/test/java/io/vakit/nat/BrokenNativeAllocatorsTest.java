@@ -150,7 +150,7 @@ class BrokenNativeAllocatorsTest {
     @Test
     void withoutAForkServerChainsRunInWorkerJvms() {
         io.vakit.spi.AllocatorProvider p = BrokenNativeLibrary.classConfusion();
-        io.vakit.spi.AllocatorProvider noForks = new WithoutForkServer(p);
+        io.vakit.spi.AllocatorProvider noForks = new io.vakit.kit.InWorkerJvms(p, "a test said so");
         ContractMachine machine = new ContractMachine(noForks);
         assertThat(machine.isolated()).as("each chain in a worker JVM").isTrue();
         assertThat(ContractMachine.forking(noForks)).isFalse();
@@ -166,44 +166,6 @@ class BrokenNativeAllocatorsTest {
                 .contains("# A fatal error has been detected");
         assertThat(report.isolation()).isEqualTo("worker JVMs, no fork server: a test said so");
         assertThat(report.summary()).contains("worker JVMs, no fork server: a test said so");
-    }
-
-    /** A native provider whose fork server cannot be used: the fallback's path. */
-    private record WithoutForkServer(io.vakit.spi.AllocatorProvider p) implements io.vakit.spi.AllocatorProvider {
-        @Override
-        public io.vakit.spi.DesignDescriptor descriptor() {
-            return p.descriptor();
-        }
-
-        @Override
-        public io.vakit.spi.Allocator open() {
-            return p.open();
-        }
-
-        @Override
-        public String replayName() {
-            return p.replayName();
-        }
-
-        @Override
-        public boolean isolated() {
-            return true;
-        }
-
-        @Override
-        public String isolation() {
-            return "worker JVMs, no fork server: a test said so";
-        }
-
-        @Override
-        public java.util.Optional<String> bindingDecides() {
-            return p.bindingDecides();
-        }
-
-        @Override
-        public java.util.Map<String, String> bindingRules() {
-            return p.bindingRules();
-        }
     }
 
     /**
