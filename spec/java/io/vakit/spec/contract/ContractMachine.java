@@ -30,6 +30,7 @@ public final class ContractMachine implements StateMachine<Allocator, AllocatorM
     private final List<ActionType<Allocator, AllocatorModel>> types;
     private final io.vakit.spi.DesignDescriptor descriptor;
     private Map<String, Long> coveredSoFar = Map.of();
+    private static final java.util.concurrent.atomic.AtomicLong FORKED = new java.util.concurrent.atomic.AtomicLong();
 
     /** The contract machine of {@code provider}'s design, on its normal configuration. */
     public ContractMachine(AllocatorProvider provider) {
@@ -87,8 +88,6 @@ public final class ContractMachine implements StateMachine<Allocator, AllocatorM
     public static boolean forking(AllocatorProvider provider) {
         return isolating(provider) && !io.vakit.spec.engine.Isolation.inWorker() && provider.forkServed();
     }
-
-    private static final java.util.concurrent.atomic.AtomicLong FORKED = new java.util.concurrent.atomic.AtomicLong();
 
     /** How many allocators the contract machines of this JVM opened in forked children. */
     public static long forkedChildren() {

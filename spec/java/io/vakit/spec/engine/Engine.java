@@ -87,7 +87,7 @@ public final class Engine {
         // snapshots.get(k): what the tally held after chains 0 .. k - 1, for chain k + WINDOW - 1 to aim with
         Map<Integer, Snapshot> snapshots = new java.util.HashMap<>();
         snapshots.put(0, new Snapshot(Map.of(), Set.of()));
-        int[] chains = {0};
+        int chainsRun = 0;
         try {
             ArrayDeque<java.util.concurrent.Future<Run<S, M>>> inFlight = new ArrayDeque<>();
             int tallied = 0;
@@ -113,7 +113,7 @@ public final class Engine {
                 progress.accept(new Verdict(machine.name(), settings, tallied, tally.actions, elapsed(started),
                         snapshots.get(tallied).coverage(), List.copyOf(tally.failures)));
             }
-            chains[0] = tallied;
+            chainsRun = tallied;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while checking " + machine.name(), e);
@@ -122,7 +122,7 @@ public final class Engine {
         } finally {
             pool.shutdownNow();
         }
-        return new Verdict(machine.name(), settings, chains[0], tally.actions, elapsed(started),
+        return new Verdict(machine.name(), settings, chainsRun, tally.actions, elapsed(started),
                 tally.coverage, List.copyOf(tally.failures));
     }
 

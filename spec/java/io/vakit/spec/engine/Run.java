@@ -143,7 +143,7 @@ public record Run<S, M>(List<Action<S, M>> applied, Violation violation, Map<Str
     static Violation died(io.vakit.spi.ImplementationDiedException e, List<? extends Action<?, ?>> applied) {
         String when = applied.isEmpty() ? "before its first action" : "during action " + applied.size() + ", "
                 + applied.getLast();
-        return new Violation(Isolation.SURVIVES, "the " + e.how().replaceFirst("^", "process ") + " " + when
+        return new Violation(Isolation.SURVIVES, "the process " + e.how() + " " + when
                 + "; its stderr:\n" + (e.stderr().isEmpty() ? "(nothing)" : e.stderr()));
     }
 }
