@@ -161,6 +161,35 @@ class PartitionsFastAllocatorTest {
     }
 
     @Test
+    void anAllocateAndFreePairAllocatesNoJavaObjectButTheReturnedSegment() {
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        try (Allocator a = new PartitionsFastProvider().open()) {
+            MemorySegment[] live = new MemorySegment[1000];
+            for (int i = 0; i < live.length; i++) {
+                live[i] = a.allocate(64);
+            }
+            long sink = 0;
+            for (int round = 0; round < 3; round++) { // the last round is measured, once the pair is compiled
+                long before = threads.getCurrentThreadAllocatedBytes();
+                for (int i = 0; i < 200_000; i++) {
+                    MemorySegment s = a.allocate(64);
+                    sink += s.address();
+                    a.free(s);
+                }
+                long perPair = (threads.getCurrentThreadAllocatedBytes() - before) / 200_000;
+                if (round == 2) {
+                    assertThat(perPair).as("bytes allocated per pair (a MemorySegment is 40)").isLessThanOrEqualTo(48);
+                }
+            }
+            assertThat(sink).isNotZero();
+            for (MemorySegment s : live) {
+                a.free(s);
+            }
+        }
+    }
+
+    @Test
     void afterCloseEveryCallIsRefusedAndTheMemoryIsGone() {
         PartitionsFastAllocator a = new PartitionsFastProvider().openFast();
         MemorySegment s = a.allocate(64);
