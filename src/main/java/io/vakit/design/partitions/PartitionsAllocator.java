@@ -236,7 +236,9 @@ public final class PartitionsAllocator implements Allocator {
         if (w == null) {
             long[] m = space.mappingAt(address);
             if (m == null || m[0] != address) {
-                throw locator.refusal(op, m == null ? Reason.FOREIGN : Reason.INTERIOR, "no live mapping starts here");
+                Reason why = m != null ? Reason.INTERIOR : space.mappingWasFreed(address) ? Reason.DOUBLE : Reason.FOREIGN;
+                throw locator.refusal(op, why, why == Reason.DOUBLE ? "a mapping that was freed"
+                        : "no live mapping starts here");
             }
             return new BlockInfo(m[0], m[1], -1);
         }

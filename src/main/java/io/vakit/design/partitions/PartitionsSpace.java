@@ -190,6 +190,13 @@ final class PartitionsSpace {
         }
     }
 
+    /** True when a mapping that started at {@code address} was freed recently (a second free of it is DOUBLE). */
+    boolean mappingWasFreed(long address) {
+        synchronized (mappingsLock) {
+            return mappings.wasFreed(address);
+        }
+    }
+
     long mappingBytes() {
         synchronized (mappingsLock) {
             return mappings.bytes();

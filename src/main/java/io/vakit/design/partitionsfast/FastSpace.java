@@ -198,6 +198,13 @@ final class FastSpace {
         }
     }
 
+    /** True when a mapping that started at {@code address} was freed recently (a second free of it is DOUBLE). */
+    boolean mappingWasFreed(long address) {
+        synchronized (mappingsLock) {
+            return mappings.wasFreed(address);
+        }
+    }
+
     int mappingCount() {
         synchronized (mappingsLock) {
             return mappings.count();

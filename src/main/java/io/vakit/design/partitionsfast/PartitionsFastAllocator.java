@@ -364,7 +364,8 @@ public final class PartitionsFastAllocator implements Allocator {
         long off = address - base;
         int k = space.partitionOf(off);
         if (k < 0) {
-            throw space.refusal(op, b.isPresent() ? Reason.INTERIOR : Reason.FOREIGN, "no live mapping starts here");
+            Reason why = b.isPresent() ? Reason.INTERIOR : space.mappingWasFreed(address) ? Reason.DOUBLE : Reason.FOREIGN;
+            throw space.refusal(op, why, why == Reason.DOUBLE ? "a mapping that was freed" : "no live mapping starts here");
         }
         FastSlice s = space.slice(k, space.sliceOf(k, off));
         Object unit = s == null ? null : s.unit(space.unitOf(k, off));

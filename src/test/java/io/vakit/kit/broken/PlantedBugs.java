@@ -173,6 +173,34 @@ public final class PlantedBugs {
     }
 
     /**
+     * A class refilled two pages at a time (one now, one for later), declared as taking remote frees back at the owner's
+     * next allocation: when the pool is down to one page, the first is taken and the second fails, and the refusal
+     * keeps the first. C12 allows such a design's refusal to leave less committed, never more.
+     */
+    public static final class RefillsTwoPages extends ToyProvider {
+        /** Used by ServiceLoader. */
+        public RefillsTwoPages() {
+            super("broken-refill-two", "a refused refill keeps the page it took", with(Feature.OWNER_REUSES_REMOTE_FREES),
+                    (d, small) -> new ToySlabAllocator(d, small) {
+                        @Override
+                        protected long allocateSmall(int cls, long size, String op) {
+                            synchronized (lockOf(cls)) {
+                                if (!hasRoom(cls)) {
+                                    Page now = newPage(cls, op);
+                                    Page later = newPage(cls, op); // the pool's last page: this one throws
+                                    link(later);
+                                    link(now);
+                                }
+                                long a = take(cls, op);
+                                count(size);
+                                return a;
+                            }
+                        }
+                    });
+        }
+    }
+
+    /**
      * A stats drift only an emptied page shows: giving an empty page back subtracts one slot from the live bytes, as
      * if its last block were freed twice.
      */
@@ -254,6 +282,12 @@ public final class PlantedBugs {
                         }
                     });
         }
+    }
+
+    private static EnumSet<Feature> with(Feature f) {
+        EnumSet<Feature> all = ToySlabAllocator.features();
+        all.add(f);
+        return all;
     }
 
     private static EnumSet<Feature> without(Feature f) {

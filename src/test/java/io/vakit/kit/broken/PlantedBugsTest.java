@@ -28,6 +28,7 @@ class PlantedBugsTest {
                 Arguments.of(new PlantedBugs.LastEdgeOffByOne(), Rule.C9_USABLE_SIZE),
                 Arguments.of(new MisalignsOnePairAllocator.Provider(), Rule.C3_ALIGNMENT),
                 Arguments.of(new PlantedBugs.CountsBeforeExhaustion(), Rule.C12_EXHAUSTION),
+                Arguments.of(new PlantedBugs.RefillsTwoPages(), Rule.C12_EXHAUSTION),
                 Arguments.of(new PlantedBugs.DriftsWhenPageEmpties(), Rule.C8_STATS),
                 Arguments.of(new PlantedBugs.UsableOverstated(), Rule.C2_NO_OVERLAP),
                 Arguments.of(new PlantedBugs.ReleasesOnPaper(), Rule.C11_FOOTPRINT),
