@@ -20,8 +20,7 @@ import java.util.Map;
  */
 public final class FastBenchTables {
     /** The subjects, in the columns' order. */
-    static final List<String> SUBJECTS = List.of("partitions-fast", "partitions", "glibc", "glibc-critical", "jemalloc",
-            "mimalloc", "arena-confined", "arena-shared", "netty");
+    static final List<String> SUBJECTS = List.of("partitions-fast", "partitions", "glibc", "jemalloc", "mimalloc", "arena-confined", "arena-shared", "netty");
     static final List<String> SIZES = List.of("16", "64", "256", "1024", "16384");
 
     /** One measured figure: the mean and its 99.9% error, in ns per operation. */
@@ -116,7 +115,7 @@ public final class FastBenchTables {
         for (String size : SIZES) {
             all.add(new String[] {"PairsBenchmark.oneThread", size});
         }
-        for (String size : List.of("64", "1024")) {
+        for (String size : List.of("64")) {
             all.add(new String[] {"PairsEveryCpuBenchmark.everyCpu", size});
         }
         all.add(new String[] {"WorkingSetBenchmark.oneThread", ""});

@@ -13,7 +13,7 @@ import org.openjdk.jmh.annotations.TearDown;
  */
 @State(Scope.Benchmark)
 public abstract class Pairs {
-    @Param({"partitions-fast", "partitions", "glibc", "glibc-critical", "jemalloc", "mimalloc", "arena-confined",
+    @Param({"partitions-fast", "partitions", "glibc", "jemalloc", "mimalloc", "arena-confined",
             "arena-shared", "netty"})
     String subject;
 

@@ -11,14 +11,14 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Threads;
 
 /**
- * {@link Pairs} on every CPU at once (each thread its own pairs, one allocator shared), at 64 and 1024 bytes: per
+ * {@link Pairs} on every CPU at once (each thread its own pairs, one allocator shared), at 64 bytes: per
  * pair, in nanoseconds.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class PairsEveryCpuBenchmark extends Pairs {
-    @Param({"64", "1024"})
+    @Param({"64"})
     long size;
 
     @Override

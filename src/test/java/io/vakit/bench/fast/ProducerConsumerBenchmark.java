@@ -28,7 +28,7 @@ public class ProducerConsumerBenchmark {
     static final int RING = 1024;
     static final long SIZE = 64;
 
-    @Param({"partitions-fast", "partitions", "glibc", "glibc-critical", "jemalloc", "mimalloc", "arena-shared",
+    @Param({"partitions-fast", "partitions", "glibc", "jemalloc", "mimalloc", "arena-shared",
             "netty"})
     String subject;
 

@@ -14,13 +14,13 @@ import java.nio.file.Path;
 
 /**
  * What a benchmark allocates from, by its name in {@code @Param}: a vakit design through the SPI, a native malloc
- * through FFM without vakit's guard (bare downcalls; {@code glibc-critical} as a critical downcall), an
+ * through FFM without vakit's guard (bare downcalls), an
  * {@link Arena} per block (closed to free it), or Netty's pooled direct allocator. Each JMH fork measures one subject,
  * so the calls below stay monomorphic.
  */
 public abstract class Subject implements AutoCloseable {
     /** The names {@code @Param} takes. */
-    public static final String ALL = "partitions-fast,partitions,glibc,glibc-critical,jemalloc,mimalloc,"
+    public static final String ALL = "partitions-fast,partitions,glibc,jemalloc,mimalloc,"
             + "arena-confined,arena-shared,netty";
 
     /** A block of {@code size} bytes. */
@@ -43,7 +43,6 @@ public abstract class Subject implements AutoCloseable {
             case "partitions-fast" -> new Design(new PartitionsFastProvider().open());
             case "partitions" -> new Design(new PartitionsProvider().open());
             case "glibc" -> new Glibc();
-            case "glibc-critical" -> new GlibcCritical();
             case "jemalloc" -> new Jemalloc();
             case "mimalloc" -> new Mimalloc();
             case "arena-confined" -> new PerBlockArena(false);
@@ -89,21 +88,18 @@ public abstract class Subject implements AutoCloseable {
 
     /** A native malloc and free, bare downcalls held in constants (one subclass per library). */
     abstract static class Native extends Subject {
-        static MethodHandle[] bind(SymbolLookup lookup, String mallocName, String freeName, boolean critical) {
+        static MethodHandle[] bind(SymbolLookup lookup, String mallocName, String freeName) {
             Linker linker = Linker.nativeLinker();
-            Linker.Option[] options = critical ? new Linker.Option[] {Linker.Option.critical(false)}
-                    : new Linker.Option[0];
             return new MethodHandle[] {
                 linker.downcallHandle(lookup.findOrThrow(mallocName),
-                        FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_LONG), options),
-                linker.downcallHandle(lookup.findOrThrow(freeName), FunctionDescriptor.ofVoid(ValueLayout.ADDRESS),
-                        options)};
+                        FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_LONG)),
+                linker.downcallHandle(lookup.findOrThrow(freeName), FunctionDescriptor.ofVoid(ValueLayout.ADDRESS))};
         }
     }
 
     /** glibc, the process's malloc. */
     static final class Glibc extends Native {
-        private static final MethodHandle[] H = bind(Linker.nativeLinker().defaultLookup(), "malloc", "free", false);
+        private static final MethodHandle[] H = bind(Linker.nativeLinker().defaultLookup(), "malloc", "free");
         private static final MethodHandle MALLOC = H[0];
         private static final MethodHandle FREE = H[1];
 
@@ -132,39 +128,9 @@ public abstract class Subject implements AutoCloseable {
         }
     }
 
-    /** glibc through critical downcalls (no thread-state transition). */
-    static final class GlibcCritical extends Native {
-        private static final MethodHandle[] H = bind(Linker.nativeLinker().defaultLookup(), "malloc", "free", true);
-        private static final MethodHandle MALLOC = H[0];
-        private static final MethodHandle FREE = H[1];
-
-        @Override
-        public Object alloc(long size) {
-            try {
-                return (MemorySegment) MALLOC.invokeExact(size);
-            } catch (Throwable e) {
-                throw new IllegalStateException(e);
-            }
-        }
-
-        @Override
-        public void free(Object block) {
-            try {
-                FREE.invokeExact((MemorySegment) block);
-            } catch (Throwable e) {
-                throw new IllegalStateException(e);
-            }
-        }
-
-        @Override
-        public double committedOverLive() {
-            return MallInfo.committedOverLive();
-        }
-    }
-
     /** jemalloc (Debian's libjemalloc2). */
     static final class Jemalloc extends Native {
-        private static final MethodHandle[] H = bind(library("libjemalloc.so.2"), "malloc", "free", false);
+        private static final MethodHandle[] H = bind(library("libjemalloc.so.2"), "malloc", "free");
         private static final MethodHandle MALLOC = H[0];
         private static final MethodHandle FREE = H[1];
 
@@ -189,7 +155,7 @@ public abstract class Subject implements AutoCloseable {
 
     /** mimalloc (Debian's libmimalloc2.0), by its mi_ names. */
     static final class Mimalloc extends Native {
-        private static final MethodHandle[] H = bind(library("libmimalloc.so.2"), "mi_malloc", "mi_free", false);
+        private static final MethodHandle[] H = bind(library("libmimalloc.so.2"), "mi_malloc", "mi_free");
         private static final MethodHandle MALLOC = H[0];
         private static final MethodHandle FREE = H[1];
 

@@ -26,7 +26,7 @@ import org.openjdk.jmh.infra.ThreadParams;
 public class WorkingSetBenchmark {
     static final int LIVE = 10_000;
 
-    @Param({"partitions-fast", "partitions", "glibc", "glibc-critical", "jemalloc", "mimalloc", "arena-confined",
+    @Param({"partitions-fast", "partitions", "glibc", "jemalloc", "mimalloc", "arena-confined",
             "arena-shared", "netty"})
     String subject;
 
