@@ -20,14 +20,15 @@ import java.util.Map;
  */
 public final class FastBenchTables {
     /** The subjects, in the columns' order. */
-    static final List<String> SUBJECTS = List.of("partitions-fast", "partitions", "glibc", "jemalloc", "mimalloc", "arena-confined", "arena-shared", "netty");
+    static final List<String> SUBJECTS = List.of("partitions-fast", "partitions", "glibc", "jemalloc", "mimalloc",
+            "arena-confined", "arena-shared", "netty");
     static final List<String> SIZES = List.of("16", "64", "256", "1024", "16384");
 
     /** One measured figure: the mean and its 99.9% error, in ns per operation. */
     record Score(double mean, double error) {}
 
     private final Map<String, Score> scores = new LinkedHashMap<>();
-    private final Map<String, Double> memory = new LinkedHashMap<>();
+    private final Map<String, List<Double>> memory = new LinkedHashMap<>();
 
     FastBenchTables(String jmhJson, String memoryTsv) {
         for (Object o : (List<?>) ReportJson.parse(jmhJson)) {
@@ -47,7 +48,7 @@ public final class FastBenchTables {
         for (String line : memoryTsv.split("\n")) {
             String[] f = line.split("\t");
             if (f.length == 4) {
-                memory.put(key(f[0], f[2], f[1]), Double.parseDouble(f[3])); // the last trial's figure wins
+                memory.computeIfAbsent(key(f[0], f[2], f[1]), k -> new ArrayList<>()).add(Double.parseDouble(f[3]));
             }
         }
     }
@@ -133,7 +134,20 @@ public final class FastBenchTables {
         return b.toString();
     }
 
-    /** Committed over live after each workload, where the subject says (the designs' stats, glibc's mallinfo2). */
+    /** The median of the forks' figures for {@code key}, or null. */
+    private Double median(String key) {
+        List<Double> all = memory.get(key);
+        if (all == null) {
+            return null;
+        }
+        List<Double> sorted = all.stream().sorted().toList();
+        return sorted.get(sorted.size() / 2);
+    }
+
+    /**
+     * Committed over live after each workload, where the subject says (the designs' stats, glibc's mallinfo2): the
+     * median of the forks. Not after producer/consumer: what is live then is whatever the ring held when it stopped.
+     */
     String memory() {
         StringBuilder b = new StringBuilder("| workload | size | `partitions-fast` | `partitions` | fast / plain | glibc "
                 + "(whole process) |\n|---|---|---|---|---|---|\n");
@@ -141,12 +155,12 @@ public final class FastBenchTables {
         for (String size : SIZES) {
             all.add(new String[] {"pairs", size});
         }
+        all.add(new String[] {"pairs, every CPU", "64"});
         all.add(new String[] {"working set", "0"});
-        all.add(new String[] {"producer/consumer", "64"});
         for (String[] r : all) {
-            Double fast = memory.get(key(r[0], r[1], "partitions-fast"));
-            Double plain = memory.get(key(r[0], r[1], "partitions"));
-            Double glibc = memory.get(key(r[0], r[1], "glibc"));
+            Double fast = median(key(r[0], r[1], "partitions-fast"));
+            Double plain = median(key(r[0], r[1], "partitions"));
+            Double glibc = median(key(r[0], r[1], "glibc"));
             b.append("| ").append(r[0]).append(" | ").append(r[1].equals("0") ? "-" : r[1]).append(" | ")
                     .append(fmt(fast)).append(" | ").append(fmt(plain)).append(" | ")
                     .append(fast == null || plain == null ? "-" : fmt(fast / plain)).append(" | ").append(fmt(glibc))

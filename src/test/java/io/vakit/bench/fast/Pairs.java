@@ -31,7 +31,7 @@ public abstract class Pairs {
         s = Subject.of(subject);
         resident = new Object[1000];
         for (int i = 0; i < resident.length; i++) {
-            resident[i] = s.alloc(size());
+            resident[i] = s.allocResident(size());
         }
     }
 

@@ -29,6 +29,14 @@ public abstract class Subject implements AutoCloseable {
     /** Frees a block {@link #alloc} returned, from any thread. */
     public abstract void free(Object block);
 
+    /**
+     * A block that stays live for a whole trial, freed by {@link #free} from whichever thread ends the trial: the same
+     * as {@link #alloc}, but for confined arenas, which only their own thread may close.
+     */
+    public Object allocResident(long size) {
+        return alloc(size);
+    }
+
     /** Committed bytes over live bytes now, or NaN when the subject does not say. */
     public double committedOverLive() {
         return Double.NaN;
@@ -196,6 +204,13 @@ public abstract class Subject implements AutoCloseable {
         @Override
         public void free(Object block) {
             ((Arena) block).close();
+        }
+
+        @Override
+        public Object allocResident(long size) {
+            Arena arena = Arena.ofShared();
+            arena.allocate(size);
+            return arena;
         }
     }
 }

@@ -31,15 +31,12 @@ public class WorkingSetBenchmark {
     String subject;
 
     Subject s;
+    /** Sets still holding blocks: the last to empty closes the subject (JMH may tear this state down first). */
+    final java.util.concurrent.atomic.AtomicInteger sets = new java.util.concurrent.atomic.AtomicInteger();
 
     @Setup(Level.Trial)
     public void setUp() {
         s = Subject.of(subject);
-    }
-
-    @TearDown(Level.Trial)
-    public void tearDown() {
-        s.close();
     }
 
     /** One thread's working set, and its precomputed random choices. */
@@ -62,8 +59,9 @@ public class WorkingSetBenchmark {
                 int top = 4 + r.nextInt(11); // 2^4 .. 2^14
                 sizes[i] = (1 << (top - 1)) + 1 + r.nextInt(1 << (top - 1));
             }
+            b.sets.incrementAndGet();
             for (int i = 0; i < LIVE; i++) {
-                live[i] = b.s.alloc(sizes[i]);
+                live[i] = b.s.allocResident(sizes[i]);
             }
         }
 
@@ -74,6 +72,9 @@ public class WorkingSetBenchmark {
             }
             for (Object o : live) {
                 bench.s.free(o);
+            }
+            if (bench.sets.decrementAndGet() == 0) {
+                bench.s.close();
             }
         }
     }
