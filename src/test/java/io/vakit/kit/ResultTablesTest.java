@@ -21,8 +21,10 @@ class ResultTablesTest {
     void theResultTablesAreWhatTheSavedReportRenders() throws IOException {
         Map<String, String> tables = ReportTables.render(ReportJson.reports(Files.readString(REPORT)));
         String text = Files.readString(RESULTS);
-        assertThat(ReportTables.regions(text)).as("the generated regions of results.md").contains("main-job",
-                "rules-glibc", "hardening").allSatisfy(name -> assertThat(tables).containsKey(name));
+        assertThat(ReportTables.regions(text)).as("the generated regions of results.md (the benchmark's own are "
+                + "FastBenchTablesTest's)").contains("main-job", "rules-glibc", "hardening")
+                .filteredOn(name -> !name.startsWith("fast-bench-"))
+                .allSatisfy(name -> assertThat(tables).containsKey(name));
         if (Boolean.getBoolean("vakit.updateSpec")) {
             Files.writeString(RESULTS, ReportTables.refresh(text, tables));
             return;

@@ -83,14 +83,17 @@ class StressMainTest {
 
     /**
      * The refill outside the class lock corrupts the class's page list: the next valid {@code allocate} throws, which
-     * JCStress reports as an error of the test (an exception in an actor), named as such, never as a forbidden outcome.
+     * JCStress reports as an error of the test (an exception in an actor), named as such; or, when the corrupted list
+     * hands one slot out twice before anything throws, as the forbidden outcome it is (seen on a loaded machine).
      */
     @Test
     void theRefillRaceRejectsARefillOutsideTheLock() throws Exception {
         String log = rejects("broken-race-refill", "LastSlotAndNextContainer",
-                "vakit: JCStress error of the test (an exception thrown in an actor or the state, not a forbidden "
-                        + "outcome) on broken-race-refill: io.vakit.stress.edges.LastSlotAndNextContainer");
-        assertThat(log).contains("java.lang.NullPointerException").doesNotContain("JCStress forbidden outcome");
+                "on broken-race-refill: io.vakit.stress.edges.LastSlotAndNextContainer");
+        boolean error = log.contains("vakit: JCStress error of the test (an exception thrown in an actor or the state, "
+                + "not a forbidden outcome) on broken-race-refill") && log.contains("java.lang.NullPointerException");
+        boolean forbidden = log.contains("vakit: JCStress forbidden outcome on broken-race-refill");
+        assertThat(error || forbidden).as("the failure is named for what it was:%n%s", log).isTrue();
     }
 
     /** Both frees of one block accepted: the outcome the test names as forbidden. */
