@@ -19,10 +19,6 @@ import java.nio.file.Path;
  * so the calls below stay monomorphic.
  */
 public abstract class Subject implements AutoCloseable {
-    /** The names {@code @Param} takes. */
-    public static final String ALL = "partitions-fast,partitions,glibc,jemalloc,mimalloc,"
-            + "arena-confined,arena-shared,netty";
-
     /** A block of {@code size} bytes. */
     public abstract Object alloc(long size);
 
