@@ -20,6 +20,7 @@ import java.util.List;
  * KitMain /path/liballoc.so        a native library (as -Dvakit.native; symbols from -Dvakit.native.symbols)
  * KitMain /path/impl.jar my.Provider   another Java implementation (as -Dvakit.classpath and -Dvakit.impl)
  * KitMain replay STRING            replays one chain exactly
+ * KitMain demo ID                  uses design ID as a SegmentAllocator ({@link SegmentAllocatorDemo})
  * </pre>
  * Tries, chain length and seed come from {@code -Dvakit.tries}, {@code -Dvakit.length}, {@code -Dvakit.seed}.
  * The table is also written as {@code target/vakit-report/report.md} and {@code report.json}
@@ -44,6 +45,13 @@ public final class KitMain {
                         : "replay FAILED after " + run.applied().size() + " actions: " + run.violation().getMessage());
                 System.exit(run.passed() ? 0 : 1);
             }
+            if (words.size() == 2 && words.get(0).equals("demo")) {
+                List<AllocatorProvider> providers = providers(words.subList(1, 2), out);
+                if (!providers.isEmpty()) {
+                    SegmentAllocatorDemo.run(providers.getFirst(), out);
+                }
+                System.exit(providers.isEmpty() ? USAGE : 0);
+            }
             if (!words.isEmpty() && words.get(0).equals("speed")) {
                 List<AllocatorProvider> providers = providers(resolve(words.subList(1, words.size())), out);
                 providers.forEach(p -> IsolationSpeed.measure(p, Settings.fromSystemProperties(), out));
@@ -58,6 +66,9 @@ public final class KitMain {
         } catch (IllegalArgumentException e) { // a name, path, symbol or setting that cannot be used: said in one line
             out.println("vakit: " + e.getMessage());
             System.exit(USAGE);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            System.exit(1);
         }
     }
 
