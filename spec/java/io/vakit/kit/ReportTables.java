@@ -18,8 +18,11 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>{@code main-job}: per implementation, its verdict, chains, actions, checked operations and rate, states
  *       reached, and the rules that failed;
+ *   <li>{@code rules}: every rule's result for every implementation, side by side;
  *   <li>{@code rules-<design>}: one implementation's rules, result, checks and note;
- *   <li>{@code hardening}: what each native library does itself with each misuse.
+ *   <li>{@code states}: per implementation, the states its run reached of those it had to, by kind;
+ *   <li>{@code hardening}: what each native library does itself with each misuse, with what it showed;
+ *   <li>{@code hardening-summary}: the same, the response alone.
  * </ul>
  *
  * <p>{@code ReportTables <report.json> <document>...} rewrites the documents; a test keeps them equal to what the saved
@@ -35,10 +38,13 @@ public final class ReportTables {
     public static Map<String, String> render(List<Map<String, Object>> reports) {
         Map<String, String> out = new LinkedHashMap<>();
         out.put("main-job", mainJob(reports));
+        out.put("rules", ruleMatrix(reports));
         for (Map<String, Object> r : reports) {
             out.put("rules-" + r.get("design"), rules(r));
         }
-        out.put("hardening", hardening(reports));
+        out.put("states", states(reports));
+        out.put("hardening", hardening(reports, true));
+        out.put("hardening-summary", hardening(reports, false));
         return out;
     }
 
@@ -119,7 +125,79 @@ public final class ReportTables {
         return s.toString();
     }
 
-    private static String hardening(List<Map<String, Object>> reports) {
+    private static String ruleMatrix(List<Map<String, Object>> reports) {
+        StringBuilder s = new StringBuilder("| rule |");
+        reports.forEach(r -> s.append(" `").append(r.get("design")).append("` |"));
+        s.append("\n|---|").append("---|".repeat(reports.size())).append('\n');
+        for (Map<String, Object> rule : list(reports.getFirst(), "rules")) {
+            Object id = rule.get("id");
+            s.append("| ").append(id).append(' ').append(rule.get("clause")).append(" |");
+            for (Map<String, Object> r : reports) {
+                String status = list(r, "rules").stream().filter(x -> x.get("id").equals(id))
+                        .map(x -> (String) x.get("status")).findFirst().orElse("-");
+                s.append(' ').append(status.equals("FAIL") ? "**FAIL**" : status).append(" |");
+            }
+            s.append('\n');
+        }
+        return s.toString();
+    }
+
+    /** The kinds of state, in the order of spec/contract.md's coverage table: a column name and the names' prefixes. */
+    private static final List<Map.Entry<String, List<String>>> STATE_KINDS = List.of(
+            Map.entry("class edges", List.of("edge ", "beyond")),
+            Map.entry("alignments", List.of("aligned")),
+            Map.entry("reallocs", List.of("realloc")),
+            Map.entry("bursts", List.of("burst")),
+            Map.entry("containers full, freed from, emptied", List.of("full ", "free from a full", "emptied")),
+            Map.entry("other thread", List.of("freed from another")),
+            Map.entry("slack", List.of("slack")),
+            Map.entry("idle bound", List.of("idle")),
+            Map.entry("families", List.of("allocated in a family")),
+            Map.entry("injected fault", List.of("injected")),
+            Map.entry("exhaustion, recovery", List.of("small configuration")));
+
+    private static String states(List<Map<String, Object>> reports) {
+        StringBuilder s = new StringBuilder("| implementation |");
+        STATE_KINDS.forEach(k -> s.append(' ').append(k.getKey()).append(" |"));
+        s.append(" other | all |\n|---|").append("---|".repeat(STATE_KINDS.size() + 2)).append('\n');
+        for (Map<String, Object> r : reports) {
+            List<Map<String, Object>> states = list(r, "states");
+            s.append("| `").append(r.get("design")).append("` |");
+            long[] claimed = new long[states.size()];
+            for (Map.Entry<String, List<String>> kind : STATE_KINDS) {
+                s.append(' ').append(cell(states, kind.getValue(), claimed)).append(" |");
+            }
+            long otherTotal = 0;
+            long otherReached = 0;
+            for (int i = 0; i < states.size(); i++) {
+                if (claimed[i] == 0) {
+                    otherTotal++;
+                    otherReached += number(states.get(i).get("reached")) > 0 ? 1 : 0;
+                }
+            }
+            long reached = states.stream().filter(x -> number(x.get("reached")) > 0).count();
+            s.append(' ').append(otherTotal == 0 ? "-" : otherReached + " of " + otherTotal).append(" | ")
+                    .append(reached).append(" of ").append(states.size()).append(" |\n");
+        }
+        return s.toString();
+    }
+
+    /** "reached of required" for the states whose names start with one of {@code prefixes}; "-" for none. */
+    private static String cell(List<Map<String, Object>> states, List<String> prefixes, long[] claimed) {
+        long total = 0;
+        long reached = 0;
+        for (int i = 0; i < states.size(); i++) {
+            String name = (String) states.get(i).get("state");
+            if (claimed[i] == 0 && prefixes.stream().anyMatch(name::startsWith)) {
+                claimed[i] = 1;
+                total++;
+                reached += number(states.get(i).get("reached")) > 0 ? 1 : 0;
+            }
+        }
+        return total == 0 ? "-" : reached + " of " + total;
+    }
+
+    private static String hardening(List<Map<String, Object>> reports, boolean details) {
         List<Map<String, Object>> natives = reports.stream().filter(r -> !list(r, "hardening").isEmpty()).toList();
         if (natives.isEmpty()) {
             return "(no native library in this run)\n";
@@ -135,7 +213,7 @@ public final class ReportTables {
                         .findFirst().orElse(Map.of("response", "-", "detail", ""));
                 String response = String.valueOf(cell.get("response")).replace('_', ' ');
                 String detail = String.valueOf(cell.get("detail")).replace("|", "\\|");
-                s.append(' ').append(response).append(detail.isEmpty() ? "" : ": " + detail).append(" |");
+                s.append(' ').append(response).append(!details || detail.isEmpty() ? "" : ": " + detail).append(" |");
             }
             s.append('\n');
         }

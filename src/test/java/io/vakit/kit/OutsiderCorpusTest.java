@@ -25,11 +25,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * small configuration), each in a jar of its own, goes through the main job as a user runs it (a child JVM, the jars
  * named by {@code -Dvakit.classpath}, the default settings): every one PASSES, with the rules it cannot exercise
  * SKIPPED for a reason. Each one's planted bug, written as its author would make it, is rejected by the rule that
- * names it, with a chain that replays; the mapper's kills the process, and that is a C0 verdict. The README's corpus
- * table is what these runs report ({@code -Dvakit.updateSpec=true} rewrites it).
+ * names it, with a chain that replays; the mapper's kills the process, and that is a C0 verdict. The corpus table of
+ * spec/results.md is what these runs report ({@code -Dvakit.updateSpec=true} rewrites it).
  */
 class OutsiderCorpusTest {
-    private static final Path README = Path.of("README.md");
+    private static final Path RESULTS = Path.of("spec/results.md");
     private static final Pattern TABLE = Pattern.compile("(<!-- report:outsider-corpus -->\\n)(.*?)(<!-- /report -->)",
             Pattern.DOTALL);
     private static MainJob corpus;
@@ -147,18 +147,18 @@ class OutsiderCorpusTest {
         assertThat((List<Object>) crash.get("chain")).hasSizeLessThanOrEqualTo(4);
     }
 
-    /** The README's corpus table is what these runs reported. */
+    /** The results' corpus table is what these runs reported. */
     @Test
-    void theReadmesCorpusTableIsWhatTheRunsReported() throws IOException {
+    void theResultsCorpusTableIsWhatTheRunsReported() throws IOException {
         String table = table();
-        String readme = Files.readString(README);
-        Matcher m = TABLE.matcher(readme);
-        assertThat(m.find()).as("README.md has a <!-- report:outsider-corpus --> table").isTrue();
+        String results = Files.readString(RESULTS);
+        Matcher m = TABLE.matcher(results);
+        assertThat(m.find()).as("spec/results.md has a <!-- report:outsider-corpus --> table").isTrue();
         if (Boolean.getBoolean("vakit.updateSpec")) {
-            Files.writeString(README, readme.substring(0, m.start(2)) + table + readme.substring(m.end(2)));
+            Files.writeString(RESULTS, results.substring(0, m.start(2)) + table + results.substring(m.end(2)));
             return;
         }
-        assertThat(m.group(2)).as("README's outsider corpus table is stale; regenerate with: mvn -q test "
+        assertThat(m.group(2)).as("spec/results.md's outsider corpus table is stale; regenerate with: mvn -q test "
                 + "-Dtest=OutsiderCorpusTest -Dvakit.updateSpec=true").isEqualTo(table);
     }
 

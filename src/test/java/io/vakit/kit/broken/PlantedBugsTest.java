@@ -3,12 +3,20 @@ package io.vakit.kit.broken;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vakit.kit.ContractReport;
+import io.vakit.kit.ReportTables;
 import io.vakit.spec.contract.Rule;
 import io.vakit.spec.engine.Machines;
 import io.vakit.spec.engine.Settings;
 import io.vakit.spec.engine.Verdict;
 import io.vakit.spi.AllocatorProvider;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -18,28 +26,42 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The kit's power, proven: with its DEFAULT settings (the fixed seed, {@code vakit.tries} and {@code vakit.length} of
  * {@code mvn verify}), it rejects each planted bug of the kinds allocator authors make, for the rule that bug breaks,
  * with a chain shrunk to at most 10 actions (a burst is one) that replays to the same failure; and it passes the
- * same allocator without the bug, every required state reached.
+ * same allocator without the bug, every required state reached. The table of spec/results.md#what-the-kit-rejects is
+ * what these runs reported ({@code -Dvakit.updateSpec=true} rewrites it).
  */
 class PlantedBugsTest {
+    private static final Path RESULTS = Path.of("spec/results.md");
+    private static final Map<String, String> ROWS = new ConcurrentHashMap<>();
 
     static Stream<Arguments> planted() {
         return Stream.of(
-                Arguments.of(new PlantedBugs.LosesSlotWhenFull(), Rule.C2_NO_OVERLAP),
-                Arguments.of(new PlantedBugs.LastEdgeOffByOne(), Rule.C9_USABLE_SIZE),
-                Arguments.of(new MisalignsOnePairAllocator.Provider(), Rule.C3_ALIGNMENT),
-                Arguments.of(new PlantedBugs.CountsBeforeExhaustion(), Rule.C12_EXHAUSTION),
-                Arguments.of(new PlantedBugs.RefillsTwoPages(), Rule.C12_EXHAUSTION),
-                Arguments.of(new PlantedBugs.DriftsWhenPageEmpties(), Rule.C8_STATS),
-                Arguments.of(new PlantedBugs.UsableOverstated(), Rule.C2_NO_OVERLAP),
-                Arguments.of(new PlantedBugs.ReleasesOnPaper(), Rule.C11_FOOTPRINT),
-                Arguments.of(new PlantedBugs.KeepsEmptyPages(), Rule.C11_FOOTPRINT),
-                Arguments.of(new PlantedBugs.LeaksMappingsAtClose(), Rule.C11_FOOTPRINT),
-                Arguments.of(new PlantedBugs.DefersWithoutMarking(), Rule.M2_DOUBLE_FREE));
+                Arguments.of(new PlantedBugs.LosesSlotWhenFull(), Rule.C2_NO_OVERLAP,
+                        "a free from a full page re-links the page but loses the slot (seed 003's bug)"),
+                Arguments.of(new PlantedBugs.LastEdgeOffByOne(), Rule.C9_USABLE_SIZE,
+                        "4097..4111 bytes get the 4096 class (a truncating shift)"),
+                Arguments.of(new MisalignsOnePairAllocator.Provider(), Rule.C3_ALIGNMENT,
+                        "`allocate(256, 256)` alone is 128-aligned (as mimalloc 2.0.9's bug)"),
+                Arguments.of(new PlantedBugs.CountsBeforeExhaustion(), Rule.C12_EXHAUSTION,
+                        "a request refused for exhaustion is still counted"),
+                Arguments.of(new PlantedBugs.RefillsTwoPages(), Rule.C12_EXHAUSTION,
+                        "a refill of two pages keeps its first page when the second is refused"),
+                Arguments.of(new PlantedBugs.DriftsWhenPageEmpties(), Rule.C8_STATS,
+                        "releasing an emptied page drifts the live bytes"),
+                Arguments.of(new PlantedBugs.UsableOverstated(), Rule.C2_NO_OVERLAP,
+                        "usable size overstated by 16 bytes (declared without a table: C2 writes the slack)"),
+                Arguments.of(new PlantedBugs.ReleasesOnPaper(), Rule.C11_FOOTPRINT,
+                        "pages given back on paper keep their physical pages (measured by the kernel)"),
+                Arguments.of(new PlantedBugs.KeepsEmptyPages(), Rule.C11_FOOTPRINT,
+                        "every emptied page is kept for the next burst (a cache above the design's idle bound)"),
+                Arguments.of(new PlantedBugs.LeaksMappingsAtClose(), Rule.C11_FOOTPRINT,
+                        "close forgets the large mappings (measured by the kernel)"),
+                Arguments.of(new PlantedBugs.DefersWithoutMarking(), Rule.M2_DOUBLE_FREE,
+                        "a free from another thread is queued without marking the block freed"));
     }
 
     @ParameterizedTest(name = "{0} breaks {1}")
     @MethodSource("planted")
-    void rejectedByTheDefaultSettings(AllocatorProvider provider, Rule rule) {
+    void rejectedByTheDefaultSettings(AllocatorProvider provider, Rule rule, String bug) {
         ContractReport report = ContractReport.run(provider, Settings.fromSystemProperties());
         System.out.print(report.table());
         System.out.println(report.verdict().describe());
@@ -49,6 +71,32 @@ class PlantedBugsTest {
         assertThat(failure).as("a failure of %s among %s", rule.label(), report.verdict().failures()).isNotNull();
         assertThat(failure.chain()).hasSizeLessThanOrEqualTo(10);
         assertThat(Machines.assertFails(failure.replay()).rule()).isEqualTo(rule.label());
+        String chain = String.join(";", failure.chain());
+        ROWS.put(provider.id(), "| " + bug + " | `" + provider.id() + "` | " + rule.label() + " | "
+                + failure.chain().size() + (failure.chain().size() == 1 ? " action" : " actions")
+                + (chain.length() <= 60 ? ": `" + chain + "`" : "") + " |\n");
+    }
+
+    /** The results' table of planted bugs is what this run reported, once every planted bug has run. */
+    @AfterAll
+    static void theResultsTableIsWhatTheRunReported() throws IOException {
+        List<AllocatorProvider> all = planted().map(a -> (AllocatorProvider) a.get()[0]).toList();
+        if (!all.stream().allMatch(p -> ROWS.containsKey(p.id()))) {
+            System.out.println("PlantedBugsTest: the results table is checked only when every planted bug ran");
+            return;
+        }
+        StringBuilder table = new StringBuilder("| planted bug, as its author wrote it | implementation | rule | "
+                + "shrunk chain |\n|---|---|---|---|\n");
+        all.forEach(p -> table.append(ROWS.get(p.id())));
+        String text = Files.readString(RESULTS);
+        String fresh = ReportTables.refresh(text, Map.of("planted-bugs", table.toString()));
+        assertThat(ReportTables.regions(text)).as("spec/results.md has a planted-bugs table").contains("planted-bugs");
+        if (Boolean.getBoolean("vakit.updateSpec")) {
+            Files.writeString(RESULTS, fresh);
+            return;
+        }
+        assertThat(fresh).as("spec/results.md's planted bugs are stale; regenerate with: mvn -q test "
+                + "-Dtest=PlantedBugsTest -Dvakit.updateSpec=true").isEqualTo(text);
     }
 
     @Test
