@@ -163,14 +163,14 @@ public final class ReportTables {
         for (Map<String, Object> r : reports) {
             List<Map<String, Object>> states = list(r, "states");
             s.append("| `").append(r.get("design")).append("` |");
-            long[] claimed = new long[states.size()];
+            boolean[] claimed = new boolean[states.size()];
             for (Map.Entry<String, List<String>> kind : STATE_KINDS) {
                 s.append(' ').append(cell(states, kind.getValue(), claimed)).append(" |");
             }
             long otherTotal = 0;
             long otherReached = 0;
             for (int i = 0; i < states.size(); i++) {
-                if (claimed[i] == 0) {
+                if (!claimed[i]) {
                     otherTotal++;
                     otherReached += number(states.get(i).get("reached")) > 0 ? 1 : 0;
                 }
@@ -183,13 +183,13 @@ public final class ReportTables {
     }
 
     /** "reached of required" for the states whose names start with one of {@code prefixes}; "-" for none. */
-    private static String cell(List<Map<String, Object>> states, List<String> prefixes, long[] claimed) {
+    private static String cell(List<Map<String, Object>> states, List<String> prefixes, boolean[] claimed) {
         long total = 0;
         long reached = 0;
         for (int i = 0; i < states.size(); i++) {
             String name = (String) states.get(i).get("state");
-            if (claimed[i] == 0 && prefixes.stream().anyMatch(name::startsWith)) {
-                claimed[i] = 1;
+            if (!claimed[i] && prefixes.stream().anyMatch(name::startsWith)) {
+                claimed[i] = true;
                 total++;
                 reached += number(states.get(i).get("reached")) > 0 ? 1 : 0;
             }
