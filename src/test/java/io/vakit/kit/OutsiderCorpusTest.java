@@ -30,8 +30,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class OutsiderCorpusTest {
     private static final Path RESULTS = Path.of("spec/results.md");
-    private static final Pattern TABLE = Pattern.compile("(<!-- report:outsider-corpus -->\\n)(.*?)(<!-- /report -->)",
-            Pattern.DOTALL);
     private static MainJob corpus;
     private static MainJob planted;
 
@@ -150,16 +148,7 @@ class OutsiderCorpusTest {
     /** The results' corpus table is what these runs reported. */
     @Test
     void theResultsCorpusTableIsWhatTheRunsReported() throws IOException {
-        String table = table();
-        String results = Files.readString(RESULTS);
-        Matcher m = TABLE.matcher(results);
-        assertThat(m.find()).as("spec/results.md has a <!-- report:outsider-corpus --> table").isTrue();
-        if (Boolean.getBoolean("vakit.updateSpec")) {
-            Files.writeString(RESULTS, results.substring(0, m.start(2)) + table + results.substring(m.end(2)));
-            return;
-        }
-        assertThat(m.group(2)).as("spec/results.md's outsider corpus table is stale; regenerate with: mvn -q test "
-                + "-Dtest=OutsiderCorpusTest -Dvakit.updateSpec=true").isEqualTo(table);
+        GeneratedRegions.keep(RESULTS, Map.of("outsider-corpus", table()), "OutsiderCorpusTest");
     }
 
     /** The corpus table: each outsider, its verdict, what was skipped and why, its planted bug and what caught it. */

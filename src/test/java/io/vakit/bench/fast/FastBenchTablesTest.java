@@ -2,7 +2,7 @@ package io.vakit.bench.fast;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vakit.kit.ReportTables;
+import io.vakit.kit.GeneratedRegions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,15 +21,7 @@ class FastBenchTablesTest {
     void theTablesAreWhatTheSavedRunRenders() throws IOException {
         Map<String, String> tables = new FastBenchTables(Files.readString(JSON), Files.readString(MEMORY)).tables();
         for (Path doc : new Path[] {Path.of("README.md"), Path.of("spec/results.md")}) {
-            String text = Files.readString(doc);
-            assertThat(ReportTables.regions(text)).as("%s has a benchmark table", doc)
-                    .anyMatch(tables::containsKey);
-            if (Boolean.getBoolean("vakit.updateSpec")) {
-                Files.writeString(doc, ReportTables.refresh(text, tables));
-                continue;
-            }
-            assertThat(ReportTables.refresh(text, tables)).as("%s is stale; regenerate with: mvn -q test "
-                    + "-Dtest=FastBenchTablesTest -Dvakit.updateSpec=true", doc).isEqualTo(text);
+            GeneratedRegions.keep(doc, tables, "FastBenchTablesTest");
         }
     }
 
