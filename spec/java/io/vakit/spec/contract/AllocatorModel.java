@@ -75,6 +75,8 @@ public final class AllocatorModel {
     private final TreeMap<Long, Block> byAddress = new TreeMap<>();
     private final Map<Integer, Block> byLabel = new HashMap<>();
     private final Map<Integer, Block> freed = new HashMap<>();
+    /** The live blocks served on a thread that has since ended. */
+    private final java.util.Set<Integer> ofEnded = new java.util.HashSet<>();
     private final Map<String, Long> coverage = new TreeMap<>();
     private final Anchors anchors = new Anchors();
     private final Containers containers = new Containers(this::reach);
@@ -518,11 +520,20 @@ public final class AllocatorModel {
         if (b.container() >= 0) {
             containers.freed(b.container());
         }
+        if (ofEnded.remove(label)) {
+            reach(States.FREED_OF_ENDED); // observed: the free (or the realloc) of it returned
+        }
         if (refusedSize > 0) {
             freedSinceExhaustion = true;
         }
         touch(b.address(), b.extent());
         return b;
+    }
+
+    /** Records that the live block {@code label} was served on a thread that has now ended. */
+    void ownerEnded(int label) {
+        ofEnded.add(label);
+        reach(States.ALLOCATED_ENDED);
     }
 
     /** Records the free of a live block, remembered for double-free misuse. */

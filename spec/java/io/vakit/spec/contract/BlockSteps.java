@@ -40,6 +40,8 @@ final class BlockSteps {
                 Step.type("freeElsewhere", m -> m.liveCount() > 0 && m.design().has(Feature.THREAD_SAFE) ? 6 : 0,
                         (r, m, l) -> new FreeElsewhere(Step.pick(r, m.liveLabels())),
                         e -> new FreeElsewhere(e.label())),
+                Step.type("allocEnded", m -> !m.closed() && m.design().has(Feature.THREAD_SAFE) ? 4 : 0,
+                        (r, m, l) -> new AllocEnded(l, Sizes.size(r, m)), e -> new AllocEnded(e.label(), e.arg(0))),
                 Step.type("realloc", m -> m.liveCount() > 0 && m.design().has(Feature.REALLOC) ? 10 : 0, (r, m, l) -> {
                     int label = Step.pick(r, m.liveLabels());
                     AllocatorModel.Block b = m.live(label).orElseThrow();
@@ -276,6 +278,43 @@ final class BlockSteps {
         @Override
         public String toString() {
             return Encoded.format("freeElsewhere", label);
+        }
+    }
+
+    /**
+     * {@code allocEnded#L(size)}: allocate a block on a new thread that then ends (THREAD_SAFE only); the action
+     * returns once the thread has ended. The block is live like any other: later actions write, free and reallocate it
+     * from the chain's threads, so a design with per-thread memory must adopt, or serve from outside, the memory of a
+     * thread that is gone (spec/contract.md#blocks-of-a-thread-that-ended).
+     */
+    record AllocEnded(int label, long size) implements Step {
+        @Override
+        public boolean applicable(AllocatorModel m) {
+            return !m.closed() && m.live(label).isEmpty() && m.freed(label).isEmpty()
+                    && m.design().has(Feature.THREAD_SAFE);
+        }
+
+        @Override
+        public void run(Allocator a, AllocatorModel m) {
+            boolean[] served = new boolean[1];
+            EndedThread.run(() -> served[0] = allocate(a, m, toString(), label, size, 1));
+            if (served[0]) {
+                m.ownerEnded(label); // observed: served, and its thread has ended
+            }
+        }
+
+        @Override
+        public List<Action<Allocator, AllocatorModel>> simplifications() {
+            List<Action<Allocator, AllocatorModel>> out = new ArrayList<>();
+            for (long s : Sizes.simpler(size)) {
+                out.add(new AllocEnded(label, s));
+            }
+            return out;
+        }
+
+        @Override
+        public String toString() {
+            return Encoded.format("allocEnded", label, size);
         }
     }
 

@@ -71,6 +71,10 @@ public final class States {
     public static final String EXHAUSTED = "exhausted";
     /** A block was freed from the contract's other thread (THREAD_SAFE). */
     public static final String FREED_ELSEWHERE = "freed from another thread";
+    /** A block was served on a thread that then ended (THREAD_SAFE): its owner is gone. */
+    public static final String ALLOCATED_ENDED = "allocated on a thread that ended";
+    /** A block served on a thread that had ended was freed (or moved by realloc), from a live thread. */
+    public static final String FREED_OF_ENDED = "freed a block of a thread that ended";
     /**
      * In the small configuration, after a request was refused for exhaustion and a block was freed, a request at
      * least as large served.
@@ -203,6 +207,8 @@ public final class States {
         out.addAll(containerStates(design, coverage));
         if (design.has(Feature.THREAD_SAFE)) {
             out.add(FREED_ELSEWHERE);
+            out.add(ALLOCATED_ENDED);
+            out.add(FREED_OF_ENDED);
         }
         if (design.has(Feature.USABLE_SIZE)) {
             out.add(SLACK);

@@ -284,6 +284,18 @@ public final class PlantedBugs {
         }
     }
 
+    /**
+     * Live counters striped per thread, whose stripes of ended threads are dropped with their counts
+     * ({@link StripedCountsAllocator}).
+     */
+    public static final class DropsEndedThreadCounts extends ToyProvider {
+        /** Used by ServiceLoader. */
+        public DropsEndedThreadCounts() {
+            super("broken-striped-counts", "the counts of a thread that ended are dropped",
+                    ToySlabAllocator.threadSafeFeatures(), StripedCountsAllocator::new);
+        }
+    }
+
     private static EnumSet<Feature> with(Feature f) {
         EnumSet<Feature> all = ToySlabAllocator.features();
         all.add(f);

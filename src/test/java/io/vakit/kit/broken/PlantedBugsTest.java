@@ -55,7 +55,9 @@ class PlantedBugsTest {
                 Arguments.of(new PlantedBugs.LeaksMappingsAtClose(), Rule.C11_FOOTPRINT,
                         "close forgets the large mappings (measured by the kernel)"),
                 Arguments.of(new PlantedBugs.DefersWithoutMarking(), Rule.M2_DOUBLE_FREE,
-                        "a free from another thread is queued without marking the block freed"));
+                        "a free from another thread is queued without marking the block freed"),
+                Arguments.of(new PlantedBugs.DropsEndedThreadCounts(), Rule.C8_STATS,
+                        "live counters striped per thread drop the stripes of ended threads"));
     }
 
     @ParameterizedTest(name = "{0} breaks {1}")
