@@ -75,6 +75,8 @@ public final class AllocatorModel {
     private final TreeMap<Long, Block> byAddress = new TreeMap<>();
     private final Map<Integer, Block> byLabel = new HashMap<>();
     private final Map<Integer, Block> freed = new HashMap<>();
+    /** For a remembered freed block: the epoch of its container, held by a live block when the block was freed. */
+    private final Map<Integer, Long> freedHeld = new HashMap<>();
     /** The live blocks served on a thread that has since ended. */
     private final java.util.Set<Integer> ofEnded = new java.util.HashSet<>();
     private final Map<String, Long> coverage = new TreeMap<>();
@@ -517,8 +519,13 @@ public final class AllocatorModel {
         if (remember) {
             freed.put(label, b);
         }
+        freedHeld.remove(label);
         if (b.container() >= 0) {
             containers.freed(b.container());
+            long epoch = containers.heldEpoch(b.container());
+            if (remember && epoch >= 0) {
+                freedHeld.put(label, epoch);
+            }
         }
         if (ofEnded.remove(label)) {
             reach(States.FREED_OF_ENDED); // observed: the free (or the realloc) of it returned
@@ -528,6 +535,16 @@ public final class AllocatorModel {
         }
         touch(b.address(), b.extent());
         return b;
+    }
+
+    /**
+     * True when the freed block {@code label}'s container has held a live block ever since the block was freed: the
+     * allocator still holds its memory, and with EXACT_REASONS must refuse a free of it as DOUBLE.
+     */
+    boolean freedInHeldContainer(int label) {
+        Block b = freed.get(label);
+        Long epoch = freedHeld.get(label);
+        return b != null && epoch != null && containers.heldEpoch(b.container()) == epoch;
     }
 
     /** Records that the live block {@code label} was served on a thread that has now ended. */

@@ -24,6 +24,8 @@ final class Containers {
         int live;
         boolean freedFromFull;
         boolean emptied;
+        /** A number no other box or emptying had: new when the box is made and each time its count falls to zero. */
+        long epoch;
 
         Box(String unit, long bytes, long slot, long capacity) {
             this.unit = unit;
@@ -42,6 +44,7 @@ final class Containers {
     record Overfull(String unit, long start, long capacity, int live) {}
 
     private final Map<Long, Box> byStart = new HashMap<>();
+    private long nextEpoch = 1;
     private final Map<Long, Long> capacityBySlot = new HashMap<>();
     private final Consumer<String> reach;
 
@@ -59,6 +62,7 @@ final class Containers {
         if (c == null || !c.sameAs(container, slot)) {
             boolean reused = c != null && c.live == 0 && c.emptied;
             c = new Box(container.unit(), container.bytes(), slot, container.capacity());
+            c.epoch = nextEpoch++;
             c.emptied = reused;
             byStart.put(start, c);
         }
@@ -102,7 +106,17 @@ final class Containers {
         c.live--;
         if (c.live == 0) {
             c.emptied = true;
+            c.epoch = nextEpoch++;
         }
+    }
+
+    /**
+     * The epoch of the container at {@code start} while it holds a live block, else -1: a container that still holds
+     * the same epoch later has held a live block ever since, so the allocator cannot have given it back.
+     */
+    long heldEpoch(long start) {
+        Box c = byStart.get(start);
+        return c == null || c.live == 0 ? -1 : c.epoch;
     }
 
     /** The slot sizes whose containers stated a capacity, in no order. */

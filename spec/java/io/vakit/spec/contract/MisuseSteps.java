@@ -67,6 +67,14 @@ final class MisuseSteps {
         return !m.closed() && m.design().has(Feature.INVALID_FREE_DETECTION);
     }
 
+    /**
+     * The reasons a refusal may give: {@code exact} alone when the design declares EXACT_REASONS and the case is one
+     * where it holds the memory, else {@code exact} or UNKNOWN.
+     */
+    private static Set<Reason> reasons(AllocatorModel m, Reason exact, boolean held) {
+        return held && m.design().has(Feature.EXACT_REASONS) ? EnumSet.of(exact) : EnumSet.of(exact, Reason.UNKNOWN);
+    }
+
     private static boolean reallocDetects(AllocatorModel m) {
         return detects(m) && m.design().has(Feature.REALLOC);
     }
@@ -97,7 +105,7 @@ final class MisuseSteps {
             long at = b.address() + 1 + offset % (b.size() - 1);
             expectInvalidFree(a, m, Rule.M1_INVALID_FREE, toString(),
                     MemorySegment.ofAddress(at).reinterpret(b.address() + b.size() - at),
-                    EnumSet.of(Reason.INTERIOR, Reason.UNKNOWN), realloc);
+                    reasons(m, Reason.INTERIOR, true), realloc);
         }
 
         @Override
@@ -125,8 +133,12 @@ final class MisuseSteps {
 
         @Override
         public void run(Allocator a, AllocatorModel m) {
+            boolean held = m.freedInHeldContainer(label);
             expectInvalidFree(a, m, Rule.M2_DOUBLE_FREE, toString(), BlockSteps.segment(m.freed(label).orElseThrow()),
-                    EnumSet.of(Reason.DOUBLE, Reason.UNKNOWN), realloc);
+                    reasons(m, Reason.DOUBLE, held), realloc);
+            if (held) {
+                m.reach(States.DOUBLE_IN_HELD); // observed: refused while its container held a live block throughout
+            }
         }
 
         @Override
@@ -145,7 +157,7 @@ final class MisuseSteps {
         @Override
         public void run(Allocator a, AllocatorModel m) {
             expectInvalidFree(a, m, Rule.M3_FOREIGN_FREE, toString(), m.memory().foreign().asSlice(offset % 4096, 16),
-                    EnumSet.of(Reason.FOREIGN, Reason.UNKNOWN), realloc);
+                    reasons(m, Reason.FOREIGN, true), realloc);
         }
 
         @Override

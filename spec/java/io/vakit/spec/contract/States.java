@@ -71,6 +71,11 @@ public final class States {
     public static final String EXHAUSTED = "exhausted";
     /** A block was freed from the contract's other thread (THREAD_SAFE). */
     public static final String FREED_ELSEWHERE = "freed from another thread";
+    /**
+     * A block freed again was refused while its container had held a live block ever since its first free (required
+     * with EXACT_REASONS once a container of equal slots stated its capacity: the refusal must then say DOUBLE).
+     */
+    public static final String DOUBLE_IN_HELD = "double free in a container still held";
     /** A block was served on a thread that then ended (THREAD_SAFE): its owner is gone. */
     public static final String ALLOCATED_ENDED = "allocated on a thread that ended";
     /** A block served on a thread that had ended was freed (or moved by realloc), from a live thread. */
@@ -221,6 +226,10 @@ public final class States {
         }
         if (design.has(Feature.FAULT_INJECTION)) {
             out.add(FAULT_RECOVERED);
+        }
+        if (design.has(Feature.EXACT_REASONS) && design.has(Feature.INVALID_FREE_DETECTION) && coverage.keySet()
+                .stream().anyMatch(k -> k.startsWith(PREFIX + "container ") && k.endsWith(" states its capacity"))) {
+            out.add(DOUBLE_IN_HELD); // its placements showed containers of equal slots
         }
         return out;
     }

@@ -13,7 +13,7 @@ public final class ChunksProvider implements AllocatorProvider {
             Feature.USABLE_SIZE, Feature.OWNER_LOOKUP, Feature.SIZE_CLASSES,
             Feature.CONTAINMENT, Feature.FOOTPRINT, Feature.IDLE_BOUND, Feature.SMALL_CONFIGURATION,
             Feature.INVALID_FREE_DETECTION, Feature.SIZED_FREE_CHECK, Feature.PLACEMENT, Feature.THREAD_SAFE,
-            Feature.FAULT_INJECTION);
+            Feature.FAULT_INJECTION, Feature.EXACT_REASONS);
 
     private final ChunksConfig config;
     private final DesignDescriptor descriptor;

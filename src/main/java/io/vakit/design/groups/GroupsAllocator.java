@@ -56,7 +56,7 @@ public final class GroupsAllocator implements Allocator {
                         Feature.SIZE_CLASSES, Feature.CONTAINMENT, Feature.FOOTPRINT, Feature.IDLE_BOUND,
                         Feature.SMALL_CONFIGURATION,
                         Feature.INVALID_FREE_DETECTION, Feature.SIZED_FREE_CHECK, Feature.PLACEMENT,
-                        Feature.THREAD_SAFE, Feature.FAULT_INJECTION)).following("groups");
+                        Feature.THREAD_SAFE, Feature.FAULT_INJECTION, Feature.EXACT_REASONS)).following("groups");
     }
 
     /** An allocator of {@code config}'s layout, described by {@code descriptor}. */

@@ -215,7 +215,7 @@ final class FastHeap {
         allocatedBytes += size;
     }
 
-    /** Item {@code i} of {@code p}, claimed FREE by this (its owner) thread, goes on the local list. */
+    /** Item {@code i} of {@code p}, claimed FREED by this (its owner) thread, goes on the local list. */
     void freeLocal(Page p, int i, long size) {
         p.putLocal(i);
         freed++;

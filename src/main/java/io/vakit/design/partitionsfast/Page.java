@@ -7,8 +7,9 @@ import java.lang.invoke.VarHandle;
  * A pool: one part cut into items of one class, in the manner of mimalloc's pages. Items are handed out from a local
  * free list, else from a bump pointer that has not yet reached the end; frees by the owner push onto the local list.
  * Frees by other threads push the item onto the page's lock-free remote stack, which the owner takes whole and adds to
- * its local list. Each item has a state byte (FREE, LIVE, REMOTE): every free claims its item with one compare-and-set
- * from LIVE, so of two frees of one block exactly one wins, whatever threads make them. The lists are threaded through
+ * its local list. Each item has a state byte (UNUSED, LIVE, FREED, REMOTE): every free claims its item with one
+ * compare-and-set from LIVE, so of two frees of one block exactly one wins, whatever threads make them; an item freed
+ * stays FREED (or REMOTE) until it is handed out again, so a second free of it is refused as DOUBLE. The lists are threaded through
  * an {@code int} array on the Java heap, one slot per item, never through the items: no path but a reallocation's
  * copy touches the memory the page hands out.
  *
@@ -16,8 +17,11 @@ import java.lang.invoke.VarHandle;
  * state bytes (LIVE to REMOTE), the link of an item they claimed, and {@link #remoteHead}.
  */
 final class Page {
-    static final byte FREE = 0;
+    /** Never handed out. */
+    static final byte UNUSED = 0;
     static final byte LIVE = 1;
+    /** Handed out and freed: on the local free list. */
+    static final byte FREED = 3;
     /** Freed by another thread, on the remote stack, not yet taken back by the owner. */
     static final byte REMOTE = 2;
     private static final VarHandle STATE = MethodHandles.arrayElementVarHandle(byte[].class);
@@ -145,7 +149,7 @@ final class Page {
         int n = 0;
         while (at >= 0) {
             int next = link[at];
-            STATE.setOpaque(state, at, FREE);
+            STATE.setOpaque(state, at, FREED);
             link[at] = freeHead;
             freeHead = at;
             used--;

@@ -189,7 +189,7 @@ public final class PartitionsFastAllocator implements Allocator {
             long inPart = address - base - hot.offset;
             if (inPart >= 0 && inPart < hot.span) {
                 int i = hot.itemAt(inPart);
-                if (inPart == (long) i * hot.itemBytes && hot.claim(i, Page.FREE)) {
+                if (inPart == (long) i * hot.itemBytes && hot.claim(i, Page.FREED)) {
                     mine.freeLocal(hot, i, block.byteSize());
                     return;
                 }
@@ -213,7 +213,7 @@ public final class PartitionsFastAllocator implements Allocator {
             FastHeap owner = s.owner;
             if (i < p.capacity && inPart == (long) i * p.itemBytes) {
                 if (owner.thread == me) {
-                    if (p.claim(i, Page.FREE)) {
+                    if (p.claim(i, Page.FREED)) {
                         owner.freeLocal(p, i, size);
                         return;
                     }
@@ -282,7 +282,7 @@ public final class PartitionsFastAllocator implements Allocator {
             if (off - p.offset != (long) i * p.itemBytes) {
                 return st == Page.LIVE ? Reason.INTERIOR : Reason.UNKNOWN;
             }
-            return st == Page.REMOTE ? Reason.DOUBLE : Reason.UNKNOWN;
+            return st == Page.REMOTE || st == Page.FREED ? Reason.DOUBLE : Reason.UNKNOWN;
         }
         if (unit instanceof WholeBlock b) {
             int st = b.state();

@@ -19,7 +19,7 @@ public final class PartitionsFastProvider implements AllocatorProvider {
             Feature.ALIGNED_ALLOCATION, Feature.USABLE_SIZE, Feature.OWNER_LOOKUP, Feature.SIZE_CLASSES,
             Feature.CONTAINMENT, Feature.FOOTPRINT, Feature.IDLE_BOUND, Feature.SMALL_CONFIGURATION,
             Feature.INVALID_FREE_DETECTION, Feature.PLACEMENT, Feature.THREAD_SAFE,
-            Feature.OWNER_REUSES_REMOTE_FREES, Feature.FAULT_INJECTION);
+            Feature.OWNER_REUSES_REMOTE_FREES, Feature.FAULT_INJECTION, Feature.EXACT_REASONS);
 
     private final PartitionsConfig config;
     private final DesignDescriptor descriptor;

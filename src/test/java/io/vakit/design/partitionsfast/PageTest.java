@@ -31,11 +31,13 @@ class PageTest {
     void itemsComeFromTheBumpPointerThenFromTheLocalListLastFreedFirst() {
         Page p = new Page(null, 0, 0, 0, 16, 4, 0);
         assertThat(new int[] {p.take(), p.take(), p.take()}).containsExactly(0, 1, 2);
-        assertThat(p.claim(1, Page.FREE)).isTrue();
+        assertThat(p.state(3)).as("never handed out").isEqualTo(Page.UNUSED);
+        assertThat(p.claim(1, Page.FREED)).isTrue();
         p.putLocal(1);
-        assertThat(p.claim(0, Page.FREE)).isTrue();
+        assertThat(p.claim(0, Page.FREED)).isTrue();
         p.putLocal(0);
-        assertThat(p.claim(0, Page.FREE)).as("a second claim of a free item fails").isFalse();
+        assertThat(p.claim(0, Page.FREED)).as("a second claim of a free item fails").isFalse();
+        assertThat(p.state(0)).as("freed, told apart from never handed out").isEqualTo(Page.FREED);
         assertThat(new int[] {p.take(), p.take(), p.take()}).as("0 and 1 from the list, then 3 from the bump")
                 .containsExactly(0, 1, 3);
         assertThat(p.take()).as("full").isEqualTo(-1);
@@ -51,7 +53,7 @@ class PageTest {
         }
         assertThat(p.claim(3, Page.REMOTE)).isTrue();
         assertThat(p.claim(3, Page.REMOTE)).isFalse();
-        assertThat(p.claim(3, Page.FREE)).as("the owner cannot free it again either").isFalse();
+        assertThat(p.claim(3, Page.FREED)).as("the owner cannot free it again either").isFalse();
         assertThat(p.pushRemote(3)).as("the first push: the stack was empty").isTrue();
         assertThat(p.claim(5, Page.REMOTE)).isTrue();
         assertThat(p.pushRemote(5)).isFalse();
@@ -60,7 +62,7 @@ class PageTest {
         assertThat(p.collect()).isEqualTo(2);
         assertThat(p.used).isEqualTo(6);
         assertThat(p.hasRemote()).isFalse();
-        assertThat(p.state(3)).isEqualTo(Page.FREE);
+        assertThat(p.state(3)).isEqualTo(Page.FREED);
         assertThat(new int[] {p.take(), p.take(), p.take()}).containsExactlyInAnyOrder(3, 5, -1);
     }
 

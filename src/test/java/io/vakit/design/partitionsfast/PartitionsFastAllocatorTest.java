@@ -145,9 +145,9 @@ class PartitionsFastAllocatorTest {
             refused(a, as(item.address() + 104, 8), Reason.UNKNOWN); // never handed out
             refused(a, as(0x1000, 8), Reason.FOREIGN);
             a.free(item);
-            refused(a, item, Reason.UNKNOWN); // the owner's own second free: the item is plainly free
+            refused(a, item, Reason.DOUBLE); // its emptied page is kept: the item's state byte says FREED
             a.free(part);
-            refused(a, part, Reason.UNKNOWN);
+            refused(a, part, Reason.UNKNOWN); // the part was given back: nothing is left to tell
             assertThatThrownBy(() -> a.allocate(0)).isInstanceOf(InvalidSizeException.class)
                     .hasMessageContaining("size=0").hasMessageContaining("partitions-fast");
             assertThatThrownBy(() -> a.allocate((8L << 30) + 1)).isInstanceOf(InvalidSizeException.class);

@@ -296,6 +296,31 @@ public final class PlantedBugs {
         }
     }
 
+    /**
+     * A check moved to the front of the free path, as an author does to fail fast: a slot whose live bit is clear is
+     * refused there, with the refusal the allocator uses for an address it cannot place. The toy declares that it
+     * tells a double free apart (EXACT_REASONS), and this path no longer does.
+     */
+    public static final class RefusesDoubleAsUnknown extends ToyProvider {
+        /** Used by ServiceLoader. */
+        public RefusesDoubleAsUnknown() {
+            super("broken-coarse-double", "a double free of a slot is refused as UNKNOWN",
+                    ToySlabAllocator.features(), (d, small) -> new ToySlabAllocator(d, small) {
+                        @Override
+                        protected void freeSmall(Page p, int index, long size, String op) {
+                            synchronized (lockOf(p.cls)) {
+                                if (!p.live.get(index)) {
+                                    throw new io.vakit.spi.InvalidFreeException(descriptor().id(), op,
+                                            io.vakit.spi.InvalidFreeException.Reason.UNKNOWN,
+                                            "no live block starts here");
+                                }
+                            }
+                            super.freeSmall(p, index, size, op);
+                        }
+                    });
+        }
+    }
+
     private static EnumSet<Feature> with(Feature f) {
         EnumSet<Feature> all = ToySlabAllocator.features();
         all.add(f);

@@ -57,7 +57,9 @@ class PlantedBugsTest {
                 Arguments.of(new PlantedBugs.DefersWithoutMarking(), Rule.M2_DOUBLE_FREE,
                         "a free from another thread is queued without marking the block freed"),
                 Arguments.of(new PlantedBugs.DropsEndedThreadCounts(), Rule.C8_STATS,
-                        "live counters striped per thread drop the stripes of ended threads"));
+                        "live counters striped per thread drop the stripes of ended threads"),
+                Arguments.of(new PlantedBugs.RefusesDoubleAsUnknown(), Rule.M2_DOUBLE_FREE,
+                        "a double free of a slot is refused as UNKNOWN by a design that declares EXACT_REASONS"));
     }
 
     @ParameterizedTest(name = "{0} breaks {1}")

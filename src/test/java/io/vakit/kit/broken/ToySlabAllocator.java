@@ -94,7 +94,8 @@ class ToySlabAllocator implements Allocator {
     static EnumSet<Feature> features() {
         return EnumSet.of(Feature.REALLOC, Feature.REALLOC_IN_PLACE, Feature.USABLE_SIZE, Feature.OWNER_LOOKUP,
                 Feature.SIZE_CLASSES, Feature.CONTAINMENT, Feature.FOOTPRINT, Feature.IDLE_BOUND, Feature.SMALL_CONFIGURATION,
-                Feature.INVALID_FREE_DETECTION, Feature.SIZED_FREE_CHECK, Feature.PLACEMENT, Feature.FAULT_INJECTION);
+                Feature.INVALID_FREE_DETECTION, Feature.SIZED_FREE_CHECK, Feature.PLACEMENT, Feature.FAULT_INJECTION,
+                Feature.EXACT_REASONS);
     }
 
     /** The same, declared thread-safe: the toy as written, and its planted races. */
