@@ -35,7 +35,9 @@ final class BurstSteps {
                 Step.type("burst", m -> m.closed() ? 0 : 3, BurstSteps::burst,
                         e -> new Burst(e.label(), e.arg(0), (int) e.arg(1), (int) e.arg(2))),
                 Step.type("fill", m -> m.small() && !m.closed() ? 4 : 0,
-                        (r, m, l) -> new Fill(l, fillSize(r, m)), e -> new Fill(e.label(), e.arg(0))),
+                        (r, m, l) -> new Fill(l, fillSize(r, m), false), e -> new Fill(e.label(), e.arg(0), false)),
+                Step.type("fillElsewhere", m -> m.small() && !m.closed() && m.design().has(Feature.THREAD_SAFE) ? 3 : 0,
+                        (r, m, l) -> new Fill(l, fillSize(r, m), true), e -> new Fill(e.label(), e.arg(0), true)),
                 Step.type("drain", m -> m.liveCount() > 0 ? 2 : 0, (r, m, l) -> new Drain(),
                         e -> new Drain()));
     }
@@ -110,6 +112,25 @@ final class BurstSteps {
         m.operation();
         a.free(BlockSteps.segment(m.live(label).orElseThrow()));
         m.remove(label, false);
+        m.checkStats(a);
+    }
+
+    /**
+     * Frees {@code labels}, on the contract's other thread when {@code elsewhere} (in one visit to it, then the stats
+     * checked once), else one by one on this thread.
+     */
+    private static void freeAll(Allocator a, AllocatorModel m, List<Integer> labels, boolean elsewhere) {
+        if (!elsewhere) {
+            labels.forEach(l -> free(a, m, l));
+            return;
+        }
+        List<MemorySegment> blocks = new ArrayList<>();
+        for (int l : labels) {
+            m.operation();
+            blocks.add(BlockSteps.segment(m.live(l).orElseThrow()));
+        }
+        OtherThread.run(() -> blocks.forEach(a::free));
+        labels.forEach(l -> m.remove(l, false));
         m.checkStats(a);
     }
 
@@ -233,7 +254,7 @@ final class BurstSteps {
      * (the refusal must change nothing); free every other one; allocate again, which must succeed once every block
      * is freed at the latest (recovery: {@link #recover}); free everything.
      */
-    record Fill(int label, long size) implements Step {
+    record Fill(int label, long size, boolean elsewhere) implements Step {
         @Override
         public boolean applicable(AllocatorModel m) {
             return m.small() && !m.closed() && m.live(sub(label, 0)).isEmpty();
@@ -252,16 +273,17 @@ final class BurstSteps {
             }
             m.checkTouched(Rule.C5_CONTENTS, op + " filling");
             List<Integer> kept = new ArrayList<>();
+            List<Integer> half = new ArrayList<>();
             for (int i = 0; i < blocks.size(); i++) {
-                if (i % 2 == 0) {
-                    free(a, m, blocks.get(i));
-                } else {
-                    kept.add(blocks.get(i));
-                }
+                (i % 2 == 0 ? half : kept).add(blocks.get(i));
             }
+            freeAll(a, m, half, elsewhere);
             if (exhausted && !blocks.isEmpty()) {
                 m.hit(Rule.C12_EXHAUSTION);
                 MemorySegment again = recover(a, m, op, kept, blocks.size());
+                if (elsewhere) {
+                    m.reach(States.RECOVERED_ELSEWHERE); // observed: served after the other thread's frees
+                }
                 m.admit(a, op, sub(label, FILL_MAX), again, size, 1); // reaches RECOVERED: as large as refused
                 BlockSteps.write(m, sub(label, FILL_MAX));
                 kept.add(sub(label, FILL_MAX));
@@ -276,23 +298,24 @@ final class BurstSteps {
          * The recovery after exhaustion, with every other block of the fill freed: an allocation of the fill's size.
          * An allocator may still refuse it while the other half is live (a TLSF files a freed block by its size
          * rounded down and searches by the request rounded up, so a free block of exactly that size is not found), and
-         * that refusal is judged like any other; once every block of the fill is freed too, none may refuse it.
+         * that refusal is judged like any other; once every block of the fill is freed too, none may refuse it. With
+         * {@code elsewhere} the frees are made by the other thread: a design that defers them to the owner must take
+         * them back before it refuses the owner's request (OWNER_REUSES_REMOTE_FREES: at its next allocation).
          */
         private MemorySegment recover(Allocator a, AllocatorModel m, String op, List<Integer> kept, int filled) {
             MemorySegment again = BlockSteps.attempt(a, m, op, size, () -> a.allocate(size));
             if (again != null) {
                 return again;
             }
-            for (int l : kept) {
-                free(a, m, l);
-            }
+            freeAll(a, m, kept, elsewhere);
             kept.clear();
             Stats before = a.stats();
             try {
                 return a.allocate(size);
             } catch (AddressSpaceExhaustedException e) {
                 throw m.violation(Rule.C12_EXHAUSTION, op + ": after the allocator was exhausted and all " + filled
-                        + " of its blocks of " + size + " bytes were freed, allocate(" + size + ") was still refused"
+                        + " of its blocks of " + size + " bytes were freed" + (elsewhere ? " by another thread" : "")
+                        + ", allocate(" + size + ") was still refused"
                         + " (stats " + before + "): " + e.getMessage());
             }
         }
@@ -304,7 +327,7 @@ final class BurstSteps {
 
         @Override
         public String toString() {
-            return Encoded.format("fill", label, size);
+            return Encoded.format(elsewhere ? "fillElsewhere" : "fill", label, size);
         }
     }
 }

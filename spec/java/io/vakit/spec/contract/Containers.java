@@ -111,12 +111,14 @@ final class Containers {
     }
 
     /**
-     * The epoch of the container at {@code start} while it holds a live block, else -1: a container that still holds
-     * the same epoch later has held a live block ever since, so the allocator cannot have given it back.
+     * The epoch of the container of equal slots at {@code start} while it holds a live block, else -1: a container
+     * that still holds the same epoch later has held a live block ever since, so the allocator cannot have given it
+     * back, nor the slot (a container that states no capacity, such as a segment of runs of many sizes, may give back
+     * a freed block's memory while it holds others, so it is never counted held).
      */
     long heldEpoch(long start) {
         Box c = byStart.get(start);
-        return c == null || c.live == 0 ? -1 : c.epoch;
+        return c == null || c.live == 0 || c.capacity <= 0 ? -1 : c.epoch;
     }
 
     /** The slot sizes whose containers stated a capacity, in no order. */

@@ -85,6 +85,11 @@ public final class States {
      * least as large served.
      */
     public static final String RECOVERED = "recovered after exhaustion";
+    /**
+     * In the small configuration, after exhaustion, the fill's blocks freed by the contract's other thread, and then a
+     * request as large served on the chain's thread (THREAD_SAFE).
+     */
+    public static final String RECOVERED_ELSEWHERE = "recovered after frees from another thread";
     /** Slack ({@code [size, usableSize)}) written and checked. */
     public static final String SLACK = "slack written";
 
@@ -240,7 +245,11 @@ public final class States {
      * merged.
      */
     public static List<String> requiredSmall(DesignDescriptor design) {
-        return design.has(Feature.SMALL_CONFIGURATION) ? List.of(EXHAUSTED, RECOVERED) : List.of();
+        if (!design.has(Feature.SMALL_CONFIGURATION)) {
+            return List.of();
+        }
+        return design.has(Feature.THREAD_SAFE) ? List.of(EXHAUSTED, RECOVERED, RECOVERED_ELSEWHERE)
+                : List.of(EXHAUSTED, RECOVERED);
     }
 
     /**

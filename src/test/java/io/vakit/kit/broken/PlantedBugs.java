@@ -297,6 +297,68 @@ public final class PlantedBugs {
     }
 
     /**
+     * Deferred frees done right but for one ordering: a free from a thread other than the one that opened the
+     * allocator marks the slot freed and queues it for the owner, which puts the queued slots back on its free lists
+     * at its next allocation. The author's slip, to keep the allocation's latency low: the queue is drained after the
+     * allocation is served, so an allocation that the queued slots would serve is refused for exhaustion first.
+     */
+    public static final class DrainsAfterAllocating extends ToyProvider {
+        /** Used by ServiceLoader. */
+        public DrainsAfterAllocating() {
+            super("broken-drains-late", "the owner takes deferred frees back only after its allocation is served",
+                    ToySlabAllocator.threadSafeFeatures(), (d, small) -> new ToySlabAllocator(d, small) {
+                        private final Thread owner = Thread.currentThread();
+                        private final java.util.ArrayDeque<Object[]> queued = new java.util.ArrayDeque<>();
+
+                        @Override
+                        protected void freeSmall(Page p, int index, long size, String op) {
+                            if (Thread.currentThread() != owner) {
+                                synchronized (lockOf(p.cls)) {
+                                    checkLive(p, index, size, op);
+                                    p.live.clear(index); // freed now: a second free is refused
+                                }
+                                uncount(size);
+                                synchronized (queued) {
+                                    queued.add(new Object[] {p, index, size});
+                                }
+                                return;
+                            }
+                            super.freeSmall(p, index, size, op);
+                        }
+
+                        @Override
+                        protected long allocateSmall(int cls, long size, String op) {
+                            long a = super.allocateSmall(cls, size, op);
+                            if (Thread.currentThread() == owner) {
+                                drain();
+                            }
+                            return a;
+                        }
+
+                        private void drain() {
+                            while (true) {
+                                Object[] q;
+                                synchronized (queued) {
+                                    q = queued.poll();
+                                }
+                                if (q == null) {
+                                    return;
+                                }
+                                Page p = (Page) q[0];
+                                int index = (int) q[1];
+                                long bytes = (long) q[2];
+                                synchronized (lockOf(p.cls)) {
+                                    p.live.set(index); // freeSlot clears it again
+                                    count(bytes); // and uncounts it again
+                                    freeSlot(p, index, bytes);
+                                }
+                            }
+                        }
+                    });
+        }
+    }
+
+    /**
      * A check moved to the front of the free path, as an author does to fail fast: a slot whose live bit is clear is
      * refused there, with the refusal the allocator uses for an address it cannot place. The toy declares that it
      * tells a double free apart (EXACT_REASONS), and this path no longer does.

@@ -58,6 +58,8 @@ class PlantedBugsTest {
                         "a free from another thread is queued without marking the block freed"),
                 Arguments.of(new PlantedBugs.DropsEndedThreadCounts(), Rule.C8_STATS,
                         "live counters striped per thread drop the stripes of ended threads"),
+                Arguments.of(new PlantedBugs.DrainsAfterAllocating(), Rule.C12_EXHAUSTION,
+                        "the owner takes frees from other threads back only after its allocation is served"),
                 Arguments.of(new PlantedBugs.RefusesDoubleAsUnknown(), Rule.M2_DOUBLE_FREE,
                         "a double free of a slot is refused as UNKNOWN by a design that declares EXACT_REASONS"));
     }
