@@ -43,9 +43,9 @@ public enum Feature {
     /**
      * With {@link #INVALID_FREE_DETECTION}: a refused free or reallocation names its exact reason wherever the
      * allocator still holds the memory: {@code INTERIOR} for an address inside a live block, {@code FOREIGN} for one
-     * outside every range it reserved, and {@code DOUBLE} for the start of a freed block whose container (its
-     * {@link Placement} level just outside the block) has held a live block ever since. {@code UNKNOWN} is left for
-     * memory it may have given back.
+     * outside every range it reserved, and {@code DOUBLE} for the start of a freed block whose container of equal
+     * slots (its {@link Placement} level just outside the block, stating a capacity) has held a live block ever
+     * since. {@code UNKNOWN} is left for memory it may have given back.
      */
     EXACT_REASONS,
     /** A free whose segment size maps to another class raises {@link InvalidFreeException} (WRONG_SIZE). */
