@@ -210,6 +210,69 @@ public final class Fsa implements AutoCloseable {
         }
     }
 
+    /**
+     * A mark to rewind to: the blocks first touched after it, with the metadata pages only they use, can be given
+     * back by {@link #rewindTo} once they hold no live item.
+     */
+    public int mark() {
+        lock.lock();
+        try {
+            return untouched;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Undoes the blocks first touched since {@code mark}, from the top down, while the topmost holds no live item:
+     * each leaves the free-block list and is untouched again, and the metadata pages no block below it uses are
+     * decommitted. For a caller whose operation took items and freed them again because a later step failed: the FSA's
+     * committed bytes are then what they were at the mark (its metadata pages otherwise stay committed once touched).
+     */
+    public void rewindTo(int mark) {
+        lock.lock();
+        try {
+            while (untouched > mark && live[untouched - 1] == null) {
+                unlinkFree(untouched - 1);
+                untouched--;
+            }
+            for (int p = 0; p < metaPageCommitted.length; p++) {
+                if (metaPageCommitted[p] && !metaPageUsed(p, untouched)) {
+                    space.decommit(p * page, page);
+                    metaPageCommitted[p] = false;
+                    committedBytes -= page;
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** True when page {@code p} holds a record or a live-item map of one of the first {@code blocks} blocks. */
+    private boolean metaPageUsed(int p, int blocks) {
+        long from = p * page;
+        long to = from + page;
+        boolean records = from < blocks * RECORD;
+        boolean maps = from < recordsBytes + blocks * mapStride && to > recordsBytes;
+        return blocks > 0 && (records || maps);
+    }
+
+    /** Takes released block {@code b} off the free-block list. */
+    private void unlinkFree(int b) {
+        int prev = NIL;
+        int cur = freeBlocks;
+        while (cur != b) {
+            prev = cur;
+            cur = u32(recordOffset(cur) + NEXT);
+        }
+        int next = u32(recordOffset(b) + NEXT);
+        if (prev == NIL) {
+            freeBlocks = next;
+        } else {
+            putU32(recordOffset(prev) + NEXT, next);
+        }
+    }
+
     /** The item size of the live item at {@code address}, or -1 when none starts there. */
     public int sizeOf(long address) {
         lock.lock();

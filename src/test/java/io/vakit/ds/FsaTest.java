@@ -91,6 +91,43 @@ class FsaTest {
     }
 
     @Test
+    void rewindingToAMarkGivesBackWhatAFailedOperationFirstTouched() {
+        try (Fsa f = new Fsa(VirtualMemory.system(), 64 * 1024, 64)) {
+            MemorySegment kept = f.allocate(8);
+            long committed = f.committedBytes();
+            int mark = f.mark();
+            MemorySegment a = f.allocate(100); // a new block, its record and map
+            MemorySegment b = f.allocate(20_000); // another
+            assertThat(f.committedBytes()).isGreaterThan(committed + 2 * 64 * 1024);
+            f.free(a.address()); // the failed operation undoes its items, in any order
+            f.free(b.address());
+            assertThat(f.committedBytes()).as("the metadata pages stay until rewound")
+                    .isGreaterThan(committed);
+            f.rewindTo(mark);
+            assertThat(f.committedBytes()).isEqualTo(committed);
+            assertThat(f.mark()).isEqualTo(mark);
+            assertThat(f.allocate(100).byteSize()).as("the rewound blocks serve again").isEqualTo(128);
+            f.free(kept.address());
+        }
+    }
+
+    @Test
+    void rewindingStopsAtABlockThatHoldsALiveItem() {
+        try (Fsa f = new Fsa(VirtualMemory.system(), 64 * 1024, 64)) {
+            int mark = f.mark();
+            MemorySegment live = f.allocate(100);
+            MemorySegment gone = f.allocate(20_000);
+            f.free(gone.address());
+            long committed = f.committedBytes();
+            f.rewindTo(mark);
+            assertThat(f.mark()).as("the block of the live item stays touched").isEqualTo(mark + 1);
+            assertThat(f.committedBytes()).isLessThanOrEqualTo(committed).isGreaterThanOrEqualTo(64 * 1024);
+            assertThat(f.sizeOf(live.address())).isEqualTo(128);
+            f.free(live.address());
+        }
+    }
+
+    @Test
     void useAfterCloseIsRefused() {
         Fsa f = new Fsa(VirtualMemory.system(), 64 * 1024, 1);
         f.close();

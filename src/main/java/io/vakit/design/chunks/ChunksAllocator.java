@@ -88,16 +88,26 @@ public final class ChunksAllocator implements Allocator {
         });
     }
 
+    /**
+     * Places a block; a refusal changes nothing: each step undoes its own records, and the FSA is rewound to where it
+     * was, so the metadata pages a refused request first touched are given back too.
+     */
     private long place(long size, String op) {
         int c = classes.classOf(size);
         if (c < 0 || size > config.regionBytes()) {
             return mapping(size, op);
         }
-        return space.main.base() + switch (classes.regionType(c)) {
-            case CHUNK -> items.allocate(c, op);
-            case CHUNK_RUN -> chunkRuns.allocate((int) (classes.size(c) >>> 12), c, op);
-            case BLOCK_RUN -> blockRuns.allocate((int) (classes.size(c) >>> 20), c, op);
-        };
+        int mark = space.fsa.mark();
+        try {
+            return space.main.base() + switch (classes.regionType(c)) {
+                case CHUNK -> items.allocate(c, op);
+                case CHUNK_RUN -> chunkRuns.allocate((int) (classes.size(c) >>> 12), c, op);
+                case BLOCK_RUN -> blockRuns.allocate((int) (classes.size(c) >>> 20), c, op);
+            };
+        } catch (RuntimeException e) {
+            space.fsa.rewindTo(mark);
+            throw e;
+        }
     }
 
     /** The bytes of the mapping of a request of {@code size}: its class's size, or page-rounded beyond the table. */
