@@ -74,6 +74,8 @@ public final class AllocatorModel {
     private final Map<String, Long> coveredSoFar;
     private final TreeMap<Long, Block> byAddress = new TreeMap<>();
     private final Map<Integer, Block> byLabel = new HashMap<>();
+    /** Per request size: the usable size fresh blocks of it (natural alignment) got, or -1 once two differed. */
+    private final java.util.TreeMap<Long, Long> freshUsable = new java.util.TreeMap<>();
     private final Map<Integer, Block> freed = new HashMap<>();
     /** For a remembered freed block: the epoch of its container, held by a live block when the block was freed. */
     private final Map<Integer, Long> freedHeld = new HashMap<>();
@@ -489,6 +491,26 @@ public final class AllocatorModel {
         freed.remove(b.label());
         liveBytes += b.size();
         touch(b.address(), b.extent());
+    }
+
+    /**
+     * Records the usable size of a block just allocated for {@code size} bytes at no more than the alignment every
+     * block of that size gets (not reallocated): a size whose fresh blocks got two different usable sizes is
+     * forgotten for good.
+     */
+    void fresh(long size, long usable) {
+        freshUsable.merge(size, usable, (was, now) -> was.equals(now) ? was : -1L);
+    }
+
+    /** The usable size every fresh block of {@code size} bytes got so far, or -1 where none was seen or two differed. */
+    long freshUsable(long size) {
+        return freshUsable.getOrDefault(size, -1L);
+    }
+
+    /** The request sizes up to {@code max} whose fresh blocks all got {@code usable} bytes. */
+    long[] sizesWithUsable(long usable, long max) {
+        return freshUsable.headMap(max, true).entrySet().stream().filter(e -> e.getValue() == usable)
+                .mapToLong(Map.Entry::getKey).toArray();
     }
 
     /** Records that the block labelled {@code label} holds its pattern over its usable bytes. */

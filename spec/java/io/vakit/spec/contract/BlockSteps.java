@@ -7,6 +7,7 @@ import io.vakit.spi.AddressSpaceExhaustedException;
 import io.vakit.spi.Allocator;
 import io.vakit.spi.FamilyAllocator;
 import io.vakit.spi.Feature;
+import io.vakit.spi.SizeClassTable;
 import io.vakit.spi.InvalidAlignmentException;
 import io.vakit.spi.Stats;
 import java.lang.foreign.MemorySegment;
@@ -45,7 +46,7 @@ final class BlockSteps {
                 Step.type("realloc", m -> m.liveCount() > 0 && m.design().has(Feature.REALLOC) ? 10 : 0, (r, m, l) -> {
                     int label = Step.pick(r, m.liveLabels());
                     AllocatorModel.Block b = m.live(label).orElseThrow();
-                    return new Realloc(label, Sizes.reallocSize(r, m, Math.min(b.size(), Sizes.COPY_MAX)));
+                    return new Realloc(label, Sizes.reallocSize(r, m, b));
                 }, e -> new Realloc(e.label(), e.arg(0))));
     }
 
@@ -65,7 +66,10 @@ final class BlockSteps {
         if (States.isPair(size, alignment)) {
             m.reach(States.pair(size, alignment)); // served: what the allocator returned is judged next
         }
-        m.admit(a, op, label, block, size, alignment);
+        AllocatorModel.Block b = m.admit(a, op, label, block, size, alignment);
+        if (alignment <= m.design().alignment().alignmentFor(size)) { // asks nothing beyond what any block gets
+            m.fresh(size, b.usable());
+        }
         return true;
     }
 
@@ -285,7 +289,8 @@ final class BlockSteps {
      * {@code allocEnded#L(size)}: allocate a block on a new thread that then ends (THREAD_SAFE only); the action
      * returns once the thread has ended. The block is live like any other: later actions write, free and reallocate it
      * from the chain's threads, so a design with per-thread memory must adopt, or serve from outside, the memory of a
-     * thread that is gone (spec/contract.md#blocks-of-a-thread-that-ended).
+     * thread that is gone (spec/contract.md#blocks-of-a-thread-that-ended). Before the thread ends it also allocates
+     * and frees a block of another class ({@link #scratchSize}), so the heap it leaves has freed blocks too.
      */
     record AllocEnded(int label, long size) implements Step {
         @Override
@@ -297,10 +302,29 @@ final class BlockSteps {
         @Override
         public void run(Allocator a, AllocatorModel m) {
             boolean[] served = new boolean[1];
-            EndedThread.run(() -> served[0] = allocate(a, m, toString(), label, size, 1));
+            EndedThread.run(() -> {
+                int scratch = -1 - label; // a label no chain action uses
+                boolean scratched = allocate(a, m, toString(), scratch, scratchSize(size), 1);
+                served[0] = allocate(a, m, toString(), label, size, 1);
+                if (scratched) {
+                    m.operation();
+                    a.free(segment(m.live(scratch).orElseThrow()));
+                    m.remove(scratch, false);
+                    m.checkStats(a);
+                }
+            });
             if (served[0]) {
                 m.ownerEnded(label); // observed: served, and its thread has ended
             }
+        }
+
+        /**
+         * The size of the block the ended thread allocates and frees itself around the labelled one: of another class
+         * than {@code size} in every table the kit knows, so that a per-thread design leaves an emptied container of
+         * that class in the ended thread's heap, beside counts of frees as well as of allocations.
+         */
+        static long scratchSize(long size) {
+            return size <= 512 ? 4096 : 64;
         }
 
         @Override
@@ -353,16 +377,35 @@ final class BlockSteps {
                             + " but lost byte " + at + " of its " + kept + "-byte prefix");
                 }
             }
-            if (to == from && m.design().has(Feature.REALLOC_IN_PLACE) && m.design().sizeClasses() != null
-                    && m.design().sizeClasses().classOf(newSize) >= 0) {
-                m.hit(Rule.C7_REALLOC_PREFIX);
-                if (moved.address() != old.address()) {
-                    throw m.violation(Rule.C7_REALLOC_PREFIX, toString() + " kept block #" + label + " in its class "
-                            + "but moved it from " + AllocatorModel.hex(old.address()) + " to "
-                            + AllocatorModel.hex(moved.address()) + " (the design declares REALLOC_IN_PLACE)");
-                }
+            if (m.design().has(Feature.REALLOC_IN_PLACE)) {
+                checkInPlace(m, old, moved, to == from);
             }
             m.moved(old, now, kept);
+        }
+
+        /**
+         * REALLOC_IN_PLACE (C7): a new size of the block's own class keeps its address. With REALLOC_IN_SLOT, beyond
+         * the table (or without one) too: a size whose every fresh block the run allocated got exactly the block's
+         * usable size is of its slot, which the block already is.
+         */
+        private void checkInPlace(AllocatorModel m, AllocatorModel.Block old, MemorySegment moved, boolean sameClass) {
+            SizeClassTable t = m.design().sizeClasses();
+            boolean inTable = t != null && t.classOf(newSize) >= 0;
+            boolean sameSlot = !inTable && m.design().has(Feature.REALLOC_IN_SLOT)
+                    && m.freshUsable(newSize) == old.usable();
+            if (!(inTable && sameClass) && !sameSlot) {
+                return;
+            }
+            m.hit(Rule.C7_REALLOC_PREFIX);
+            if (moved.address() != old.address()) {
+                throw m.violation(Rule.C7_REALLOC_PREFIX, toString() + " kept block #" + label + " in its "
+                        + (inTable ? "class" : "slot of " + old.usable() + " bytes (what every fresh block of "
+                        + newSize + " bytes got)") + " but moved it from " + AllocatorModel.hex(old.address())
+                        + " to " + AllocatorModel.hex(moved.address()) + " (the design declares REALLOC_IN_PLACE)");
+            }
+            if (sameSlot && newSize > States.beyond(m.design())) {
+                m.reach(States.REALLOC_IN_SLOT); // observed: the address kept beyond the table
+            }
         }
 
         @Override

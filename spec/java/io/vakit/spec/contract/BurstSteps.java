@@ -252,7 +252,8 @@ final class BurstSteps {
     /**
      * {@code fill#L(size)} (small configuration): allocate blocks of {@code size} until the allocator is exhausted
      * (the refusal must change nothing); free every other one; allocate again, which must succeed once every block
-     * is freed at the latest (recovery: {@link #recover}); free everything.
+     * is freed at the latest (recovery: {@link #recover}); free everything. A fill that started with no block live
+     * then fills again and must get as far ({@link #refill}, with IDLE_BOUND).
      */
     record Fill(int label, long size, boolean elsewhere) implements Step {
         @Override
@@ -263,14 +264,9 @@ final class BurstSteps {
         @Override
         public void run(Allocator a, AllocatorModel m) {
             String op = toString();
+            boolean idle = m.liveCount() == 0;
             List<Integer> blocks = new ArrayList<>();
-            boolean exhausted = false;
-            for (int i = 0; i < FILL_MAX; i++) {
-                if (!add(a, m, op, sub(label, i), size, blocks)) {
-                    exhausted = true;
-                    break;
-                }
-            }
+            boolean exhausted = fill(a, m, op, blocks);
             m.checkTouched(Rule.C5_CONTENTS, op + " filling");
             List<Integer> kept = new ArrayList<>();
             List<Integer> half = new ArrayList<>();
@@ -290,6 +286,47 @@ final class BurstSteps {
             }
             m.checkTouched(Rule.C5_CONTENTS, op + " recovering");
             for (int l : kept) {
+                free(a, m, l);
+            }
+            if (idle && exhausted && m.liveCount() == 0 && m.design().has(Feature.IDLE_BOUND)) {
+                refill(a, m, op, blocks.size());
+            }
+        }
+
+        /** Allocates blocks of the fill's size until exhausted (true) or {@link #FILL_MAX} were served (false). */
+        private boolean fill(Allocator a, AllocatorModel m, String op, List<Integer> blocks) {
+            for (int i = 0; i < FILL_MAX; i++) {
+                if (!add(a, m, op, sub(label, i), size, blocks)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /**
+         * The fill again, from the idle state its first pass left (C12, with IDLE_BOUND): no address space may be
+         * lost by a fill and its frees. The second pass must serve as many blocks as the first, less what the empty
+         * memory the design keeps idle could hold ({@link Allocator#idleCommittedBound()} over the slot); then it is
+         * freed.
+         */
+        private void refill(Allocator a, AllocatorModel m, String op, int first) {
+            long bound = a.idleCommittedBound();
+            List<Integer> again = new ArrayList<>();
+            boolean exhausted = fill(a, m, op + " again", again);
+            m.checkTouched(Rule.C5_CONTENTS, op + " filling again");
+            long slot = again.isEmpty() ? size : Math.max(size, m.live(again.get(0)).orElseThrow().usable());
+            long slack = (bound + slot - 1) / slot;
+            if (exhausted) {
+                m.hit(Rule.C12_EXHAUSTION);
+                if (again.size() + slack < first) {
+                    throw m.violation(Rule.C12_EXHAUSTION, op + ": filled again once every block was freed, it was"
+                            + " exhausted after " + again.size() + " blocks of " + size + " bytes; the first fill"
+                            + " served " + first + " from an idle start, and the " + bound + " bytes the design may"
+                            + " keep idle hold at most " + slack + " of them: address space was lost");
+                }
+                m.reach(States.REFILLED); // observed: exhausted again, as far as the first time
+            }
+            for (int l : again) {
                 free(a, m, l);
             }
         }

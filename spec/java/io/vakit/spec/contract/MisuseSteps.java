@@ -32,7 +32,7 @@ final class MisuseSteps {
                         (r, m, l) -> new FreeInterior(Step.pick(r, m.liveLabels()), r.nextLong(1L << 20), true),
                         e -> new FreeInterior(e.label(), e.arg(0), true)),
                 Step.type("freeTwice", m -> detects(m) && m.staleLabels().length > 0 ? 3 : 0,
-                        (r, m, l) -> new FreeTwice(Step.pick(r, m.staleLabels()), false),
+                        (r, m, l) -> new FreeTwice(pickStale(r, m), false),
                         e -> new FreeTwice(e.label(), false)),
                 Step.type("reallocFreed", m -> reallocDetects(m) && m.staleLabels().length > 0 ? 1 : 0,
                         (r, m, l) -> new FreeTwice(Step.pick(r, m.staleLabels()), true),
@@ -61,6 +61,21 @@ final class MisuseSteps {
     /** The actions every generated chain ends with: close, then every operation refused. */
     static List<io.vakit.spec.engine.Action<Allocator, AllocatorModel>> finish(AllocatorModel m) {
         return m.closed() ? List.of() : List.of(new Close(), new AfterClose());
+    }
+
+    /**
+     * A freed label to free again: with EXACT_REASONS, half the time one whose container has held a live block ever
+     * since (where DOUBLE is the only right answer), while there is one.
+     */
+    private static int pickStale(java.util.random.RandomGenerator r, AllocatorModel m) {
+        int[] stale = m.staleLabels();
+        if (m.design().has(Feature.EXACT_REASONS) && r.nextBoolean()) {
+            int[] held = java.util.Arrays.stream(stale).filter(m::freedInHeldContainer).toArray();
+            if (held.length > 0) {
+                return Step.pick(r, held);
+            }
+        }
+        return Step.pick(r, stale);
     }
 
     private static boolean detects(AllocatorModel m) {

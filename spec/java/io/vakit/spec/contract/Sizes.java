@@ -121,9 +121,19 @@ final class Sizes {
         return 64 - Long.numberOfLeadingZeros(size - 1);
     }
 
-    /** A new size for a realloc of a block of {@code size} bytes: within its class, a class up, or a class down. */
-    static long reallocSize(RandomGenerator r, AllocatorModel m, long size) {
+    /**
+     * A new size for a realloc of block {@code b}: within its class, a class up, or a class down; or, beyond the
+     * table, a size whose fresh blocks got exactly its usable size (its own slot).
+     */
+    static long reallocSize(RandomGenerator r, AllocatorModel m, AllocatorModel.Block b) {
         long max = Math.min(COPY_MAX, m.design().maxBlockSize());
+        long size = Math.min(b.size(), COPY_MAX);
+        if (b.usable() > States.beyond(m.design()) && r.nextInt(4) == 0) {
+            long[] slot = m.sizesWithUsable(b.usable(), max);
+            if (slot.length > 0) {
+                return slot[r.nextInt(slot.length)];
+            }
+        }
         long[] edges = m.edges();
         int n = upper(edges, max);
         int c = classOf(m.design(), size);

@@ -67,6 +67,8 @@ public final class States {
     public static final String REALLOC_DOWN = "realloc down a class";
     /** A reallocation within the block's class. */
     public static final String REALLOC_SAME = "realloc within its class";
+    /** A reallocation beyond the table to a size whose fresh blocks get the block's usable size: kept in place. */
+    public static final String REALLOC_IN_SLOT = "realloc in place beyond the table";
     /** An allocation refused for exhaustion in the small configuration, and judged by C12. */
     public static final String EXHAUSTED = "exhausted";
     /** A block was freed from the contract's other thread (THREAD_SAFE). */
@@ -90,6 +92,8 @@ public final class States {
      * request as large served on the chain's thread (THREAD_SAFE).
      */
     public static final String RECOVERED_ELSEWHERE = "recovered after frees from another thread";
+    /** A fill from an idle start, filled again once all of it was freed, exhausted no sooner than the idle bound allows. */
+    public static final String REFILLED = "filled again as far after everything was freed";
     /** Slack ({@code [size, usableSize)}) written and checked. */
     public static final String SLACK = "slack written";
 
@@ -210,6 +214,10 @@ public final class States {
             out.add(REALLOC_UP);
             out.add(REALLOC_DOWN);
             out.add(REALLOC_SAME);
+            long reallocMax = Math.min(design.maxBlockSize(), Sizes.COPY_MAX);
+            if (design.has(Feature.REALLOC_IN_SLOT) && beyond(design) < reallocMax) {
+                out.add(REALLOC_IN_SLOT);
+            }
         }
         for (String order : BurstSteps.ORDERS) {
             out.add(burst(order));
@@ -248,8 +256,14 @@ public final class States {
         if (!design.has(Feature.SMALL_CONFIGURATION)) {
             return List.of();
         }
-        return design.has(Feature.THREAD_SAFE) ? List.of(EXHAUSTED, RECOVERED, RECOVERED_ELSEWHERE)
-                : List.of(EXHAUSTED, RECOVERED);
+        List<String> out = new ArrayList<>(List.of(EXHAUSTED, RECOVERED));
+        if (design.has(Feature.THREAD_SAFE)) {
+            out.add(RECOVERED_ELSEWHERE);
+        }
+        if (design.has(Feature.FOOTPRINT) && design.has(Feature.IDLE_BOUND)) {
+            out.add(REFILLED);
+        }
+        return out;
     }
 
     /**

@@ -10,6 +10,12 @@ public enum Feature {
     /** A {@link Allocator#reallocate} to a size of the block's own size class returns the same address. */
     REALLOC_IN_PLACE,
     /**
+     * With {@link #REALLOC_IN_PLACE}, beyond the size-class table too (or without one): a {@link Allocator#reallocate}
+     * to a size whose fresh blocks get exactly the block's usable size (its own slot: a part, a run, a mapping of the
+     * same length) returns the same address.
+     */
+    REALLOC_IN_SLOT,
+    /**
      * Explicit alignments above the natural guarantee, up to {@link DesignDescriptor#maxAlignment()}, for every size.
      * Without it, an alignment above the natural one for the size is refused with {@link InvalidAlignmentException}.
      */

@@ -10,8 +10,9 @@ import java.util.EnumSet;
 public final class PartitionsProvider implements AllocatorProvider {
     /** What the design offers. */
     static final EnumSet<Feature> FEATURES = EnumSet.of(Feature.REALLOC, Feature.REALLOC_IN_PLACE,
-            Feature.ALIGNED_ALLOCATION, Feature.USABLE_SIZE, Feature.OWNER_LOOKUP, Feature.SIZE_CLASSES,
-            Feature.CONTAINMENT, Feature.FOOTPRINT, Feature.IDLE_BOUND, Feature.SMALL_CONFIGURATION,
+            Feature.REALLOC_IN_SLOT, Feature.ALIGNED_ALLOCATION, Feature.USABLE_SIZE, Feature.OWNER_LOOKUP,
+            Feature.SIZE_CLASSES, Feature.CONTAINMENT, Feature.FOOTPRINT, Feature.IDLE_BOUND,
+            Feature.SMALL_CONFIGURATION,
             Feature.INVALID_FREE_DETECTION, Feature.PLACEMENT, Feature.THREAD_SAFE,
             Feature.OWNER_REUSES_REMOTE_FREES, Feature.FAULT_INJECTION);
 

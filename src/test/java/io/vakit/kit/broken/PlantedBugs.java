@@ -297,6 +297,43 @@ public final class PlantedBugs {
     }
 
     /**
+     * The page pool run as a bump region, as a first version often is: pages are carved from the bottom, and a page
+     * given back shrinks the region only when it is the topmost page in use. The author's slip: the holes a page
+     * given back below the top leaves are recorded nowhere, so no class gets them again. Its physical pages are
+     * dropped and it is counted out, so the stats and the idle bound stay true; only the address space is lost.
+     */
+    public static final class LosesPoolHoles extends ToyProvider {
+        /** Used by ServiceLoader. */
+        public LosesPoolHoles() {
+            super("broken-pool-holes", "pages given back below the top are lost to the pool",
+                    ToySlabAllocator.features(), (d, small) -> new ToySlabAllocator(d, small) {
+                        private final java.util.Set<Integer> holes = new java.util.TreeSet<>();
+
+                        @Override
+                        protected void returnToPool(int index) {
+                            if (!topmost(index)) {
+                                holes.add(index); // to be merged when the top comes down: never done
+                                return;
+                            }
+                            super.returnToPool(index);
+                        }
+                    });
+        }
+    }
+
+    /**
+     * Per-thread counters whose stripe of an ended thread is retired with its allocations but not its own frees
+     * ({@link RetiresAllocationsOnlyAllocator}).
+     */
+    public static final class RetiresAllocationsOnly extends ToyProvider {
+        /** Used by ServiceLoader. */
+        public RetiresAllocationsOnly() {
+            super("broken-retired-frees", "an ended thread's counts are retired without the frees it made",
+                    ToySlabAllocator.threadSafeFeatures(), RetiresAllocationsOnlyAllocator::new);
+        }
+    }
+
+    /**
      * Deferred frees done right but for one ordering: a free from a thread other than the one that opened the
      * allocator marks the slot freed and queues it for the owner, which puts the queued slots back on its free lists
      * at its next allocation. The author's slip, to keep the allocation's latency low: the queue is drained after the

@@ -236,9 +236,24 @@ class ToySlabAllocator implements Allocator {
         dropPages(p);
         synchronized (poolLock) {
             pages.set(p.index, null);
-            freePages.add(p.index);
+            returnToPool(p.index);
             pagesInUse--;
         }
+    }
+
+    /** Makes page {@code index}, just given back, free for any class again (the pool lock is held). */
+    protected void returnToPool(int index) {
+        freePages.add(index);
+    }
+
+    /** True when no page above {@code index} is in use (the pool lock is held). */
+    final boolean topmost(int index) {
+        for (int j = index + 1; j < pages.length(); j++) {
+            if (pages.get(j) != null) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Drops the physical pages of a page given back. */
