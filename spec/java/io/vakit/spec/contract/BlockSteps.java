@@ -401,7 +401,8 @@ final class BlockSteps {
                 throw m.violation(Rule.C7_REALLOC_PREFIX, toString() + " kept block #" + label + " in its "
                         + (inTable ? "class" : "slot of " + old.usable() + " bytes (what every fresh block of "
                         + newSize + " bytes got)") + " but moved it from " + AllocatorModel.hex(old.address())
-                        + " to " + AllocatorModel.hex(moved.address()) + " (the design declares REALLOC_IN_PLACE)");
+                        + " to " + AllocatorModel.hex(moved.address()) + " (the design declares "
+                        + (inTable ? "REALLOC_IN_PLACE" : "REALLOC_IN_SLOT") + ")");
             }
             if (sameSlot && newSize > States.beyond(m.design())) {
                 m.reach(States.REALLOC_IN_SLOT); // observed: the address kept beyond the table

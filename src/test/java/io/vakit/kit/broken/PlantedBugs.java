@@ -296,6 +296,23 @@ public final class PlantedBugs {
         }
     }
 
+    /** The toy with reallocation in place beyond its table, as written: correct ({@link SlotReallocToy}). */
+    public static final class KeepsItsSlot extends ToyProvider {
+        /** Used by ServiceLoader. */
+        public KeepsItsSlot() {
+            super("toy-slab-in-slot", "", SlotReallocToy.features(), (d, small) -> new SlotReallocToy(d, small, true));
+        }
+    }
+
+    /** Reallocation in place beyond the table for a shrink only ({@link SlotReallocToy}). */
+    public static final class MovesToGrowInSlot extends ToyProvider {
+        /** Used by ServiceLoader. */
+        public MovesToGrowInSlot() {
+            super("broken-slot-growth", "a large block grown within its mapping is moved",
+                    SlotReallocToy.features(), (d, small) -> new SlotReallocToy(d, small, false));
+        }
+    }
+
     /**
      * The page pool run as a bump region, as a first version often is: pages are carved from the bottom, and a page
      * given back shrinks the region only when it is the topmost page in use. The author's slip: the holes a page

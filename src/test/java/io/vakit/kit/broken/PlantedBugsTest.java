@@ -58,6 +58,8 @@ class PlantedBugsTest {
                         "a free from another thread is queued without marking the block freed"),
                 Arguments.of(new PlantedBugs.DropsEndedThreadCounts(), Rule.C8_STATS,
                         "live counters striped per thread drop the stripes of ended threads"),
+                Arguments.of(new PlantedBugs.MovesToGrowInSlot(), Rule.C7_REALLOC_PREFIX,
+                        "a large block grown within the slack of its mapping is moved (declared REALLOC_IN_SLOT)"),
                 Arguments.of(new PlantedBugs.LosesPoolHoles(), Rule.C12_EXHAUSTION,
                         "pages given back below the top of a bump-run page pool are lost to it"),
                 Arguments.of(new PlantedBugs.RetiresAllocationsOnly(), Rule.C8_STATS,
@@ -100,11 +102,17 @@ class PlantedBugsTest {
         GeneratedRegions.keep(RESULTS, Map.of("planted-bugs", table.toString()), "PlantedBugsTest");
     }
 
-    @Test
-    void theToyWithoutABugPasses() {
-        ContractReport report = ContractReport.run(new PlantedBugs.Correct(), Settings.fromSystemProperties());
+    @ParameterizedTest(name = "{0} passes")
+    @MethodSource("correct")
+    void theToyWithoutABugPasses(AllocatorProvider provider) {
+        ContractReport report = ContractReport.run(provider, Settings.fromSystemProperties());
         System.out.print(report.table());
         assertThat(report.passed()).as(() -> report.table() + report.verdict().describe()).isTrue();
         assertThat(report.missing()).isEmpty();
+    }
+
+    /** The toy as written, and its variant that keeps a large block in its slot (the planted slot bug's fix). */
+    static Stream<AllocatorProvider> correct() {
+        return Stream.of(new PlantedBugs.Correct(), new PlantedBugs.KeepsItsSlot());
     }
 }
