@@ -166,13 +166,4 @@ final class Page {
     void nextPending(Page next) {
         NEXT_PENDING.setVolatile(this, next);
     }
-
-    /** The number of items that are LIVE now (for census; not synchronized with the owner). */
-    int liveItems() {
-        int n = 0;
-        for (int i = 0; i < capacity; i++) {
-            n += state(i) == LIVE ? 1 : 0;
-        }
-        return n;
-    }
 }
