@@ -19,12 +19,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The tables of the README, {@code spec/results.md} and {@code spec/results/rules.md} that a kit run produces are what
  * its saved report renders ({@code spec/results/main-job.json}, through {@link ReportTables}): a figure there never
  * drifts from the run it came from. Stale tables fail this and name the command that regenerates them. Regions other
- * tests own: the benchmark's ({@code FastBenchTablesTest}), the planted bugs' ({@code PlantedBugsTest}) and the outsider
- * corpus's ({@code OutsiderCorpusTest}).
+ * tests own: the benchmark's ({@code FastBenchTablesTest}), the planted bugs' ({@code PlantedBugsTest}), the outsider
+ * corpus's ({@code OutsiderCorpusTest}) and the mutation scores ({@code MutationResultsTest}).
  */
 class ResultTablesTest {
     private static final Path REPORT = Path.of("spec/results/main-job.json");
-    private static final Set<String> OWNED_ELSEWHERE = Set.of("planted-bugs", "outsider-corpus");
+    private static final Set<String> OWNED_ELSEWHERE = Set.of("planted-bugs", "outsider-corpus", "mutation-scores");
 
     static Stream<Arguments> documents() {
         return Stream.of(
