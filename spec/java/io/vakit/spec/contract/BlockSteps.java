@@ -304,7 +304,8 @@ final class BlockSteps {
             boolean[] served = new boolean[1];
             EndedThread.run(() -> {
                 int scratch = -1 - label; // a label no chain action uses
-                boolean scratched = allocate(a, m, toString(), scratch, scratchSize(size), 1);
+                boolean scratched = allocate(a, m, toString(), scratch, scratchSize(size, m.design().maxBlockSize()),
+                        1);
                 served[0] = allocate(a, m, toString(), label, size, 1);
                 if (scratched) {
                     m.operation();
@@ -319,12 +320,14 @@ final class BlockSteps {
         }
 
         /**
-         * The size of the block the ended thread allocates and frees itself around the labelled one: of another class
-         * than {@code size} in every table the kit knows, so that a per-thread design leaves an emptied container of
-         * that class in the ended thread's heap, beside counts of frees as well as of allocations.
+         * The size of the block the ended thread allocates and frees itself around the labelled one, within the
+         * design's largest block {@code max}: at least 8 times larger or smaller than {@code size} where the design
+         * allows, so of another class in every table the kit knows, and a per-thread design leaves an emptied container
+         * of that class in the ended thread's heap, beside counts of frees as well as of allocations.
          */
-        static long scratchSize(long size) {
-            return size <= 512 ? 4096 : 64;
+        static long scratchSize(long size, long max) {
+            long big = Math.min(4096, max);
+            return size <= big / 8 ? big : Math.max(1, Math.min(64, size / 8));
         }
 
         @Override
