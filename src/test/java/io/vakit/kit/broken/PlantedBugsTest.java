@@ -82,7 +82,8 @@ class PlantedBugsTest {
         assertThat(failure).as("a failure of %s among %s", rule.label(), report.verdict().failures()).isNotNull();
         assertThat(failure.chain()).hasSizeLessThanOrEqualTo(10);
         assertThat(Machines.assertFails(failure.replay()).rule()).isEqualTo(rule.label());
-        String chain = String.join(";", failure.chain());
+        // labels are the run's own numbering: a library's addresses (ASLR) decide which chain fails first
+        String chain = String.join(";", failure.chain()).replaceAll("#\\d+", "#L");
         ROWS.put(provider.id(), "| " + bug + " | `" + provider.id() + "` | " + rule.label() + " | "
                 + failure.chain().size() + (failure.chain().size() == 1 ? " action" : " actions")
                 + (chain.length() <= 60 ? ": `" + chain + "`" : "") + " |\n");
