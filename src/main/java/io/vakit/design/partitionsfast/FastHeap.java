@@ -281,7 +281,7 @@ final class FastHeap {
         if (p.kept) {
             keep(p.cls, null);
         }
-        givePartBack(p.slice, p.arena, p.part);
+        givePartBack(p.slice, p.arena, p.part, null);
     }
 
     // ------------------------------------------------------------------ parts, arenas, slices
@@ -370,25 +370,26 @@ final class FastHeap {
         return b;
     }
 
-    /** Gives back a whole block claimed FREE (or PENDING, collected). In the gate. */
+    /**
+     * Gives back a whole block claimed FREE (or PENDING, collected). In the gate. The block stays in its slots, gone,
+     * until a new unit takes them: a second free of it is then told apart as DOUBLE while its slice or arena is held.
+     */
     void giveBack(WholeBlock b) {
         b.gone();
         FastSlice s = b.slice;
         if (b.wholeArena()) {
             space.decommit(b.offset, b.bytes);
-            for (int p = 0; p < FastSpace.PARTS; p++) {
-                s.unit(b.arena, p, null);
-            }
             s.arenaKind[b.arena] = FastSlice.FREE;
             unitGone(s);
         } else {
-            givePartBack(s, b.arena, b.part);
+            givePartBack(s, b.arena, b.part, b);
         }
     }
 
-    private void givePartBack(FastSlice s, int a, int p) {
+    /** Decommits a part and marks it free; {@code gone} (a given-back block, or null) stays in its slot. */
+    private void givePartBack(FastSlice s, int a, int p, WholeBlock gone) {
         space.decommit(space.partOffset(s, a, p), space.config.partBytes(s.row));
-        s.unit(a, p, null);
+        s.unit(a, p, gone);
         s.partsTaken[a] &= ~(1L << p);
         if (s.partsTaken[a] == 0) {
             s.arenaKind[a] = FastSlice.FREE;

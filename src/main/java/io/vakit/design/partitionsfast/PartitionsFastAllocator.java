@@ -289,7 +289,7 @@ public final class PartitionsFastAllocator implements Allocator {
             if (off != b.offset) {
                 return st == WholeBlock.LIVE ? Reason.INTERIOR : Reason.UNKNOWN;
             }
-            return st == WholeBlock.PENDING ? Reason.DOUBLE : Reason.UNKNOWN;
+            return st == WholeBlock.PENDING || st == WholeBlock.FREE ? Reason.DOUBLE : Reason.UNKNOWN;
         }
         return Reason.UNKNOWN;
     }

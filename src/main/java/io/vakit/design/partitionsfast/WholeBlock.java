@@ -42,7 +42,7 @@ final class WholeBlock {
         return state.get();
     }
 
-    /** The owner has given it back. */
+    /** The owner has given it back (FREE): it may stay in its slots until new units take them. */
     void gone() {
         state.set(FREE);
     }
