@@ -419,7 +419,7 @@ public final class AllocatorModel {
                     segment.address(), size, p.get());
             Optional<Placement.Level> c = p.get().container();
             if (c.isPresent()) {
-                Containers.Overfull over = containers.placed(c.get(), p.get().slot().bytes());
+                Containers.Overfull over = containers.placed(c.get(), p.get().slot());
                 container = c.get().start();
                 if (over != null) {
                     hit(Rule.L1_PLACEMENT);
@@ -511,6 +511,50 @@ public final class AllocatorModel {
     long[] sizesWithUsable(long usable, long max) {
         return freshUsable.headMap(max, true).entrySet().stream().filter(e -> e.getValue() == usable)
                 .mapToLong(Map.Entry::getKey).toArray();
+    }
+
+    /**
+     * The first address of the unused tail of the container of live block {@code label} (see
+     * {@link Containers#tail}), or -1 when it has none or a live block covers that address.
+     */
+    long tail(int label) {
+        Block b = byLabel.get(label);
+        long at = b == null || b.container() < 0 ? -1 : containers.tail(b.container());
+        return at >= 0 && covering(at).isEmpty() ? at : -1;
+    }
+
+    /**
+     * The live blocks whose containers have an unused tail: those in the container's last slot (where an index
+     * clamped to the last slot finds a live block), else all of them.
+     */
+    int[] tailLabels() {
+        int[] all = byLabel.keySet().stream().sorted().mapToInt(Integer::intValue).filter(l -> tail(l) >= 0)
+                .toArray();
+        int[] last = java.util.Arrays.stream(all).filter(this::inLastSlot).toArray();
+        return last.length > 0 ? last : all;
+    }
+
+    /** True when live block {@code label} fills the last slot of a container with an unused tail. */
+    boolean inLastSlot(int label) {
+        Block b = byLabel.get(label);
+        long at = tail(label);
+        return at >= 0 && b.address() + containers.slot(b.container()) == at;
+    }
+
+    /** True once a fresh block of {@code size} bytes (natural alignment) was served. */
+    boolean askedFresh(long size) {
+        return freshUsable.containsKey(size);
+    }
+
+    /**
+     * The edges of the slots beyond the table that fresh blocks were seen to get, up to {@code max}: each usable size
+     * (the top of its slot) and one byte more (the first size of the next).
+     */
+    long[] slotEdges(long max) {
+        long beyond = States.beyond(design);
+        return freshUsable.values().stream().mapToLong(Long::longValue).filter(u -> u > beyond)
+                .flatMap(u -> java.util.stream.LongStream.of(u, u + 1)).filter(e -> e <= max).distinct().sorted()
+                .toArray();
     }
 
     /** Records that the block labelled {@code label} holds its pattern over its usable bytes. */

@@ -98,6 +98,27 @@ final class BurstSteps {
         return edges.length == 0 ? 4096 : edges[r.nextInt(edges.length)];
     }
 
+    /**
+     * At a burst's peak, a free at the unused tail of up to {@link #TAIL_PROBES} containers whose last slot one of
+     * {@code blocks} fills (see {@link MisuseSteps.FreeTail}): where an index clamped or unbounded finds a live block.
+     */
+    private static void probeTails(Allocator a, AllocatorModel m, String op, List<Integer> blocks) {
+        if (!m.design().has(Feature.INVALID_FREE_DETECTION) || !m.design().has(Feature.PLACEMENT)) {
+            return;
+        }
+        int probed = 0;
+        for (int i = blocks.size() - 1; i >= 0 && probed < TAIL_PROBES; i--) {
+            int l = blocks.get(i);
+            if (m.inLastSlot(l)) {
+                MisuseSteps.FreeTail.probe(a, m, op + " at its peak: freeTail#" + l + "()", l);
+                probed++;
+            }
+        }
+    }
+
+    /** The containers a burst probes at their tails. */
+    static final int TAIL_PROBES = 4;
+
     /** Allocates and writes one block of a burst; false when the allocator was exhausted. */
     private static boolean add(Allocator a, AllocatorModel m, String op, int label, long size, List<Integer> into) {
         if (!BlockSteps.allocate(a, m, op, label, size, 1)) {
@@ -139,7 +160,8 @@ final class BurstSteps {
      * {@link #WRITTEN} bytes); free the
      * middle one and allocate again (a free from a full container, and its refill); free them all in the order (the
      * stats checked after each free); then allocate half as many again (a container emptied and reused) and free
-     * them. Nothing it allocates stays live.
+     * them. Nothing it allocates stays live. At its peak, it frees at the unused tails of the containers it filled
+     * (refused: see {@link MisuseSteps.FreeTail}).
      */
     record Burst(int label, long size, int count, int order) implements Step {
         @Override
@@ -155,6 +177,7 @@ final class BurstSteps {
                 // allocate until done or exhausted
             }
             m.checkTouched(Rule.C5_CONTENTS, op + " allocating");
+            probeTails(a, m, op, blocks);
             if (blocks.size() >= 2) {
                 int middle = blocks.remove(blocks.size() / 2);
                 free(a, m, middle);
@@ -307,24 +330,49 @@ final class BurstSteps {
          * The fill again, from the idle state its first pass left (C12, with IDLE_BOUND): no address space may be
          * lost by a fill and its frees. The second pass must serve as many blocks as the first, less what the empty
          * memory the design keeps idle could hold ({@link Allocator#idleCommittedBound()} over the slot); then it is
-         * freed.
+         * freed. With THREAD_SAFE, a third pass runs on a new thread, which then ends, and is held to the same: memory
+         * freed on one thread must serve the others (a design that keeps a thread's given-back pages for that thread
+         * alone runs the others out). A design with OWNER_REUSES_REMOTE_FREES may keep the address space around what
+         * it keeps idle for its thread (a slice that holds its kept empty page): it owes the new thread one block (one
+         * that kept every emptied slice runs it out). Its blocks are freed on the chain's thread.
          */
         private void refill(Allocator a, AllocatorModel m, String op, int first) {
+            refillOnce(a, m, op + " again", first, false);
+            if (m.liveCount() == 0 && m.design().has(Feature.THREAD_SAFE)) {
+                refillOnce(a, m, op + " again on a new thread", first, true);
+            }
+        }
+
+        private void refillOnce(Allocator a, AllocatorModel m, String op, int first, boolean newThread) {
             long bound = a.idleCommittedBound();
             List<Integer> again = new ArrayList<>();
-            boolean exhausted = fill(a, m, op + " again", again);
-            m.checkTouched(Rule.C5_CONTENTS, op + " filling again");
+            boolean[] exhausted = new boolean[1];
+            if (newThread) {
+                EndedThread.run(() -> exhausted[0] = fill(a, m, op, again));
+                again.forEach(m::ownerEnded);
+            } else {
+                exhausted[0] = fill(a, m, op, again);
+            }
+            m.checkTouched(Rule.C5_CONTENTS, op + " filling");
             long slot = again.isEmpty() ? size : Math.max(size, m.live(again.get(0)).orElseThrow().usable());
             long slack = (bound + slot - 1) / slot;
-            if (exhausted) {
+            // a design whose memory belongs to the thread that allocated it may keep the address space around what
+            // it keeps idle (a slice, a segment) for that thread while it lives: another thread is owed one block
+            boolean owned = newThread && m.design().has(Feature.OWNER_REUSES_REMOTE_FREES);
+            long owed = owned ? Math.min(1, first - slack) : first - slack;
+            if (exhausted[0]) {
                 m.hit(Rule.C12_EXHAUSTION);
-                if (again.size() + slack < first) {
+                if (again.size() < owed) {
                     throw m.violation(Rule.C12_EXHAUSTION, op + ": filled again once every block was freed, it was"
                             + " exhausted after " + again.size() + " blocks of " + size + " bytes; the first fill"
                             + " served " + first + " from an idle start, and the " + bound + " bytes the design may"
-                            + " keep idle hold at most " + slack + " of them: address space was lost");
+                            + " keep idle hold at most " + slack + " of them" + (owned ? " (one block is owed to a new"
+                            + " thread by a design whose memory belongs to its thread)" : "") + ": "
+                            + (newThread ? "memory freed on one thread does not serve another"
+                            : "address space was lost"));
                 }
-                m.reach(States.REFILLED); // observed: exhausted again, as far as the first time
+                // observed: exhausted again, as far as the first time
+                m.reach(newThread ? States.REFILLED_ELSEWHERE : States.REFILLED);
             }
             for (int l : again) {
                 free(a, m, l);

@@ -24,6 +24,8 @@ final class Containers {
         int live;
         boolean freedFromFull;
         boolean emptied;
+        /** True while every slot seen starts at the container's start plus its index times the slot size. */
+        boolean packed = true;
         /** A number no other box or emptying had: new when the box is made and each time its count falls to zero. */
         long epoch;
 
@@ -56,7 +58,8 @@ final class Containers {
      * A live block was placed in {@code container}, in a slot of {@code slot} bytes. Returns the container when it
      * now holds more live blocks than its stated capacity (the model raises L1), else null.
      */
-    Overfull placed(Placement.Level container, long slot) {
+    Overfull placed(Placement.Level container, Placement.Level slotLevel) {
+        long slot = slotLevel.bytes();
         long start = container.start();
         Box c = byStart.get(start);
         if (c == null || !c.sameAs(container, slot)) {
@@ -67,6 +70,10 @@ final class Containers {
             byStart.put(start, c);
         }
         reach.accept(States.container(c.unit));
+        c.packed &= slotLevel.start() == start + slotLevel.index() * slot;
+        if (tail(start) >= 0) {
+            reach.accept(States.TAIL_SEEN);
+        }
         if (c.capacity > 0) {
             capacityBySlot.put(slot, c.capacity);
             reach.accept(States.stated(c.unit));
@@ -119,6 +126,26 @@ final class Containers {
     long heldEpoch(long start) {
         Box c = byStart.get(start);
         return c == null || c.live == 0 || c.capacity <= 0 ? -1 : c.epoch;
+    }
+
+    /**
+     * The first address of the unused tail of the container at {@code start}, or -1 when it has none: one that states
+     * its capacity, whose slots were all seen packed from its start, and whose capacity times its slot size falls short
+     * of its bytes. No slot starts there, and no block can cover it.
+     */
+    long tail(long start) {
+        Box c = byStart.get(start);
+        if (c == null || c.capacity <= 0 || !c.packed || c.capacity > c.bytes / c.slot) {
+            return -1;
+        }
+        long end = c.capacity * c.slot;
+        return end < c.bytes ? start + end : -1;
+    }
+
+    /** The slot size of the container at {@code start}, or -1 when none was seen there. */
+    long slot(long start) {
+        Box c = byStart.get(start);
+        return c == null ? -1 : c.slot;
     }
 
     /** The slot sizes whose containers stated a capacity, in no order. */

@@ -4,6 +4,7 @@ import io.vakit.spec.engine.Action;
 import io.vakit.spec.engine.ActionType;
 import io.vakit.spec.engine.Encoded;
 import io.vakit.spi.Allocator;
+import io.vakit.spi.BlockInfo;
 import io.vakit.spi.AllocatorClosedException;
 import io.vakit.spi.Feature;
 import io.vakit.spi.InvalidAlignmentException;
@@ -14,6 +15,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /** Bad input: invalid, double, foreign and wrong-size frees, bad sizes and alignments, use after close. */
@@ -37,6 +39,9 @@ final class MisuseSteps {
                 Step.type("reallocFreed", m -> reallocDetects(m) && m.staleLabels().length > 0 ? 1 : 0,
                         (r, m, l) -> new FreeTwice(Step.pick(r, m.staleLabels()), true),
                         e -> new FreeTwice(e.label(), true)),
+                Step.type("freeTail", m -> detects(m) && m.design().has(Feature.PLACEMENT)
+                        && m.tailLabels().length > 0 ? 2 : 0,
+                        (r, m, l) -> new FreeTail(Step.pick(r, m.tailLabels())), e -> new FreeTail(e.label())),
                 Step.type("freeForeign", m -> detects(m) ? 2 : 0,
                         (r, m, l) -> new FreeForeign(r.nextLong(4096), false), e -> new FreeForeign(e.arg(0), false)),
                 Step.type("reallocForeign", m -> reallocDetects(m) ? 1 : 0,
@@ -159,6 +164,45 @@ final class MisuseSteps {
         @Override
         public String toString() {
             return Encoded.format(realloc ? "reallocFreed" : "freeTwice", label);
+        }
+    }
+
+    /**
+     * {@code freeTail#L()}: free the first address of the unused tail of live block L's container (past its last
+     * slot, short of its end), where no slot starts and no block lies. It is refused by M1 as UNKNOWN, or as DOUBLE
+     * (a block of another slot size may have started there before); with OWNER_LOOKUP, the owner there is empty (C10).
+     * An index computed from the address and not bounded by the capacity (or clamped to the last slot) errs here.
+     */
+    record FreeTail(int label) implements Step {
+        @Override
+        public boolean applicable(AllocatorModel m) {
+            return detects(m) && m.design().has(Feature.PLACEMENT) && m.live(label).isPresent() && m.tail(label) >= 0;
+        }
+
+        @Override
+        public void run(Allocator a, AllocatorModel m) {
+            probe(a, m, toString(), label);
+        }
+
+        /** The check, also made by a burst at its peak: live block {@code label}'s container has a tail. */
+        static void probe(Allocator a, AllocatorModel m, String op, int label) {
+            long at = m.tail(label);
+            expectInvalidFree(a, m, Rule.M1_INVALID_FREE, op, MemorySegment.ofAddress(at).reinterpret(1),
+                    EnumSet.of(Reason.UNKNOWN, Reason.DOUBLE), false);
+            if (m.design().has(Feature.OWNER_LOOKUP)) {
+                m.hit(Rule.C10_OWNER);
+                Optional<BlockInfo> owner = a.owner(at);
+                if (owner.isPresent()) {
+                    throw m.violation(Rule.C10_OWNER, op + ": owner(" + AllocatorModel.hex(at) + ") = " + owner.get()
+                            + ", but no live block covers that address (the unused tail of a container)");
+                }
+            }
+            m.reach(States.TAIL_REFUSED); // observed: refused at a tail the placements showed
+        }
+
+        @Override
+        public String toString() {
+            return Encoded.format("freeTail", label);
         }
     }
 

@@ -23,11 +23,22 @@ final class Sizes {
 
     private Sizes() {}
 
-    /** A size for an allocation: an edge, small, or anything up to the design's maximum. */
+    /**
+     * A size for an allocation: an edge of the table; an edge of a slot beyond the table that fresh blocks were seen to
+     * get (their usable size, so that a realloc to it can be judged in place, or one byte more), mostly one not asked
+     * yet; small; or anything up to the design's maximum.
+     */
     static long size(RandomGenerator r, AllocatorModel m) {
         int roll = r.nextInt(100);
         if (roll < 50) {
             return edge(r, m, m.design().maxBlockSize());
+        }
+        if (roll < 58) {
+            long[] slot = m.slotEdges(m.design().maxBlockSize());
+            long[] open = java.util.Arrays.stream(slot).filter(e -> !m.askedFresh(e)).toArray();
+            if (slot.length > 0) {
+                return open.length > 0 ? open[r.nextInt(open.length)] : slot[r.nextInt(slot.length)];
+            }
         }
         return logUniform(r, roll < 85 ? Math.min(4096, m.design().maxBlockSize()) : m.design().maxBlockSize());
     }
@@ -122,13 +133,18 @@ final class Sizes {
     }
 
     /**
-     * A new size for a realloc of block {@code b}: within its class, a class up, or a class down; or, beyond the
-     * table, a size whose fresh blocks got exactly its usable size (its own slot).
+     * A new size for a realloc of block {@code b}: in the table, its usable size (the top of its class); within its
+     * class, a class up, or a class down; or, beyond the table, a size whose fresh blocks got exactly its usable size
+     * (its slot's top among them once a fresh block of that size was seen, which the slot edges aim at).
      */
     static long reallocSize(RandomGenerator r, AllocatorModel m, AllocatorModel.Block b) {
         long max = Math.min(COPY_MAX, m.design().maxBlockSize());
         long size = Math.min(b.size(), COPY_MAX);
-        if (b.usable() > States.beyond(m.design()) && r.nextInt(4) == 0) {
+        long beyond = States.beyond(m.design());
+        if (b.usable() > b.size() && b.usable() <= Math.min(max, beyond) && r.nextInt(8) == 0) {
+            return b.usable(); // the top of its class: the last size that still fits (beyond, its slot's sizes below)
+        }
+        if (b.usable() > beyond && r.nextInt(4) == 0) {
             long[] slot = m.sizesWithUsable(b.usable(), max);
             if (slot.length > 0) {
                 return slot[r.nextInt(slot.length)];

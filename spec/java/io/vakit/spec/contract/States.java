@@ -78,6 +78,10 @@ public final class States {
      * with EXACT_REASONS once a container of equal slots stated its capacity: the refusal must then say DOUBLE).
      */
     public static final String DOUBLE_IN_HELD = "double free in a container still held";
+    /** A container stated its capacity, and its slots, packed from its start, leave an unused tail. */
+    public static final String TAIL_SEEN = "container with an unused tail";
+    /** A free at the first address of a container's unused tail was refused (and the owner query there was empty). */
+    public static final String TAIL_REFUSED = "free in a container's unused tail refused";
     /** A block was served on a thread that then ended (THREAD_SAFE): its owner is gone. */
     public static final String ALLOCATED_ENDED = "allocated on a thread that ended";
     /** A block served on a thread that had ended was freed (or moved by realloc), from a live thread. */
@@ -94,6 +98,8 @@ public final class States {
     public static final String RECOVERED_ELSEWHERE = "recovered after frees from another thread";
     /** A fill from an idle start, filled again once all of it was freed, exhausted no sooner than the idle bound allows. */
     public static final String REFILLED = "filled again as far after everything was freed";
+    /** The same ({@link #REFILLED}) once more, on a new thread that then ended (THREAD_SAFE), after the refill was freed. */
+    public static final String REFILLED_ELSEWHERE = "filled again as far on a new thread";
     /** Slack ({@code [size, usableSize)}) written and checked. */
     public static final String SLACK = "slack written";
 
@@ -240,6 +246,9 @@ public final class States {
         if (design.has(Feature.FAULT_INJECTION)) {
             out.add(FAULT_RECOVERED);
         }
+        if (design.has(Feature.INVALID_FREE_DETECTION) && coverage.containsKey(PREFIX + TAIL_SEEN)) {
+            out.add(TAIL_REFUSED); // its placements showed a container with an unused tail
+        }
         if (design.has(Feature.EXACT_REASONS) && design.has(Feature.INVALID_FREE_DETECTION) && coverage.keySet()
                 .stream().anyMatch(k -> k.startsWith(PREFIX + "container ") && k.endsWith(" states its capacity"))) {
             out.add(DOUBLE_IN_HELD); // its placements showed containers of equal slots
@@ -262,6 +271,9 @@ public final class States {
         }
         if (design.has(Feature.FOOTPRINT) && design.has(Feature.IDLE_BOUND)) {
             out.add(REFILLED);
+            if (design.has(Feature.THREAD_SAFE)) {
+                out.add(REFILLED_ELSEWHERE);
+            }
         }
         return out;
     }

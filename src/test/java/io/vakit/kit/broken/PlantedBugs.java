@@ -304,6 +304,56 @@ public final class PlantedBugs {
         }
     }
 
+    /**
+     * The toy with slots of three times its class size (48 B to 12 KiB; declared without a size-class table), so that
+     * every page ends in a tail no slot uses: correct. Its twin {@link ClampsTailIndex} has the bug.
+     */
+    public static final class HasTails extends ToyProvider {
+        /** Used by ServiceLoader. */
+        public HasTails() {
+            super("toy-slab-tails", "", tailFeatures(), (d, small) -> new ToySlabAllocator(d, small) {
+                @Override
+                protected long slotBytes(int cls) {
+                    return 3 * super.slotBytes(cls);
+                }
+            });
+        }
+    }
+
+    /**
+     * The toy with tails ({@link HasTails}), whose slot index is clamped to the page's last slot, the way an author
+     * keeps an index in the bounds of its arrays: an address in a page's tail is taken for the inside of the last
+     * slot, so a free there is refused as INTERIOR when that slot is live, and the owner query there names it.
+     */
+    public static final class ClampsTailIndex extends ToyProvider {
+        /** Used by ServiceLoader. */
+        public ClampsTailIndex() {
+            super("broken-tail-clamp", "a slot index is clamped to the page's last slot",
+                    tailFeatures(), (d, small) -> new ToySlabAllocator(d, small) {
+                        @Override
+                        protected long slotBytes(int cls) {
+                            return 3 * super.slotBytes(cls);
+                        }
+
+                        @Override
+                        protected int slotIndex(Page p, long offset) {
+                            return Math.min(super.slotIndex(p, offset), p.capacity - 1);
+                        }
+                    });
+        }
+    }
+
+    /**
+     * The toy's thread-safe features, without a size-class table (its slots are not its classes' sizes) and so without
+     * the sized-free check (whose classes, without a table, are the kit's powers of two, not the toy's).
+     */
+    static EnumSet<Feature> tailFeatures() {
+        EnumSet<Feature> f = ToySlabAllocator.threadSafeFeatures();
+        f.remove(Feature.SIZE_CLASSES);
+        f.remove(Feature.SIZED_FREE_CHECK);
+        return f;
+    }
+
     /** Reallocation in place beyond the table for a shrink only ({@link SlotReallocToy}). */
     public static final class MovesToGrowInSlot extends ToyProvider {
         /** Used by ServiceLoader. */
@@ -333,6 +383,33 @@ public final class PlantedBugs {
                                 return;
                             }
                             super.returnToPool(index);
+                        }
+                    });
+        }
+    }
+
+    /**
+     * Per-thread page pools, as a per-thread allocator keeps them to spare the shared pool's lock: a page given back
+     * goes to the pool of the thread that gave it back, and a thread takes from its own pool first, then from the
+     * shared one. The author's slip: nothing ever moves a page from a thread's pool to the shared one, so the pages a
+     * thread emptied serve that thread alone, and another thread runs out while most of the pages are free.
+     */
+    public static final class KeepsPagesPerThread extends ToyProvider {
+        /** Used by ServiceLoader. */
+        public KeepsPagesPerThread() {
+            super("broken-thread-pools", "pages given back serve only the thread that gave them back",
+                    ToySlabAllocator.threadSafeFeatures(), (d, small) -> new ToySlabAllocator(d, small) {
+                        private final java.util.Map<Thread, java.util.TreeSet<Integer>> mine = new java.util.HashMap<>();
+
+                        @Override
+                        protected void returnToPool(int index) {
+                            mine.computeIfAbsent(Thread.currentThread(), t -> new java.util.TreeSet<>()).add(index);
+                        }
+
+                        @Override
+                        protected Integer takeFromPool() {
+                            java.util.TreeSet<Integer> own = mine.get(Thread.currentThread());
+                            return own != null && !own.isEmpty() ? own.pollFirst() : super.takeFromPool();
                         }
                     });
         }

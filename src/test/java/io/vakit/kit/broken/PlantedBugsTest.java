@@ -67,7 +67,11 @@ class PlantedBugsTest {
                 Arguments.of(new PlantedBugs.DrainsAfterAllocating(), Rule.C12_EXHAUSTION,
                         "the owner takes frees from other threads back only after its allocation is served"),
                 Arguments.of(new PlantedBugs.RefusesDoubleAsUnknown(), Rule.M2_DOUBLE_FREE,
-                        "a double free of a slot is refused as UNKNOWN by a design that declares EXACT_REASONS"));
+                        "a double free of a slot is refused as UNKNOWN by a design that declares EXACT_REASONS"),
+                Arguments.of(new PlantedBugs.KeepsPagesPerThread(), Rule.C12_EXHAUSTION,
+                        "pages given back serve only the thread that gave them back (per-thread page pools)"),
+                Arguments.of(new PlantedBugs.ClampsTailIndex(), Rule.M1_INVALID_FREE,
+                        "a slot index is clamped to the page's last slot: a free in the page's unused tail is INTERIOR"));
     }
 
     @ParameterizedTest(name = "{0} breaks {1}")
@@ -112,8 +116,8 @@ class PlantedBugsTest {
         assertThat(report.missing()).isEmpty();
     }
 
-    /** The toy as written, and its variant that keeps a large block in its slot (the planted slot bug's fix). */
+    /** The toy as written, its variant that keeps a large block in its slot, and its variant with page tails. */
     static Stream<AllocatorProvider> correct() {
-        return Stream.of(new PlantedBugs.Correct(), new PlantedBugs.KeepsItsSlot());
+        return Stream.of(new PlantedBugs.Correct(), new PlantedBugs.KeepsItsSlot(), new PlantedBugs.HasTails());
     }
 }

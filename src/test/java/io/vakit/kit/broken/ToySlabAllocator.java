@@ -132,11 +132,11 @@ class ToySlabAllocator implements Allocator {
         int count;
         boolean listed;
 
-        Page(int index, int cls, long base) {
+        Page(int index, int cls, long base, long slot) {
             this.index = index;
             this.cls = cls;
             this.base = base;
-            this.slot = MIN_CLASS << cls;
+            this.slot = slot;
             this.capacity = (int) (PAGE / slot);
             this.next = new int[capacity];
         }
@@ -246,6 +246,11 @@ class ToySlabAllocator implements Allocator {
         freePages.add(index);
     }
 
+    /** The lowest free page of the pool, taken, or null when none is left (the pool lock is held). */
+    protected Integer takeFromPool() {
+        return freePages.pollFirst();
+    }
+
     /** True when no page above {@code index} is in use (the pool lock is held). */
     final boolean topmost(int index) {
         for (int j = index + 1; j < pages.length(); j++) {
@@ -267,6 +272,16 @@ class ToySlabAllocator implements Allocator {
             large.values().forEach(Reservation::close);
             large.clear();
         }
+    }
+
+    /** The bytes of a slot of class {@code cls}: its class size (so the slots fill the page exactly). */
+    protected long slotBytes(int cls) {
+        return MIN_CLASS << cls;
+    }
+
+    /** The slot of {@code p} that offset {@code offset} into the page falls in (past the last one in a tail). */
+    protected int slotIndex(Page p, long offset) {
+        return (int) (offset / p.slot);
     }
 
     /** The usable size of a live slot. */
@@ -331,12 +346,12 @@ class ToySlabAllocator implements Allocator {
     /** A fresh page of class {@code cls} from the pool, not yet listed. */
     final Page newPage(int cls, String op) {
         synchronized (poolLock) {
-            Integer i = freePages.pollFirst();
+            Integer i = takeFromPool();
             if (i == null) {
                 throw new AddressSpaceExhaustedException(descriptor.id(), op, "every one of the " + pages.length()
                         + " pages is in use");
             }
-            Page p = new Page(i, cls, space.base() + i * PAGE);
+            Page p = new Page(i, cls, space.base() + i * PAGE, slotBytes(cls));
             pages.set(i, p);
             pagesInUse++;
             classesUsed |= 1 << cls;
@@ -488,8 +503,8 @@ class ToySlabAllocator implements Allocator {
                     : space.contains(a, 1) ? Reason.UNKNOWN : Reason.FOREIGN, "no live block starts here");
         }
         long offset = a - p.base;
-        int index = (int) (offset / p.slot);
-        if (offset % p.slot != 0) {
+        int index = slotIndex(p, offset);
+        if (offset != index * p.slot) {
             boolean live;
             synchronized (lockOf(p.cls)) {
                 live = p.live.get(index);
@@ -575,7 +590,7 @@ class ToySlabAllocator implements Allocator {
     private Optional<BlockInfo> ownerOf(long address) {
         Page p = pageAt(address);
         if (p != null) {
-            int index = (int) ((address - p.base) / p.slot);
+            int index = slotIndex(p, address - p.base);
             synchronized (lockOf(p.cls)) {
                 return inUse(p) && p.live.get(index)
                         ? Optional.of(new BlockInfo(p.slotAddress(index), p.slot, p.cls)) : Optional.empty();
