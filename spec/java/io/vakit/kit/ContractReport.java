@@ -79,7 +79,7 @@ public record ContractReport(String design, String title, Verdict verdict, List<
             }
         }
         Map<String, Long> smallCoverage = small == null ? Map.of() : small.coverage();
-        for (String state : States.requiredSmall(provider.descriptor())) {
+        for (String state : States.requiredSmall(provider.descriptor(), smallCoverage)) {
             long n = smallCoverage.getOrDefault(States.PREFIX + state, 0L);
             states.put(SMALL + state, n);
             if (n == 0) {

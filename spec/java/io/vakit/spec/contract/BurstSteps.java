@@ -146,12 +146,23 @@ final class BurstSteps {
             return;
         }
         List<MemorySegment> blocks = new ArrayList<>();
+        java.util.Map<Long, Integer> perContainer = new java.util.HashMap<>();
         for (int l : labels) {
             m.operation();
-            blocks.add(BlockSteps.segment(m.live(l).orElseThrow()));
+            AllocatorModel.Block b = m.live(l).orElseThrow();
+            blocks.add(BlockSteps.segment(b));
+            if (b.container() >= 0) {
+                perContainer.merge(b.container(), 1, Integer::sum);
+            }
         }
         OtherThread.run(() -> blocks.forEach(a::free));
         labels.forEach(l -> m.remove(l, false));
+        if (perContainer.size() >= 2) { // observed: the visit returned, every free made
+            m.reach(States.FREED_ELSEWHERE_SPREAD);
+            if (perContainer.values().stream().anyMatch(n -> n >= 2)) {
+                m.reach(States.FREED_ELSEWHERE_IN_BATCH);
+            }
+        }
         m.checkStats(a);
     }
 

@@ -96,6 +96,18 @@ public final class States {
      * request as large served on the chain's thread (THREAD_SAFE).
      */
     public static final String RECOVERED_ELSEWHERE = "recovered after frees from another thread";
+    /**
+     * In the small configuration, one visit of the contract's other thread freed blocks of two containers or more
+     * (reported: a design with one container never shows it; it gates {@link #FREED_ELSEWHERE_IN_BATCH}).
+     */
+    public static final String FREED_ELSEWHERE_SPREAD = "blocks of two containers freed elsewhere in one visit";
+    /**
+     * In the small configuration, one visit of the contract's other thread freed blocks of two containers or more,
+     * two or more of them from one container (THREAD_SAFE, once {@link #FREED_ELSEWHERE_SPREAD} was reached): where
+     * a design that defers remote frees announces a container once, and an announcement made twice, or lost, loses
+     * the containers announced before it.
+     */
+    public static final String FREED_ELSEWHERE_IN_BATCH = "two blocks of one container freed elsewhere among others";
     /** A fill from an idle start, filled again once all of it was freed, exhausted no sooner than the idle bound allows. */
     public static final String REFILLED = "filled again as far after everything was freed";
     /** The same ({@link #REFILLED}) once more, on a new thread that then ended (THREAD_SAFE), after the refill was freed. */
@@ -259,15 +271,18 @@ public final class States {
     /**
      * The states a run of the small configuration must reach: exhausted, and recovered after it. Its other states
      * are reported, not required: the normal configuration has requirements of its own, and the two are never
-     * merged.
+     * merged. Some are required once the small configuration's {@code coverage} showed the state that gates them.
      */
-    public static List<String> requiredSmall(DesignDescriptor design) {
+    public static List<String> requiredSmall(DesignDescriptor design, Map<String, Long> coverage) {
         if (!design.has(Feature.SMALL_CONFIGURATION)) {
             return List.of();
         }
         List<String> out = new ArrayList<>(List.of(EXHAUSTED, RECOVERED));
         if (design.has(Feature.THREAD_SAFE)) {
             out.add(RECOVERED_ELSEWHERE);
+            if (coverage.containsKey(PREFIX + FREED_ELSEWHERE_SPREAD)) {
+                out.add(FREED_ELSEWHERE_IN_BATCH); // its placements showed two containers in one visit
+            }
         }
         if (design.has(Feature.FOOTPRINT) && design.has(Feature.IDLE_BOUND)) {
             out.add(REFILLED);

@@ -5,7 +5,10 @@ import io.vakit.design.partitions.PartitionsConfig;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -180,7 +183,9 @@ final class FastHeap {
     Page refill(int c, String op) {
         Page old = current[c];
         if (old != null && old.hasRemote()) {
-            old.collect();
+            // through the stack that announced it: a page taken back behind its announcement's back would be
+            // announced again by its next remote free, over the pages announced below it, and those would be lost
+            collect();
             if (old.hasRoom()) {
                 return old;
             }
@@ -497,19 +502,20 @@ final class FastHeap {
         return kept;
     }
 
-    /** The bytes of its units that hold remote frees not taken back (pages with REMOTE items, PENDING blocks). */
+    /**
+     * The bytes of the units announced on its stacks and not taken back yet: the pages other threads freed items of
+     * (each announced once, by the free that found its remote stack empty) and the PENDING whole blocks. What is on
+     * the stacks, not what the slices hold: a page whose announcement was lost is never taken back, and is not
+     * counted here either (its memory then shows above the idle bound).
+     */
     long pendingBytes() {
         long bytes = 0;
-        for (FastSlice s : allSlices()) {
-            for (int u = 0; u < s.unitCount(); u++) {
-                Object unit = s.unit(u);
-                if (unit instanceof Page page && page.used > 0 && page.hasRemote()) {
-                    bytes += space.config.partBytes(s.row);
-                } else if (unit instanceof WholeBlock b && u % FastSpace.PARTS == Math.max(0, b.part)
-                        && b.state() == WholeBlock.PENDING) {
-                    bytes += b.bytes;
-                }
-            }
+        Set<Page> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Page p = pendingPages; p != null && seen.add(p); p = p.nextPending()) {
+            bytes += space.config.partBytes(p.slice.row);
+        }
+        for (PendingBlock b = pendingBlocks; b != null; b = b.next()) {
+            bytes += b.block().bytes;
         }
         return bytes;
     }
