@@ -332,7 +332,11 @@ final class MisuseSteps {
         }
     }
 
-    /** {@code reallocBadSize#L(kind)}: reallocate a live block to 0, -1 or max + 1 bytes; it stays intact. */
+    /**
+     * {@code reallocBadSize#L(kind)}: reallocate a live block to each of 0, -1 and max + 1 bytes, starting with
+     * {@code kind}; each is refused, and the block stays intact. All three in one action: a size check missing from
+     * a reallocation often shows at one of them only (the copy's own allocation refuses the others).
+     */
     record ReallocBadSize(int label, int kind) implements Step {
         @Override
         public boolean applicable(AllocatorModel m) {
@@ -341,10 +345,12 @@ final class MisuseSteps {
 
         @Override
         public void run(Allocator a, AllocatorModel m) {
-            long size = BadSize.size(m, Math.floorMod(kind, 3));
             MemorySegment block = BlockSteps.segment(m.live(label).orElseThrow());
-            m.expectRefusal(a, Rule.M5_BAD_SIZE, toString(), InvalidSizeException.class,
-                    () -> a.reallocate(block, size), String.valueOf(size));
+            for (int i = 0; i < 3; i++) {
+                long size = BadSize.size(m, Math.floorMod(kind + i, 3));
+                m.expectRefusal(a, Rule.M5_BAD_SIZE, toString() + " to " + size, InvalidSizeException.class,
+                        () -> a.reallocate(block, size), String.valueOf(size));
+            }
         }
 
         @Override
