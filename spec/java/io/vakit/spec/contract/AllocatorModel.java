@@ -79,6 +79,15 @@ public final class AllocatorModel {
     private final Map<Integer, Block> freed = new HashMap<>();
     /** For a remembered freed block: the epoch of its container, held by a live block when the block was freed. */
     private final Map<Integer, Long> freedHeld = new HashMap<>();
+    /** The number of frees made so far, and that number when each freed block was freed. */
+    private long frees;
+    private final Map<Integer, Long> freedAt = new HashMap<>();
+    /**
+     * How many frees after a block's a design must still remember it was freed, where it gave its memory back (a
+     * mapping unmapped): up to that, a second free is DOUBLE or UNKNOWN; past it, FOREIGN too (see
+     * spec/contract.md#decisions).
+     */
+    static final long FREED_HORIZON = 4096;
     /** The live blocks served on a thread that has since ended. */
     private final java.util.Set<Integer> ofEnded = new java.util.HashSet<>();
     private final Map<String, Long> coverage = new TreeMap<>();
@@ -582,8 +591,10 @@ public final class AllocatorModel {
         Block b = byLabel.remove(label);
         byAddress.remove(b.address());
         liveBytes -= b.size();
+        frees++;
         if (remember) {
             freed.put(label, b);
+            freedAt.put(label, frees);
         }
         freedHeld.remove(label);
         if (b.container() >= 0) {
@@ -611,6 +622,11 @@ public final class AllocatorModel {
         Block b = freed.get(label);
         Long epoch = freedHeld.get(label);
         return b != null && epoch != null && containers.heldEpoch(b.container()) == epoch;
+    }
+
+    /** The frees made after freed block {@code label}'s own. */
+    long freesSince(int label) {
+        return frees - freedAt.getOrDefault(label, frees);
     }
 
     /** Records that the live block {@code label} was served on a thread that has now ended. */

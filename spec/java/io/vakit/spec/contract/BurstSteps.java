@@ -93,7 +93,17 @@ final class BurstSteps {
         return c < 0 ? size : t.size(c);
     }
 
+    /**
+     * A fill's size: a class edge from 1 KiB to 64 KiB; or, for a design with a table, one byte beyond its last class
+     * (a block no pool serves: a whole part, a run, a mapping), one fill in three until such a fill recovered after
+     * the other thread's frees ({@link States#RECOVERED_ELSEWHERE_BEYOND}).
+     */
     private static long fillSize(RandomGenerator r, AllocatorModel m) {
+        long beyond = States.beyond(m.design()) + 1;
+        if (m.design().sizeClasses() != null && beyond <= m.design().maxBlockSize()
+                && !m.reached(States.RECOVERED_ELSEWHERE_BEYOND) && r.nextInt(3) == 0) {
+            return beyond;
+        }
         long[] edges = java.util.Arrays.stream(m.edges()).filter(e -> e >= 1024 && e <= 64 * 1024).toArray();
         return edges.length == 0 ? 4096 : edges[r.nextInt(edges.length)];
     }
@@ -171,7 +181,7 @@ final class BurstSteps {
      * {@link #WRITTEN} bytes); free the
      * middle one and allocate again (a free from a full container, and its refill); free them all in the order (the
      * stats checked after each free); then allocate half as many again (a container emptied and reused) and free
-     * them. Nothing it allocates stays live. At its peak, it frees at the unused tails of the containers it filled
+     * them in the same order. Nothing it allocates stays live. At its peak, it frees at the unused tails of the containers it filled
      * (refused: see {@link MisuseSteps.FreeTail}).
      */
     record Burst(int label, long size, int count, int order) implements Step {
@@ -209,7 +219,7 @@ final class BurstSteps {
                 // reuse what was emptied
             }
             m.checkTouched(Rule.C5_CONTENTS, op + " allocating again");
-            for (int l : again) {
+            for (int l : order(again, Math.floorMod(order, ORDERS.size()), label)) {
                 free(a, m, l);
             }
         }
@@ -313,6 +323,9 @@ final class BurstSteps {
                 MemorySegment again = recover(a, m, op, kept, blocks.size());
                 if (elsewhere) {
                     m.reach(States.RECOVERED_ELSEWHERE); // observed: served after the other thread's frees
+                    if (size > States.beyond(m.design())) {
+                        m.reach(States.RECOVERED_ELSEWHERE_BEYOND);
+                    }
                 }
                 m.admit(a, op, sub(label, FILL_MAX), again, size, 1); // reaches RECOVERED: as large as refused
                 BlockSteps.write(m, sub(label, FILL_MAX));

@@ -154,8 +154,12 @@ final class MisuseSteps {
         @Override
         public void run(Allocator a, AllocatorModel m) {
             boolean held = m.freedInHeldContainer(label);
+            Set<Reason> allowed = reasons(m, Reason.DOUBLE, held);
+            if (!held && m.freesSince(label) >= AllocatorModel.FREED_HORIZON) {
+                allowed.add(Reason.FOREIGN); // past what a design must remember of memory it gave back
+            }
             expectInvalidFree(a, m, Rule.M2_DOUBLE_FREE, toString(), BlockSteps.segment(m.freed(label).orElseThrow()),
-                    reasons(m, Reason.DOUBLE, held), realloc);
+                    allowed, realloc);
             if (held) {
                 m.reach(States.DOUBLE_IN_HELD); // observed: refused while its container held a live block throughout
             }

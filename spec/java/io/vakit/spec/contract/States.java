@@ -97,6 +97,11 @@ public final class States {
      */
     public static final String RECOVERED_ELSEWHERE = "recovered after frees from another thread";
     /**
+     * The same ({@link #RECOVERED_ELSEWHERE}) with blocks beyond the last class (reported, not required: a design's
+     * small configuration may serve them from memory it never runs out of). Fills aim at it until it is reached.
+     */
+    public static final String RECOVERED_ELSEWHERE_BEYOND = "recovered after frees from another thread, beyond the table";
+    /**
      * In the small configuration, one visit of the contract's other thread freed blocks of two containers or more
      * (reported: a design with one container never shows it; it gates {@link #FREED_ELSEWHERE_IN_BATCH}).
      */
