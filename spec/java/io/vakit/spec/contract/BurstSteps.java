@@ -181,8 +181,8 @@ final class BurstSteps {
      * {@link #WRITTEN} bytes); free the
      * middle one and allocate again (a free from a full container, and its refill); free them all in the order (the
      * stats checked after each free); then allocate half as many again (a container emptied and reused) and free
-     * them in the same order. Nothing it allocates stays live. At its peak, it frees at the unused tails of the containers it filled
-     * (refused: see {@link MisuseSteps.FreeTail}).
+     * them in the same order. Nothing it allocates stays live. At its peak, it frees at the unused tails of the
+     * containers it filled (refused: see {@link MisuseSteps.FreeTail}).
      */
     record Burst(int label, long size, int count, int order) implements Step {
         @Override
