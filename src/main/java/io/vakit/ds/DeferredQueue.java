@@ -47,6 +47,19 @@ public final class DeferredQueue {
     }
 
     /**
+     * Hands every value pushed so far and not yet drained to {@code sink}, newest first, without taking them: a
+     * snapshot (nodes are never changed once pushed), so it is safe from any thread. Returns how many.
+     */
+    public int forEachPending(LongConsumer sink) {
+        int n = 0;
+        for (Node at = top.get(); at != null; at = at.next) {
+            sink.accept(at.value);
+            n++;
+        }
+        return n;
+    }
+
+    /**
      * Takes every value pushed so far and hands them to {@code sink} in push order; by the owner thread. Returns how
      * many.
      */

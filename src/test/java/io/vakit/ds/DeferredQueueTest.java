@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 
-/** Examples of the deferred-free queue: order, empty drains, and pushes from many real threads each drained once. */
+/** Examples of the deferred-free queue: order, empty drains, its snapshot, and pushes from many real threads each drained once. */
 class DeferredQueueTest {
     @Test
     void drainsInPushOrderAndEmptiesTheQueue() {
@@ -25,6 +25,23 @@ class DeferredQueueTest {
         q.push(4);
         assertThat(q.drain(out::add)).isEqualTo(1);
         assertThat(out).containsExactly(1L, 2L, 3L, 4L);
+    }
+
+    @Test
+    void forEachPendingShowsWhatIsQueuedWithoutTakingIt() {
+        DeferredQueue q = new DeferredQueue();
+        List<Long> seen = new ArrayList<>();
+        assertThat(q.forEachPending(seen::add)).isZero();
+        q.push(1);
+        q.push(2);
+        assertThat(q.forEachPending(seen::add)).isEqualTo(2);
+        assertThat(seen).containsExactly(2L, 1L);
+        List<Long> drained = new ArrayList<>();
+        assertThat(q.drain(drained::add)).isEqualTo(2);
+        assertThat(drained).containsExactly(1L, 2L);
+        seen.clear();
+        assertThat(q.forEachPending(seen::add)).isZero();
+        assertThat(seen).isEmpty();
     }
 
     @Test

@@ -4,8 +4,10 @@ import io.vakit.ds.Binmap;
 import io.vakit.ds.DeferredQueue;
 import io.vakit.spi.AddressSpaceExhaustedException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -395,27 +397,23 @@ final class ThreadHeap {
     }
 
     /**
-     * The bytes of its units that hold frees from other threads its thread has not taken back yet (pools with used
-     * items, parts and arenas PENDING): with no block live, only such frees keep them.
+     * The bytes of its units that hold frees from other threads its thread has not taken back yet: each unit (a
+     * pool's part, a part, a whole arena) with an address on its queue, counted once. With no block live, only such
+     * frees keep them. It counts what the queue holds, not what the slices say: a free whose address never reached
+     * the queue is never taken back, and is not counted here either (its memory then shows above the idle bound).
      */
     long pendingBytes() {
+        Map<List<Integer>, Long> units = new HashMap<>();
+        deferred.forEachPending(address -> {
+            BlockLocator.Where w = locator.locate(address);
+            Slice s = space.slice(w.k(), w.s());
+            boolean whole = s.arena(w.a()).kind == Slice.WHOLE;
+            units.put(List.of(w.k(), w.s(), w.a(), whole ? -1 : w.p()),
+                    whole ? config.arenaBytes(s.row) : config.partBytes(s.row));
+        });
         long bytes = 0;
-        for (Slice s : allSlices()) {
-            for (int a = 0; a < s.arenaCount(); a++) {
-                Slice.Arena arena = s.arena(a);
-                if (arena.kind == Slice.WHOLE && arena.state == Slice.PENDING) {
-                    bytes += config.arenaBytes(s.row);
-                } else if (arena.kind == Slice.PARTS) {
-                    for (int p = 0; p < arena.partCount(); p++) {
-                        Slice.Part part = arena.part(p);
-                        boolean pendingPart = part.kind == Slice.PART && part.state == Slice.PENDING;
-                        boolean pendingItems = part.kind == Slice.POOL && !part.pool.empty();
-                        if (pendingPart || pendingItems) {
-                            bytes += config.partBytes(s.row);
-                        }
-                    }
-                }
-            }
+        for (long b : units.values()) {
+            bytes += b;
         }
         return bytes;
     }
