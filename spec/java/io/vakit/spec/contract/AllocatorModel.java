@@ -79,6 +79,11 @@ public final class AllocatorModel {
     private final Map<Integer, Block> freed = new HashMap<>();
     /** For a remembered freed block: the epoch of its container, held by a live block when the block was freed. */
     private final Map<Integer, Long> freedHeld = new HashMap<>();
+    /**
+     * The labels of {@link #freedHeld} by their blocks' addresses. Their blocks never overlap: a block placed over one
+     * ends its claim ({@link #slotReused}).
+     */
+    private final TreeMap<Long, Integer> heldByAddress = new TreeMap<>();
     /** The number of frees made so far, and that number when each freed block was freed. */
     private long frees;
     private final Map<Integer, Long> freedAt = new HashMap<>();
@@ -499,7 +504,26 @@ public final class AllocatorModel {
         byLabel.put(b.label(), b);
         freed.remove(b.label());
         liveBytes += b.size();
+        slotReused(b);
         touch(b.address(), b.extent());
+    }
+
+    /**
+     * A live block now lies over {@code b}'s bytes: every freed block there loses its claim to a held container. Its
+     * slot was given to another block (of this container, or of a container cut from the slot itself, as a pool page
+     * cut from a part freed in an arena of parts), and once that block is freed the allocator may rightly have given
+     * the slot back, so a second free of the old block is no longer one only DOUBLE answers.
+     */
+    private void slotReused(Block b) {
+        long end = b.address() + b.extent();
+        for (var e = heldByAddress.lowerEntry(end); e != null; e = heldByAddress.lowerEntry(e.getKey())) {
+            Block old = freed.get(e.getValue());
+            if (old != null && old.address() + old.extent() <= b.address()) {
+                break; // the held blocks do not overlap, so every one below ends before b too
+            }
+            heldByAddress.remove(e.getKey());
+            freedHeld.remove(e.getValue());
+        }
     }
 
     /**
@@ -583,6 +607,7 @@ public final class AllocatorModel {
     private void replace(Block now) {
         byLabel.put(now.label(), now);
         byAddress.put(now.address(), now);
+        slotReused(now);
         touch(now.address(), now.extent());
     }
 
@@ -602,6 +627,7 @@ public final class AllocatorModel {
             long epoch = containers.heldEpoch(b.container());
             if (remember && epoch >= 0) {
                 freedHeld.put(label, epoch);
+                heldByAddress.put(b.address(), label);
             }
         }
         if (ofEnded.remove(label)) {
