@@ -43,6 +43,8 @@ final class FastHeap {
     final Page[] current = new Page[PartitionClasses.COUNT];
     /** Per class: the one empty page kept committed. */
     final Page[] keptEmpty = new Page[PartitionClasses.COUNT];
+    /** True while {@link #trimKeptOnly} gives pages back (their slices' changes start no second trim). */
+    private boolean trimming;
     private final List<?>[] room = new List<?>[PartitionClasses.COUNT];
     private final List<?>[] slices = new List<?>[PartitionsConfig.ROWS];
     private final FastSpace space;
@@ -88,10 +90,47 @@ final class FastHeap {
     private void keep(int c, Page p) {
         if (keptEmpty[c] != null) {
             keptEmpty[c].kept = false;
+            keptEmpty[c].slice.keptPages--;
         }
         keptEmpty[c] = p;
         if (p != null) {
             p.kept = true;
+            p.slice.keptPages++;
+            trimKeptOnly(p.slice);
+        }
+    }
+
+    /**
+     * Keeps at most one slice per row held by nothing but kept empty pages: when {@code s} has just become such a
+     * slice, the kept pages of every other such slice of its row go back (and with them the slices). Without it, a
+     * thread whose classes of one row each keep a page in a slice of their own can hold every slice of the row while
+     * it has no block live, and no other thread can allocate there (spec/partitions-fast.md, kept pages). In the gate.
+     */
+    private void trimKeptOnly(FastSlice s) {
+        if (trimming || !s.keptOnly()) {
+            return;
+        }
+        List<Page> drop = null; // made only when there is something to drop: emptying a page is on a pair's path
+        List<FastSlice> row = row(s.row);
+        for (int i = 0; i < row.size(); i++) { // indexed: no iterator on a pair's path
+            FastSlice t = row.get(i);
+            if (t != s && t.keptOnly()) {
+                for (Page p : keptEmpty) {
+                    if (p != null && p.slice == t) {
+                        drop = drop == null ? new ArrayList<>() : drop;
+                        drop.add(p);
+                    }
+                }
+            }
+        }
+        if (drop == null) {
+            return;
+        }
+        trimming = true;
+        try {
+            drop.forEach(this::releasePage);
+        } finally {
+            trimming = false;
         }
     }
 
@@ -406,6 +445,8 @@ final class FastHeap {
         s.unitsInUse--;
         if (s.unitsInUse == 0) {
             dropSlice(s);
+        } else {
+            trimKeptOnly(s);
         }
     }
 

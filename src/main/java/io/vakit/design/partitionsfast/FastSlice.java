@@ -27,6 +27,13 @@ final class FastSlice {
     final long[] partsTaken;
     /** Pages, part blocks and whole arenas in it. */
     int unitsInUse;
+    /** Its owner's kept empty pages in it (counted in {@link #unitsInUse} too). */
+    int keptPages;
+
+    /** True when nothing but its owner's kept empty pages holds it. */
+    boolean keptOnly() {
+        return unitsInUse > 0 && unitsInUse == keptPages;
+    }
 
     FastSlice(int row, int index, long offset, FastHeap owner, int arenas) {
         this.row = row;
