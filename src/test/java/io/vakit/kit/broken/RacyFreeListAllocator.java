@@ -15,14 +15,16 @@ import io.vakit.spi.InvalidFreeException.Reason;
 import io.vakit.spi.Requests;
 import io.vakit.spi.Stats;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.EnumSet;
 import java.util.Optional;
 
 /**
- * Bug: a correct sequential slot allocator (64-byte slots over a real reservation, an intrusive free list whose
- * links live in the freed slots) that declares {@link Feature#THREAD_SAFE} but takes no lock. Two threads can pop
- * the same head and get one slot. The sequential contract passes; only a concurrent check can catch it.
+ * Bug: a correct sequential slot allocator (64-byte slots over a real reservation, a free list whose links live in
+ * a Java array) that declares {@link Feature#THREAD_SAFE} but takes no lock. Two threads can pop the same head and
+ * get one slot. The sequential contract passes; only a concurrent check can catch it. Its calls never touch the
+ * reservation, so its close can unmap it under calls in flight without crashing the kit's JVM (with the links in the
+ * freed slots, T2's close race did, once, in {@code SoakMachineTest} on 2026-12-05); a lock to make the close wait
+ * would order the very calls whose race is its one bug.
  */
 public final class RacyFreeListAllocator implements Allocator {
     static final long SLOT = 64;
@@ -35,6 +37,7 @@ public final class RacyFreeListAllocator implements Allocator {
     private final Reservation space;
     private final MemorySegment memory;
     private final long[] sizes = new long[SLOTS];
+    private final int[] next = new int[SLOTS];
     private int head = -1;
     private int bump;
     private long liveBytes;
@@ -60,7 +63,7 @@ public final class RacyFreeListAllocator implements Allocator {
         int slot;
         if (head >= 0) {
             slot = head;
-            head = memory.get(ValueLayout.JAVA_INT, slot * SLOT); // the race: read head, then write it
+            head = next[slot]; // the race: read head, then write it
         } else if (bump < SLOTS) {
             slot = bump++;
         } else {
@@ -77,7 +80,7 @@ public final class RacyFreeListAllocator implements Allocator {
         String op = Requests.onBlock("free", block.address(), block.byteSize());
         open(op);
         int slot = slotOf(op, block.address());
-        memory.set(ValueLayout.JAVA_INT, slot * SLOT, head);
+        next[slot] = head;
         head = slot;
         liveBytes -= sizes[slot];
         liveCount--;
