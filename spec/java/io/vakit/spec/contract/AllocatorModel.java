@@ -518,10 +518,14 @@ public final class AllocatorModel {
         long end = b.address() + b.extent();
         for (var e = heldByAddress.lowerEntry(end); e != null; e = heldByAddress.lowerEntry(e.getKey())) {
             Block old = freed.get(e.getValue());
-            if (old != null && old.address() + old.extent() <= b.address()) {
+            heldByAddress.remove(e.getKey());
+            if (old == null || old.address() != e.getKey()) {
+                continue; // stale: its label was served and freed again elsewhere since
+            }
+            if (old.address() + old.extent() <= b.address()) {
+                heldByAddress.put(e.getKey(), e.getValue());
                 break; // the held blocks do not overlap, so every one below ends before b too
             }
-            heldByAddress.remove(e.getKey());
             freedHeld.remove(e.getValue());
         }
     }
