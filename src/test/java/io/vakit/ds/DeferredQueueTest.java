@@ -7,7 +7,10 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 
-/** Examples of the deferred-free queue: order, empty drains, its snapshot, and pushes from many real threads each drained once. */
+/**
+ * Examples of the deferred-free queue: order, empty drains, its snapshot, and pushes from many real threads each
+ * drained once.
+ */
 class DeferredQueueTest {
     @Test
     void drainsInPushOrderAndEmptiesTheQueue() {
