@@ -385,7 +385,10 @@ final class MisuseSteps {
         }
     }
 
-    /** {@code afterClose()}: after close, every operation is refused, and close again is a no-op. */
+    /**
+     * {@code afterClose()}: after close, every operation is refused with a message that names the design, the
+     * operation and its address or size, and close again is a no-op.
+     */
     record AfterClose() implements Step {
         @Override
         public boolean applicable(AllocatorModel m) {
@@ -397,35 +400,37 @@ final class MisuseSteps {
             MemorySegment some = FOREIGN.asSlice(0, 16);
             long at = some.address();
             var d = m.design();
-            refused(a, m, "stats()", a::stats);
-            refused(a, m, "allocate(16, 1)", () -> a.allocate(16, 1));
-            refused(a, m, "allocateZeroed(16)", () -> a.allocateZeroed(16));
-            refused(a, m, "free(" + AllocatorModel.hex(at) + ")", () -> a.free(some));
+            String where = AllocatorModel.hex(at);
+            refused(a, m, "stats()", a::stats, "stats");
+            refused(a, m, "allocate(16, 1)", () -> a.allocate(16, 1), "allocate", "16");
+            refused(a, m, "allocateZeroed(16)", () -> a.allocateZeroed(16), "allocate", "16");
+            refused(a, m, "free(" + where + ")", () -> a.free(some), "free", where);
             if (d.has(Feature.REALLOC)) {
-                refused(a, m, "reallocate(" + AllocatorModel.hex(at) + ", 32)", () -> a.reallocate(some, 32));
+                refused(a, m, "reallocate(" + where + ", 32)", () -> a.reallocate(some, 32), "realloc", where);
             }
             if (d.has(Feature.USABLE_SIZE)) {
-                refused(a, m, "usableSize(" + AllocatorModel.hex(at) + ")", () -> a.usableSize(some));
+                refused(a, m, "usableSize(" + where + ")", () -> a.usableSize(some), "usableSize", where);
             }
             if (d.has(Feature.OWNER_LOOKUP)) {
-                refused(a, m, "owner(" + AllocatorModel.hex(at) + ")", () -> a.owner(at));
+                refused(a, m, "owner(" + where + ")", () -> a.owner(at), "owner", where);
             }
             if (d.has(Feature.PLACEMENT)) {
-                refused(a, m, "placement(" + AllocatorModel.hex(at) + ")", () -> a.placement(at));
+                refused(a, m, "placement(" + where + ")", () -> a.placement(at), "placement", where);
             }
             if (d.has(Feature.CONTAINMENT)) {
-                refused(a, m, "owns(" + AllocatorModel.hex(at) + ", 16)", () -> a.owns(at, 16));
+                refused(a, m, "owns(" + where + ", 16)", () -> a.owns(at, 16), "owns", where);
             }
             if (d.has(Feature.FOOTPRINT)) {
-                refused(a, m, "reservedRanges()", a::reservedRanges);
+                refused(a, m, "reservedRanges()", a::reservedRanges, "reservedRanges");
             }
             if (d.has(Feature.IDLE_BOUND)) {
-                refused(a, m, "idleCommittedBound()", a::idleCommittedBound);
+                refused(a, m, "idleCommittedBound()", a::idleCommittedBound, "idleCommittedBound");
             }
             if (d.has(Feature.FAMILIES) && a instanceof io.vakit.spi.FamilyAllocator f) {
-                refused(a, m, "allocateIn(0, 16)", () -> f.allocateIn(0, 16));
-                refused(a, m, "freeIn(0, " + AllocatorModel.hex(at) + ")", () -> f.freeIn(0, some));
-                refused(a, m, "reallocateIn(0, " + AllocatorModel.hex(at) + ", 32)", () -> f.reallocateIn(0, some, 32));
+                refused(a, m, "allocateIn(0, 16)", () -> f.allocateIn(0, 16), "allocate", "16");
+                refused(a, m, "freeIn(0, " + where + ")", () -> f.freeIn(0, some), "free", where);
+                refused(a, m, "reallocateIn(0, " + where + ", 32)", () -> f.reallocateIn(0, some, 32), "realloc",
+                        where);
             }
             m.hit(Rule.M7_USE_AFTER_CLOSE);
             try {
@@ -436,8 +441,10 @@ final class MisuseSteps {
             }
         }
 
-        private static void refused(Allocator a, AllocatorModel m, String op, Runnable call) {
-            m.expectRefusal(a, Rule.M7_USE_AFTER_CLOSE, "after close: " + op, AllocatorClosedException.class, call);
+        /** The call is refused as closed, and its message names the design and each of {@code mentions}. */
+        private static void refused(Allocator a, AllocatorModel m, String op, Runnable call, String... mentions) {
+            m.expectRefusal(a, Rule.M7_USE_AFTER_CLOSE, "after close: " + op, AllocatorClosedException.class, call,
+                    mentions);
         }
 
         @Override

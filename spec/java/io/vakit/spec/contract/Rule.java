@@ -67,7 +67,10 @@ public enum Rule {
     M5_BAD_SIZE("M5", "bad size refused", EnumSet.noneOf(Feature.class)),
     /** A bad alignment is refused with InvalidAlignmentException; nothing changes. */
     M6_BAD_ALIGNMENT("M6", "bad alignment refused", EnumSet.noneOf(Feature.class)),
-    /** Every operation after close is refused with AllocatorClosedException. */
+    /**
+     * Every operation after close is refused with AllocatorClosedException, whose message names the design, the
+     * operation and its address or size.
+     */
     M7_USE_AFTER_CLOSE("M7", "use after close refused", EnumSet.noneOf(Feature.class)),
     /** A free in another family than the block's, or a family out of range, is refused; nothing changes. */
     M8_WRONG_FAMILY("M8", "family misuse refused", EnumSet.of(Feature.FAMILIES)),

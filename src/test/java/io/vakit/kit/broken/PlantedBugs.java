@@ -514,6 +514,25 @@ public final class PlantedBugs {
         }
     }
 
+    /**
+     * The close check written to keep the hot path free of string building: the gate is given the operation's name
+     * alone, so a call after close is refused without the address or size it was given. The standard asks every
+     * refusal to name them, and M7 asks it of calls after close.
+     */
+    public static final class TerseAfterClose extends ToyProvider {
+        /** Used by ServiceLoader. */
+        public TerseAfterClose() {
+            super("broken-terse-closed", "a call after close is refused without its address or size",
+                    ToySlabAllocator.features(), (d, small) -> new ToySlabAllocator(d, small) {
+                        @Override
+                        protected void enter(String op) {
+                            int arguments = op.indexOf('(');
+                            super.enter(arguments < 0 ? op : op.substring(0, arguments));
+                        }
+                    });
+        }
+    }
+
     private static EnumSet<Feature> with(Feature f) {
         EnumSet<Feature> all = ToySlabAllocator.features();
         all.add(f);

@@ -71,7 +71,9 @@ class PlantedBugsTest {
                 Arguments.of(new PlantedBugs.KeepsPagesPerThread(), Rule.C12_EXHAUSTION,
                         "pages given back serve only the thread that gave them back (per-thread page pools)"),
                 Arguments.of(new PlantedBugs.ClampsTailIndex(), Rule.M1_INVALID_FREE,
-                        "a slot index is clamped to the page's last slot: a free in the page's unused tail is INTERIOR"));
+                        "a slot index is clamped to the page's last slot: a free in the page's unused tail is INTERIOR"),
+                Arguments.of(new PlantedBugs.TerseAfterClose(), Rule.M7_USE_AFTER_CLOSE,
+                        "a call after close is refused with the operation's name alone, not its address or size"));
     }
 
     @ParameterizedTest(name = "{0} breaks {1}")
