@@ -409,12 +409,20 @@ final class BurstSteps {
          * rounded down and searches by the request rounded up, so a free block of exactly that size is not found), and
          * that refusal is judged like any other; once every block of the fill is freed too, none may refuse it. With
          * {@code elsewhere} the frees are made by the other thread: a design that defers them to the owner must take
-         * them back before it refuses the owner's request (OWNER_REUSES_REMOTE_FREES: at its next allocation).
+         * them back before it refuses the owner's request (OWNER_REUSES_REMOTE_FREES: at its next allocation). A
+         * design with SIZE_CLASSES may not refuse it at all when the fill's size is in its table: a slot of a class,
+         * once freed, serves the next request of that class ({@link #servesFreedSlots}).
          */
         private MemorySegment recover(Allocator a, AllocatorModel m, String op, List<Integer> kept, int filled) {
             MemorySegment again = BlockSteps.attempt(a, m, op, size, () -> a.allocate(size));
             if (again != null) {
                 return again;
+            }
+            if (servesFreedSlots(m)) {
+                throw m.violation(Rule.C12_EXHAUSTION, op + ": exhausted after " + filled + " blocks of " + size
+                        + " bytes, then " + (filled - kept.size()) + " of them freed"
+                        + (elsewhere ? " by another thread" : "") + ", and allocate(" + size + ") was refused: a"
+                        + " design with SIZE_CLASSES serves a request of a class from a freed slot of that class");
             }
             freeAll(a, m, kept, elsewhere);
             kept.clear();
@@ -427,6 +435,15 @@ final class BurstSteps {
                         + ", allocate(" + size + ") was still refused"
                         + " (stats " + before + "): " + e.getMessage());
             }
+        }
+
+        /**
+         * True when a freed block of the fill is a slot that must serve the next request of its size: the design
+         * declares SIZE_CLASSES and the fill's size is in its table (a block beyond the table is a run or a mapping,
+         * which a freed neighbour need not make room for).
+         */
+        private boolean servesFreedSlots(AllocatorModel m) {
+            return m.design().has(Feature.SIZE_CLASSES) && size <= States.beyond(m.design());
         }
 
         @Override

@@ -533,6 +533,28 @@ public final class PlantedBugs {
         }
     }
 
+    /**
+     * A page is put on its class's list when it is carved from the pool, and leaves it when it fills; the author
+     * brings a full page back only once it is empty again, as if it were fresh: a free from a full page pushes the
+     * slot but leaves the page off the list, so while any of its blocks is live its freed slots serve nothing, and a
+     * class whose pages all filled asks the pool for a new one. Once every block is freed, all is well again.
+     */
+    public static final class ListsFullPagesOnceEmpty extends ToyProvider {
+        /** Used by ServiceLoader. */
+        public ListsFullPagesOnceEmpty() {
+            super("broken-full-unlisted", "a page that filled rejoins its class's list only once it is empty",
+                    ToySlabAllocator.features(), (d, small) -> new ToySlabAllocator(d, small) {
+                        @Override
+                        protected void pushFree(Page p, int index, boolean wasFull) {
+                            super.pushFree(p, index, false);
+                            if (p.count == 0) {
+                                link(p);
+                            }
+                        }
+                    });
+        }
+    }
+
     private static EnumSet<Feature> with(Feature f) {
         EnumSet<Feature> all = ToySlabAllocator.features();
         all.add(f);

@@ -73,7 +73,9 @@ class PlantedBugsTest {
                 Arguments.of(new PlantedBugs.ClampsTailIndex(), Rule.M1_INVALID_FREE,
                         "a slot index is clamped to the page's last slot: a free in the page's unused tail is INTERIOR"),
                 Arguments.of(new PlantedBugs.TerseAfterClose(), Rule.M7_USE_AFTER_CLOSE,
-                        "a call after close is refused with the operation's name alone, not its address or size"));
+                        "a call after close is refused with the operation's name alone, not its address or size"),
+                Arguments.of(new PlantedBugs.ListsFullPagesOnceEmpty(), Rule.C12_EXHAUSTION,
+                        "a page that filled rejoins its class's list only once it is empty: its freed slots wait"));
     }
 
     @ParameterizedTest(name = "{0} breaks {1}")
