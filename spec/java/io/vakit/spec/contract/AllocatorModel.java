@@ -469,6 +469,11 @@ public final class AllocatorModel {
                 throw violation(Rule.L1_PLACEMENT, where + ": " + inner + " does not lie inside " + outer);
             }
         }
+        Placement.Level container = p.container().orElse(null);
+        if (container != null && container.capacity() > container.bytes() / slot.bytes()) {
+            throw violation(Rule.L1_PLACEMENT, where + ": " + container + " states it holds " + container.capacity()
+                    + " blocks of " + slot.bytes() + " bytes, more than its " + container.bytes() + " bytes can");
+        }
         if (Rule.L2_DESIGN_LAYOUT.skipReason(design).isEmpty()) {
             hit(Rule.L2_DESIGN_LAYOUT);
             io.vakit.spec.layout.LayoutLaws.of(design.follows()).orElseThrow().check(address, size, p, anchors())

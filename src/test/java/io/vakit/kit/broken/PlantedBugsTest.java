@@ -75,7 +75,9 @@ class PlantedBugsTest {
                 Arguments.of(new PlantedBugs.TerseAfterClose(), Rule.M7_USE_AFTER_CLOSE,
                         "a call after close is refused with the operation's name alone, not its address or size"),
                 Arguments.of(new PlantedBugs.ListsFullPagesOnceEmpty(), Rule.C12_EXHAUSTION,
-                        "a page that filled rejoins its class's list only once it is empty: its freed slots wait"));
+                        "a page that filled rejoins its class's list only once it is empty: its freed slots wait"),
+                Arguments.of(new PlantedBugs.StatesCapacityInGranules(), Rule.L1_PLACEMENT,
+                        "a page's capacity stated in 16-byte granules, not in slots (no page is ever seen full)"));
     }
 
     @ParameterizedTest(name = "{0} breaks {1}")
