@@ -440,10 +440,13 @@ final class BurstSteps {
         /**
          * True when a freed block of the fill is a slot that must serve the next request of its size: the design
          * declares SIZE_CLASSES and the fill's size is in its table (a block beyond the table is a run or a mapping,
-         * which a freed neighbour need not make room for).
+         * which a freed neighbour need not make room for), and the frees were made on the chain's thread, or by the
+         * other thread to a design that takes them back at the owner's next allocation (OWNER_REUSES_REMOTE_FREES);
+         * where another thread's frees go is otherwise the design's business until all of the fill is freed.
          */
         private boolean servesFreedSlots(AllocatorModel m) {
-            return m.design().has(Feature.SIZE_CLASSES) && size <= States.beyond(m.design());
+            return m.design().has(Feature.SIZE_CLASSES) && size <= States.beyond(m.design())
+                    && (!elsewhere || m.design().has(Feature.OWNER_REUSES_REMOTE_FREES));
         }
 
         @Override
