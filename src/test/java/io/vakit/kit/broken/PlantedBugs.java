@@ -4,7 +4,10 @@ import io.vakit.spi.Allocator;
 import io.vakit.spi.AllocatorProvider;
 import io.vakit.spi.DesignDescriptor;
 import io.vakit.spi.Feature;
+import io.vakit.spi.Placement;
 import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -557,8 +560,8 @@ public final class PlantedBugs {
 
     /**
      * A page's capacity stated in the 16-byte granules the author sizes classes in, not in slots: a page of 64 KiB
-     * "holds 4096" whatever its slot, so no page of a class above 16 bytes can ever be seen full, and the states that
-     * need a full page are never required of it.
+     * "holds 4096" whatever its slot, so no page of a class above 16 bytes can ever be seen full (before L1 checked
+     * the capacity against the bytes, the run ended UNCHECKED, its full-page states never reached).
      */
     public static final class StatesCapacityInGranules extends ToyProvider {
         /** Used by ServiceLoader. */
@@ -566,15 +569,14 @@ public final class PlantedBugs {
             super("broken-granule-capacity", "a page's capacity stated in 16-byte granules, not in slots",
                     ToySlabAllocator.features(), (d, small) -> new ToySlabAllocator(d, small) {
                         @Override
-                        public java.util.Optional<io.vakit.spi.Placement> placement(long address) {
+                        public Optional<Placement> placement(long address) {
                             return super.placement(address).map(p -> {
                                 if (p.levels().size() < 2) {
                                     return p;
                                 }
-                                io.vakit.spi.Placement.Level page = p.levels().get(0);
-                                return new io.vakit.spi.Placement(java.util.List.of(new io.vakit.spi.Placement.Level(
-                                        page.unit(), page.index(), page.start(), page.bytes(), page.bytes() / 16),
-                                        p.slot()));
+                                Placement.Level page = p.levels().get(0);
+                                return new Placement(List.of(new Placement.Level(page.unit(), page.index(),
+                                        page.start(), page.bytes(), page.bytes() / 16), p.slot()));
                             });
                         }
                     });
