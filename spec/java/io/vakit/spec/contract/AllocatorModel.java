@@ -105,6 +105,11 @@ public final class AllocatorModel {
     /** The most committed bytes seen since the allocator was last idle (no live block). */
     private long peakSinceIdle;
     private int actions;
+    /** The allocator's ranges after the last action ({@link #checkRangesLeft}). */
+    private List<io.vakit.spi.AddressRange> ranges = List.of();
+    /** The block the other thread freed in the last action ({@link #freedElsewhere}), or -1; and that action's count. */
+    private int remoteFreed = -1;
+    private int remoteFreedAt;
     /** In the small configuration: the size last refused for exhaustion, until a request at least as large is served. */
     private long refusedSize;
     private boolean freedSinceExhaustion;
@@ -659,6 +664,44 @@ public final class AllocatorModel {
         return b != null && epoch != null && containers.heldEpoch(b.container()) == epoch;
     }
 
+    /** Records that the other thread has just freed block {@code label} (this action). */
+    void freedElsewhere(int label) {
+        remoteFreed = label;
+        remoteFreedAt = actions;
+    }
+
+    /**
+     * True when the other thread freed block {@code label} in the action just before this one, so that the chain's
+     * thread has made no call since: a design that defers remote frees may still have it queued.
+     */
+    boolean justFreedElsewhere(int label) {
+        return label == remoteFreed && actions == remoteFreedAt + 1;
+    }
+
+    /**
+     * The block to free again that {@link States#DOUBLE_OF_REMOTE} needs, or -1: the one the other thread freed in the
+     * last action, in a container still held, while the run has not reached that state and the design requires it.
+     */
+    int remoteDoubleAim() {
+        return wantsRemoteDouble() && justFreedElsewhere(remoteFreed) && freedInHeldContainer(remoteFreed)
+                && covering(freed.get(remoteFreed).address()).isEmpty() ? remoteFreed : -1;
+    }
+
+    /** True while the design needs {@link States#DOUBLE_OF_REMOTE} and the run has not reached it. */
+    boolean wantsRemoteDouble() {
+        return design.has(Feature.THREAD_SAFE) && design.has(Feature.EXACT_REASONS)
+                && design.has(Feature.INVALID_FREE_DETECTION) && !reached(States.DOUBLE_OF_REMOTE);
+    }
+
+    /**
+     * The live blocks whose container of equal slots holds another live block: freed, each leaves its container held
+     * (what {@link States#DOUBLE_OF_REMOTE} needs of the block the other thread frees).
+     */
+    int[] labelsWithNeighbours() {
+        return byLabel.values().stream().filter(b -> b.container() >= 0 && containers.liveIn(b.container()) >= 2)
+                .mapToInt(Block::label).sorted().toArray();
+    }
+
     /** The frees made after freed block {@code label}'s own. */
     long freesSince(int label) {
         return frees - freedAt.getOrDefault(label, frees);
@@ -801,6 +844,37 @@ public final class AllocatorModel {
             peakSinceIdle = Math.max(peakSinceIdle, s.committedBytes());
             if (s.liveCount() == 0 && design.has(Feature.IDLE_BOUND)) {
                 checkIdle(system, s);
+            }
+        }
+    }
+
+    /**
+     * With {@code FOOTPRINT}, after each action (C11): a range the allocator reported after the last one that no range
+     * it reports now overlaps has left its books, and must have left the address space too. It counts as still mapped
+     * only when every page of it is, so a mapping the JVM made since in part of the hole is not blamed. Asked once per
+     * action, not per free: a fill frees thousands of blocks, each its own mapping in some designs.
+     */
+    void checkRangesLeft(Allocator system) {
+        if (!design.has(Feature.FOOTPRINT) || !KernelMemory.available()) {
+            return;
+        }
+        List<io.vakit.spi.AddressRange> before = ranges;
+        ranges = List.copyOf(system.reservedRanges());
+        java.util.TreeMap<Long, Long> now = new java.util.TreeMap<>();
+        for (io.vakit.spi.AddressRange r : ranges) {
+            now.merge(r.start(), r.end(), Math::max);
+        }
+        for (io.vakit.spi.AddressRange r : before) {
+            var below = now.lowerEntry(r.end());
+            if (below != null && below.getValue() > r.start()) {
+                continue; // still (partly) in its books
+            }
+            hit(Rule.C11_FOOTPRINT);
+            reach(States.RANGE_LEFT);
+            if (KernelMemory.mappedThroughout(r.start(), r.end())) {
+                throw violation(Rule.C11_FOOTPRINT, "the range " + hex(r.start()) + "+" + r.bytes() + " left "
+                        + "reservedRanges() in the last action, but every page of it is still mapped: a mapping that "
+                        + "left the allocator's books but not the address space");
             }
         }
     }

@@ -38,8 +38,9 @@ final class BlockSteps {
                         (r, m, l) -> new Write(Step.pick(r, m.liveLabels())), e -> new Write(e.label())),
                 Step.type("free", m -> m.liveCount() > 0 ? 22 : 0,
                         (r, m, l) -> new Free(Step.pick(r, m.liveLabels())), e -> new Free(e.label())),
-                Step.type("freeElsewhere", m -> m.liveCount() > 0 && m.design().has(Feature.THREAD_SAFE) ? 6 : 0,
-                        (r, m, l) -> new FreeElsewhere(Step.pick(r, m.liveLabels())),
+                Step.type("freeElsewhere", m -> m.liveCount() == 0 || !m.design().has(Feature.THREAD_SAFE) ? 0
+                        : m.wantsRemoteDouble() && m.labelsWithNeighbours().length > 0 ? 20 : 6,
+                        (r, m, l) -> new FreeElsewhere(pickElsewhere(r, m)),
                         e -> new FreeElsewhere(e.label())),
                 Step.type("allocEnded", m -> !m.closed() && m.design().has(Feature.THREAD_SAFE) ? 4 : 0,
                         (r, m, l) -> new AllocEnded(l, Sizes.size(r, m)), e -> new AllocEnded(e.label(), e.arg(0))),
@@ -253,6 +254,20 @@ final class BlockSteps {
     }
 
     /**
+     * The live block the other thread frees: while {@link States#DOUBLE_OF_REMOTE} is wanted, half the time one whose
+     * container holds another live block (so that a second free of it must say DOUBLE), else any.
+     */
+    private static int pickElsewhere(java.util.random.RandomGenerator r, AllocatorModel m) {
+        if (m.wantsRemoteDouble() && r.nextBoolean()) {
+            int[] shared = m.labelsWithNeighbours();
+            if (shared.length > 0) {
+                return Step.pick(r, shared);
+            }
+        }
+        return Step.pick(r, m.liveLabels());
+    }
+
+    /**
      * {@code freeElsewhere#L()}: free a live block from the contract's other thread (THREAD_SAFE only), which never
      * allocates: for a design with per-thread memory, a deferred free. When it returns the block is freed for every
      * rule (C8, C10, M2: spec/contract.md#frees-from-another-thread), however late its memory is reused.
@@ -275,6 +290,7 @@ final class BlockSteps {
                 }
             });
             m.remove(label);
+            m.freedElsewhere(label);
             m.reach(States.FREED_ELSEWHERE);
             m.checkUnreservedIsUnmapped(a, b, toString());
         }

@@ -117,6 +117,12 @@ final class Containers {
         }
     }
 
+    /** The live blocks of the container of equal slots at {@code start}, as the model counts them (0 if none stated). */
+    int liveIn(long start) {
+        Box c = byStart.get(start);
+        return c == null || c.capacity <= 0 ? 0 : c.live;
+    }
+
     /**
      * The epoch of the container of equal slots at {@code start} while it holds a live block, else -1: a container
      * that still holds the same epoch later has held a live block ever since, so the allocator cannot have given it

@@ -186,6 +186,7 @@ public final class ContractMachine implements StateMachine<Allocator, AllocatorM
             return;
         }
         model.checkStats(system);
+        model.checkRangesLeft(system);
         model.checkAfterAction();
     }
 

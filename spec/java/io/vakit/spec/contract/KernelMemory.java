@@ -219,6 +219,16 @@ public final class KernelMemory {
         return count;
     }
 
+    /**
+     * True when every page of {@code [start, end)} is mapped in this process: a range that was unmapped and then
+     * partly taken by another mapping (the JVM's) is not, unless that mapping covers all of it.
+     */
+    static boolean mappedThroughout(long start, long end) {
+        long from = start & -PAGE;
+        long to = (end + PAGE - 1) & -PAGE;
+        return to > from && residentPagesOrHole(from, to) >= 0;
+    }
+
     /** True when the page holding {@code address} is mapped in this process. */
     public static boolean mapped(long address) {
         try (Arena arena = Arena.ofConfined()) {

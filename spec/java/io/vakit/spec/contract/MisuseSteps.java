@@ -33,7 +33,8 @@ final class MisuseSteps {
                 Step.type("reallocInterior", m -> reallocDetects(m) && m.liveCount() > 0 ? 1 : 0,
                         (r, m, l) -> new FreeInterior(Step.pick(r, m.liveLabels()), r.nextLong(1L << 20), true),
                         e -> new FreeInterior(e.label(), e.arg(0), true)),
-                Step.type("freeTwice", m -> detects(m) && m.staleLabels().length > 0 ? 3 : 0,
+                Step.type("freeTwice", m -> !detects(m) || m.staleLabels().length == 0 ? 0
+                        : m.remoteDoubleAim() >= 0 ? 40 : 3,
                         (r, m, l) -> new FreeTwice(pickStale(r, m), false),
                         e -> new FreeTwice(e.label(), false)),
                 Step.type("reallocFreed", m -> reallocDetects(m) && m.staleLabels().length > 0 ? 1 : 0,
@@ -69,10 +70,15 @@ final class MisuseSteps {
     }
 
     /**
-     * A freed label to free again: with EXACT_REASONS, half the time one whose container has held a live block ever
-     * since (where DOUBLE is the only right answer), while there is one.
+     * A freed label to free again: the one the other thread has just freed while {@link States#DOUBLE_OF_REMOTE} is
+     * aimed at ({@link AllocatorModel#remoteDoubleAim}); else, with EXACT_REASONS, half the time one whose container
+     * has held a live block ever since (where DOUBLE is the only right answer), while there is one.
      */
     private static int pickStale(java.util.random.RandomGenerator r, AllocatorModel m) {
+        int aim = m.remoteDoubleAim();
+        if (aim >= 0) {
+            return aim;
+        }
         int[] stale = m.staleLabels();
         if (m.design().has(Feature.EXACT_REASONS) && r.nextBoolean()) {
             int[] held = java.util.Arrays.stream(stale).filter(m::freedInHeldContainer).toArray();
@@ -162,6 +168,9 @@ final class MisuseSteps {
                     allowed, realloc);
             if (held) {
                 m.reach(States.DOUBLE_IN_HELD); // observed: refused while its container held a live block throughout
+                if (!realloc && m.justFreedElsewhere(label)) {
+                    m.reach(States.DOUBLE_OF_REMOTE); // observed: and the other thread freed it in the last action
+                }
             }
         }
 

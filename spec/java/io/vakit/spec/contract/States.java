@@ -71,6 +71,8 @@ public final class States {
     public static final String REALLOC_IN_SLOT = "realloc in place beyond the table";
     /** An allocation refused for exhaustion in the small configuration, and judged by C12. */
     public static final String EXHAUSTED = "exhausted";
+    /** A range the allocator reported left its {@code reservedRanges()}, and the kernel was asked about it (C11). */
+    public static final String RANGE_LEFT = "a reserved range given back";
     /** A block was freed from the contract's other thread (THREAD_SAFE). */
     public static final String FREED_ELSEWHERE = "freed from another thread";
     /**
@@ -78,6 +80,12 @@ public final class States {
      * with EXACT_REASONS once a container of equal slots stated its capacity: the refusal must then say DOUBLE).
      */
     public static final String DOUBLE_IN_HELD = "double free in a container still held";
+    /**
+     * The same ({@link #DOUBLE_IN_HELD}), for a block the contract's other thread had freed in the action just before,
+     * so that the chain's thread has made no call in between (THREAD_SAFE): where a design that defers a remote free
+     * still has the block queued for its owner, and must tell the second free apart as DOUBLE all the same.
+     */
+    public static final String DOUBLE_OF_REMOTE = "double free of a block just freed elsewhere";
     /** A container stated its capacity, and its slots, packed from its start, leave an unused tail. */
     public static final String TAIL_SEEN = "container with an unused tail";
     /** A free at the first address of a container's unused tail was refused (and the owner query there was empty). */
@@ -269,6 +277,9 @@ public final class States {
         if (design.has(Feature.EXACT_REASONS) && design.has(Feature.INVALID_FREE_DETECTION) && coverage.keySet()
                 .stream().anyMatch(k -> k.startsWith(PREFIX + "container ") && k.endsWith(" states its capacity"))) {
             out.add(DOUBLE_IN_HELD); // its placements showed containers of equal slots
+            if (design.has(Feature.THREAD_SAFE)) {
+                out.add(DOUBLE_OF_REMOTE);
+            }
         }
         return out;
     }

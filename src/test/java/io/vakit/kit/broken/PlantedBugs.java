@@ -493,6 +493,118 @@ public final class PlantedBugs {
     }
 
     /**
+     * A cache of freed mappings, as allocators keep one to spare the kernel calls: a freed block's own mapping of up to
+     * 64 KiB is kept, cleared, for the next block of its size, and only larger ones are unmapped. The author's slip:
+     * the cache is counted as free memory, off the books, so a cached mapping has left {@code reservedRanges()} and
+     * the reserved bytes while it is still mapped.
+     */
+    public static final class CachesMappingsOffTheBooks extends ToyProvider {
+        /** Used by ServiceLoader. */
+        public CachesMappingsOffTheBooks() {
+            super("broken-unmapped-on-paper", "freed mappings up to 64 KiB are kept for reuse, off the books",
+                    ToySlabAllocator.features(), (d, small) -> new ToySlabAllocator(d, small) {
+                        private final java.util.Map<Long, java.util.ArrayDeque<io.vakit.pal.Reservation>> cache =
+                                new java.util.HashMap<>();
+
+                        @Override
+                        protected void unmap(io.vakit.pal.Reservation r) {
+                            if (r.size() > 64 * 1024) {
+                                super.unmap(r);
+                                return;
+                            }
+                            cache.computeIfAbsent(r.size(), k -> new java.util.ArrayDeque<>()).push(r);
+                        }
+
+                        @Override
+                        protected long mapLarge(long size, long bytes, String op) {
+                            java.util.ArrayDeque<io.vakit.pal.Reservation> kept = cache.get(bytes);
+                            if (kept == null || kept.isEmpty()) {
+                                return super.mapLarge(size, bytes, op);
+                            }
+                            io.vakit.pal.Reservation r = kept.pop();
+                            java.lang.foreign.MemorySegment.ofAddress(r.base()).reinterpret(r.size()).fill((byte) 0); // for calloc
+                            record(r, size);
+                            return r.base();
+                        }
+
+                        @Override
+                        protected void closeMappings() {
+                            cache.values().forEach(q -> q.forEach(io.vakit.pal.Reservation::close));
+                            cache.clear();
+                            super.closeMappings();
+                        }
+                    });
+        }
+    }
+
+    /**
+     * Deferred frees done right but for one answer: a free from another thread marks the slot freed and queues it
+     * for the owner, who takes the queue back before each of its allocations. The author's slip, in the owner's free:
+     * a slot still in the queue is looked for first and refused with the reason for an address it cannot place, since
+     * the slot is neither live nor back on its page's free list yet. The toy declares that it tells a double free apart
+     * (EXACT_REASONS), and a second free of a block another thread has just freed is one.
+     */
+    public static final class RefusesQueuedDoubleAsUnknown extends ToyProvider {
+        /** Used by ServiceLoader. */
+        public RefusesQueuedDoubleAsUnknown() {
+            super("broken-queued-double", "a double free of a slot still queued by another thread's free is UNKNOWN",
+                    ToySlabAllocator.threadSafeFeatures(), (d, small) -> new ToySlabAllocator(d, small) {
+                        private final Thread owner = Thread.currentThread();
+                        private final java.util.ArrayDeque<Object[]> queued = new java.util.ArrayDeque<>();
+
+                        @Override
+                        protected void freeSmall(Page p, int index, long size, String op) {
+                            if (Thread.currentThread() != owner) {
+                                synchronized (lockOf(p.cls)) {
+                                    checkLive(p, index, size, op);
+                                    p.live.clear(index); // freed now: a second free is refused
+                                }
+                                uncount(size);
+                                synchronized (queued) {
+                                    queued.add(new Object[] {p, index, size});
+                                }
+                                return;
+                            }
+                            synchronized (queued) {
+                                for (Object[] q : queued) {
+                                    if (q[0] == p && (int) q[1] == index) {
+                                        throw new io.vakit.spi.InvalidFreeException(descriptor().id(), op,
+                                                io.vakit.spi.InvalidFreeException.Reason.UNKNOWN,
+                                                "slot " + index + " of page " + p.index + " waits in the owner's queue");
+                                    }
+                                }
+                            }
+                            super.freeSmall(p, index, size, op);
+                        }
+
+                        @Override
+                        protected long allocateSmall(int cls, long size, String op) {
+                            if (Thread.currentThread() == owner) {
+                                while (true) {
+                                    Object[] q;
+                                    synchronized (queued) {
+                                        q = queued.poll();
+                                    }
+                                    if (q == null) {
+                                        break;
+                                    }
+                                    Page p = (Page) q[0];
+                                    int index = (int) q[1];
+                                    long bytes = (long) q[2];
+                                    synchronized (lockOf(p.cls)) {
+                                        p.live.set(index); // freeSlot clears it again
+                                        count(bytes); // and uncounts it again
+                                        freeSlot(p, index, bytes);
+                                    }
+                                }
+                            }
+                            return super.allocateSmall(cls, size, op);
+                        }
+                    });
+        }
+    }
+
+    /**
      * A check moved to the front of the free path, as an author does to fail fast: a slot whose live bit is clear is
      * refused there, with the refusal the allocator uses for an address it cannot place. The toy declares that it
      * tells a double free apart (EXACT_REASONS), and this path no longer does.

@@ -466,6 +466,11 @@ class ToySlabAllocator implements Allocator {
         uncount(size);
     }
 
+    /** Gives a freed large block's mapping back to the kernel, once it is off the counts (the large lock is held). */
+    protected void unmap(Reservation r) {
+        r.close();
+    }
+
     @Override
     public void free(MemorySegment block) {
         String op = Requests.onBlock("free", block.address(), block.byteSize());
@@ -486,7 +491,7 @@ class ToySlabAllocator implements Allocator {
                             + r.size() + " bytes");
                 }
                 unrecord(r, size);
-                r.close();
+                unmap(r);
                 return;
             }
         }

@@ -34,6 +34,22 @@ class KernelMemoryTest {
         }
     }
 
+    /** A range is mapped throughout while every page of it is, committed or not; once unmapped, it is not. */
+    @Test
+    void mappedThroughoutAsksEveryPage() {
+        long page = KernelMemory.PAGE;
+        long base;
+        try (Reservation r = VirtualMemory.system().reserve(8 * page)) {
+            base = r.base();
+            r.commit(2 * page, page);
+            assertThat(KernelMemory.mappedThroughout(base, base + 8 * page)).isTrue();
+            assertThat(KernelMemory.mappedThroughout(base + page + 1, base + 3 * page - 1)).as("pages, not bytes")
+                    .isTrue();
+            assertThat(KernelMemory.mappedThroughout(base, base)).as("an empty range holds no page").isFalse();
+        }
+        assertThat(KernelMemory.mappedThroughout(base, base + 8 * page)).isFalse();
+    }
+
     /** Small ranges are asked of mincore alone; a hole in them, or a large range, goes by smaps: the same answer. */
     @Test
     void mincoreAloneAgreesWithSmaps() {
