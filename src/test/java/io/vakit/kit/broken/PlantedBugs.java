@@ -299,6 +299,17 @@ public final class PlantedBugs {
         }
     }
 
+    /**
+     * The toy with remote frees deferred to its owner, as written: correct ({@link DeferringToySlab}). Its twins
+     * {@link DrainsAfterAllocating} and {@link RefusesQueuedDoubleAsUnknown} have the bugs.
+     */
+    public static final class Defers extends ToyProvider {
+        /** Used by ServiceLoader. */
+        public Defers() {
+            super("toy-slab-deferring", "", ToySlabAllocator.threadSafeFeatures(), DeferringToySlab::new);
+        }
+    }
+
     /** The toy with reallocation in place beyond its table, as written: correct ({@link SlotReallocToy}). */
     public static final class KeepsItsSlot extends ToyProvider {
         /** Used by ServiceLoader. */
@@ -440,53 +451,14 @@ public final class PlantedBugs {
         /** Used by ServiceLoader. */
         public DrainsAfterAllocating() {
             super("broken-drains-late", "the owner takes deferred frees back only after its allocation is served",
-                    ToySlabAllocator.threadSafeFeatures(), (d, small) -> new ToySlabAllocator(d, small) {
-                        private final Thread owner = Thread.currentThread();
-                        private final java.util.ArrayDeque<Object[]> queued = new java.util.ArrayDeque<>();
-
-                        @Override
-                        protected void freeSmall(Page p, int index, long size, String op) {
-                            if (Thread.currentThread() != owner) {
-                                synchronized (lockOf(p.cls)) {
-                                    checkLive(p, index, size, op);
-                                    p.live.clear(index); // freed now: a second free is refused
-                                }
-                                uncount(size);
-                                synchronized (queued) {
-                                    queued.add(new Object[] {p, index, size});
-                                }
-                                return;
-                            }
-                            super.freeSmall(p, index, size, op);
-                        }
-
+                    ToySlabAllocator.threadSafeFeatures(), (d, small) -> new DeferringToySlab(d, small) {
                         @Override
                         protected long allocateSmall(int cls, long size, String op) {
-                            long a = super.allocateSmall(cls, size, op);
-                            if (Thread.currentThread() == owner) {
-                                drain();
+                            long a = allocateWithoutTakingBack(cls, size, op);
+                            if (onOwner()) {
+                                takeQueueBack();
                             }
                             return a;
-                        }
-
-                        private void drain() {
-                            while (true) {
-                                Object[] q;
-                                synchronized (queued) {
-                                    q = queued.poll();
-                                }
-                                if (q == null) {
-                                    return;
-                                }
-                                Page p = (Page) q[0];
-                                int index = (int) q[1];
-                                long bytes = (long) q[2];
-                                synchronized (lockOf(p.cls)) {
-                                    p.live.set(index); // freeSlot clears it again
-                                    count(bytes); // and uncounts it again
-                                    freeSlot(p, index, bytes);
-                                }
-                            }
                         }
                     });
         }
@@ -548,57 +520,15 @@ public final class PlantedBugs {
         /** Used by ServiceLoader. */
         public RefusesQueuedDoubleAsUnknown() {
             super("broken-queued-double", "a double free of a slot still queued by another thread's free is UNKNOWN",
-                    ToySlabAllocator.threadSafeFeatures(), (d, small) -> new ToySlabAllocator(d, small) {
-                        private final Thread owner = Thread.currentThread();
-                        private final java.util.ArrayDeque<Object[]> queued = new java.util.ArrayDeque<>();
-
+                    ToySlabAllocator.threadSafeFeatures(), (d, small) -> new DeferringToySlab(d, small) {
                         @Override
                         protected void freeSmall(Page p, int index, long size, String op) {
-                            if (Thread.currentThread() != owner) {
-                                synchronized (lockOf(p.cls)) {
-                                    checkLive(p, index, size, op);
-                                    p.live.clear(index); // freed now: a second free is refused
-                                }
-                                uncount(size);
-                                synchronized (queued) {
-                                    queued.add(new Object[] {p, index, size});
-                                }
-                                return;
-                            }
-                            synchronized (queued) {
-                                for (Object[] q : queued) {
-                                    if (q[0] == p && (int) q[1] == index) {
-                                        throw new io.vakit.spi.InvalidFreeException(descriptor().id(), op,
-                                                io.vakit.spi.InvalidFreeException.Reason.UNKNOWN,
-                                                "slot " + index + " of page " + p.index + " waits in the owner's queue");
-                                    }
-                                }
+                            if (onOwner() && queued(p, index)) {
+                                throw new io.vakit.spi.InvalidFreeException(descriptor().id(), op,
+                                        io.vakit.spi.InvalidFreeException.Reason.UNKNOWN,
+                                        "slot " + index + " of page " + p.index + " waits in the owner's queue");
                             }
                             super.freeSmall(p, index, size, op);
-                        }
-
-                        @Override
-                        protected long allocateSmall(int cls, long size, String op) {
-                            if (Thread.currentThread() == owner) {
-                                while (true) {
-                                    Object[] q;
-                                    synchronized (queued) {
-                                        q = queued.poll();
-                                    }
-                                    if (q == null) {
-                                        break;
-                                    }
-                                    Page p = (Page) q[0];
-                                    int index = (int) q[1];
-                                    long bytes = (long) q[2];
-                                    synchronized (lockOf(p.cls)) {
-                                        p.live.set(index); // freeSlot clears it again
-                                        count(bytes); // and uncounts it again
-                                        freeSlot(p, index, bytes);
-                                    }
-                                }
-                            }
-                            return super.allocateSmall(cls, size, op);
                         }
                     });
         }

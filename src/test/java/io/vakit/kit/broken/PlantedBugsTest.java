@@ -126,8 +126,12 @@ class PlantedBugsTest {
         assertThat(report.missing()).isEmpty();
     }
 
-    /** The toy as written, its variant that keeps a large block in its slot, and its variant with page tails. */
+    /**
+     * The toy as written, its variant that keeps a large block in its slot, its variant with page tails, and its
+     * variant that defers remote frees to its owner.
+     */
     static Stream<AllocatorProvider> correct() {
-        return Stream.of(new PlantedBugs.Correct(), new PlantedBugs.KeepsItsSlot(), new PlantedBugs.HasTails());
+        return Stream.of(new PlantedBugs.Correct(), new PlantedBugs.KeepsItsSlot(), new PlantedBugs.HasTails(),
+                new PlantedBugs.Defers());
     }
 }
