@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The truth about one allocator: which blocks are live (by label and by address), which were freed, what was
@@ -113,6 +114,8 @@ public final class AllocatorModel {
     /** In the small configuration: the size last refused for exhaustion, until a request at least as large is served. */
     private long refusedSize;
     private boolean freedSinceExhaustion;
+    /** The table's classes (their sizes) that fills in this chain took to exhaustion ({@link States#SWEPT}). */
+    private final TreeSet<Long> classesFilled = new TreeSet<>();
     private final StatsScope scope;
 
     /**
@@ -213,6 +216,43 @@ public final class AllocatorModel {
     /** True for an allocator opened in its small configuration, where exhaustion is the point. */
     public boolean small() {
         return small;
+    }
+
+    /** A fill of {@code size} bytes was exhausted: counts its class of the table, if it has one. */
+    void filledClass(long size) {
+        SizeClassTable t = design.sizeClasses();
+        int c = t == null ? -1 : t.classOf(size);
+        if (c >= 0) {
+            classesFilled.add(t.size(c));
+        }
+    }
+
+    /** How many classes of the table fills in this chain took to exhaustion. */
+    int classesFilled() {
+        return classesFilled.size();
+    }
+
+    /**
+     * True while the run needs {@link States#SWEPT} and has not reached it: in the small configuration of a design
+     * with a table whose idle memory is bounded and shared between threads.
+     */
+    boolean wantsSweep() {
+        return small && States.sweeps(design) && !reached(States.SWEPT);
+    }
+
+    /**
+     * The class size a fill of the sweep takes next: the largest class of the table up to 64 KiB that no fill in this
+     * chain has exhausted yet, or -1 when none is left.
+     */
+    long sweepSize() {
+        SizeClassTable t = design.sizeClasses();
+        for (int c = t.count() - 1; c >= 0; c--) {
+            long s = t.size(c);
+            if (s <= 64 * 1024 && s <= design.maxBlockSize() && !classesFilled.contains(s)) {
+                return s;
+            }
+        }
+        return -1;
     }
 
     /** The design's class edges ({@link States#edges}). */

@@ -34,12 +34,20 @@ final class BurstSteps {
         return List.of(
                 Step.type("burst", m -> m.closed() ? 0 : 3, BurstSteps::burst,
                         e -> new Burst(e.label(), e.arg(0), (int) e.arg(1), (int) e.arg(2))),
-                Step.type("fill", m -> m.small() && !m.closed() ? 4 : 0,
+                // a sweep under way (States.SWEPT) takes its fills one after the other, and drains before its last
+                Step.type("fill", m -> m.small() && !m.closed() ? (sweeping(m) ? 40 : 4) : 0,
                         (r, m, l) -> new Fill(l, fillSize(r, m), false), e -> new Fill(e.label(), e.arg(0), false)),
                 Step.type("fillElsewhere", m -> m.small() && !m.closed() && m.design().has(Feature.THREAD_SAFE) ? 3 : 0,
                         (r, m, l) -> new Fill(l, fillSize(r, m), true), e -> new Fill(e.label(), e.arg(0), true)),
-                Step.type("drain", m -> m.liveCount() > 0 ? 2 : 0, (r, m, l) -> new Drain(),
+                Step.type("drain", m -> m.liveCount() == 0 ? 0
+                                : sweeping(m) && m.classesFilled() >= States.SWEEP - 1 ? 40 : 2,
+                        (r, m, l) -> new Drain(),
                         e -> new Drain()));
+    }
+
+    /** True while a sweep is under way in this chain: wanted, begun, and with a class left to fill. */
+    private static boolean sweeping(AllocatorModel m) {
+        return m.wantsSweep() && m.classesFilled() > 0 && m.sweepSize() > 0;
     }
 
     /**
@@ -96,13 +104,17 @@ final class BurstSteps {
     /**
      * A fill's size: a class edge from 1 KiB to 64 KiB; or, for a design with a table, one byte beyond its last class
      * (a block no pool serves: a whole part, a run, a mapping), one fill in three until such a fill recovered after
-     * the other thread's frees ({@link States#RECOVERED_ELSEWHERE_BEYOND}).
+     * the other thread's frees ({@link States#RECOVERED_ELSEWHERE_BEYOND}); or, while the run needs
+     * {@link States#SWEPT}, the next class of a sweep: every fill once one began, else one fill in three.
      */
     private static long fillSize(RandomGenerator r, AllocatorModel m) {
         long beyond = States.beyond(m.design()) + 1;
         if (m.design().sizeClasses() != null && beyond <= m.design().maxBlockSize()
                 && !m.reached(States.RECOVERED_ELSEWHERE_BEYOND) && r.nextInt(3) == 0) {
             return beyond;
+        }
+        if (m.wantsSweep() && m.sweepSize() > 0 && (m.classesFilled() > 0 || r.nextInt(3) == 0)) {
+            return m.sweepSize();
         }
         long[] edges = java.util.Arrays.stream(m.edges()).filter(e -> e >= 1024 && e <= 64 * 1024).toArray();
         return edges.length == 0 ? 4096 : edges[r.nextInt(edges.length)];
@@ -319,6 +331,7 @@ final class BurstSteps {
             }
             freeAll(a, m, half, elsewhere);
             if (exhausted && !blocks.isEmpty()) {
+                m.filledClass(size); // observed: this class taken to exhaustion (States.SWEPT)
                 m.hit(Rule.C12_EXHAUSTION);
                 MemorySegment again = recover(a, m, op, kept, blocks.size());
                 if (elsewhere) {
@@ -397,6 +410,9 @@ final class BurstSteps {
                 }
                 // observed: exhausted again, as far as the first time
                 m.reach(newThread ? States.REFILLED_ELSEWHERE : States.REFILLED);
+                if (newThread && m.classesFilled() >= States.SWEEP) {
+                    m.reach(States.SWEPT); // observed: as far, after this chain's fills of SWEEP classes
+                }
             }
             for (int l : again) {
                 free(a, m, l);

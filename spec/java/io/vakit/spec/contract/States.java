@@ -125,6 +125,14 @@ public final class States {
     public static final String REFILLED = "filled again as far after everything was freed";
     /** The same ({@link #REFILLED}) once more, on a new thread that then ended (THREAD_SAFE), after the refill was freed. */
     public static final String REFILLED_ELSEWHERE = "filled again as far on a new thread";
+    /** How many classes of the table a chain's fills take to exhaustion before {@link #SWEPT} is reached. */
+    public static final int SWEEP = 8;
+    /**
+     * The refill on a new thread ({@link #REFILLED_ELSEWHERE}), as far as it must get, in a chain whose fills took
+     * {@link #SWEEP} classes of the table to exhaustion, this one the last: memory a thread keeps per class once it is
+     * idle (an empty page kept for each) must still leave another thread room (required by {@link #sweeps}).
+     */
+    public static final String SWEPT = "filled again on a new thread after fills of 8 classes";
     /** Slack ({@code [size, usableSize)}) written and checked. */
     public static final String SLACK = "slack written";
 
@@ -306,7 +314,22 @@ public final class States {
                 out.add(REFILLED_ELSEWHERE);
             }
         }
+        if (sweeps(design)) {
+            out.add(SWEPT);
+        }
         return out;
+    }
+
+    /**
+     * True when a run of the small configuration must reach {@link #SWEPT}: the design has a table, bounds what it
+     * keeps idle (FOOTPRINT, IDLE_BOUND), is THREAD_SAFE, and its memory belongs to a thread
+     * (OWNER_REUSES_REMOTE_FREES), so that a new thread is owed only one block ({@code BurstSteps.Fill}). A design
+     * whose idle memory any thread may use is held to its idle bound on a new thread already, after any fills.
+     */
+    static boolean sweeps(DesignDescriptor design) {
+        return design.has(Feature.SMALL_CONFIGURATION) && design.sizeClasses() != null
+                && design.has(Feature.FOOTPRINT) && design.has(Feature.IDLE_BOUND)
+                && design.has(Feature.THREAD_SAFE) && design.has(Feature.OWNER_REUSES_REMOTE_FREES);
     }
 
     /**
