@@ -113,6 +113,22 @@ final class BlockHeap {
     }
 
     /** True when the live slot of {@code address} in {@code b} is live; for owner lookup. */
+    /**
+     * Why a free of slot {@code index} of {@code b} is refused when the slot is free: DOUBLE when it was handed out
+     * before (below the bump mark), UNKNOWN when it never was or the block was released; null while it is live.
+     */
+    Reason freeSlotReason(SizedBlock b, long index) {
+        lock.lock();
+        try {
+            if (b.released) {
+                return Reason.UNKNOWN;
+            }
+            return b.live.get(index) ? null : wasUsed(b, index) ? Reason.DOUBLE : Reason.UNKNOWN;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     boolean isLive(SizedBlock b, long index) {
         lock.lock();
         try {

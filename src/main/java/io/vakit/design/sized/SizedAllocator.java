@@ -266,21 +266,22 @@ public final class SizedAllocator implements FamilyAllocator {
         String id = descriptor.id();
         SizedBlock b = containingBlock(address);
         if (b != null) {
-            if (b.family != family) {
-                return new InvalidFreeException(id, op, Reason.UNKNOWN, "the block at 0x" + Long.toHexString(b.base())
-                        + " belongs to family " + b.family);
-            }
+            BlockHeap heap = heaps[b.family][b.cls];
             long index = b.slotIndex(address);
             if (index < 0) {
                 long inside = b.containingSlot(address);
-                boolean interior = inside >= 0 && heaps[b.family][b.cls].isLive(b, inside);
+                boolean interior = inside >= 0 && heap.isLive(b, inside);
                 return new InvalidFreeException(id, op, interior ? Reason.INTERIOR : Reason.UNKNOWN,
                         "not a slot start of the " + b.layout.slot() + "-byte block at 0x" + Long.toHexString(b.base()));
             }
-            if (!heaps[b.family][b.cls].isLive(b, index)) {
-                return new InvalidFreeException(id, op, freedLarge.contains(address) ? Reason.DOUBLE : Reason.UNKNOWN,
-                        "slot " + index + " of the " + b.layout.slot() + "-byte block at 0x" + Long.toHexString(b.base())
-                                + " is free");
+            Reason free = heap.freeSlotReason(b, index);
+            if (free != null) {
+                return new InvalidFreeException(id, op, free, "slot " + index + " of the " + b.layout.slot()
+                        + "-byte block at 0x" + Long.toHexString(b.base()) + " is free");
+            }
+            if (b.family != family) {
+                return new InvalidFreeException(id, op, Reason.UNKNOWN, "the block at 0x" + Long.toHexString(b.base())
+                        + " belongs to family " + b.family);
             }
             return new InvalidFreeException(id, op, Reason.WRONG_SIZE, "size " + size + " is of class "
                     + classText(size) + ", but the block at 0x" + Long.toHexString(b.base()) + " holds "

@@ -16,7 +16,7 @@ public final class SizedProvider implements AllocatorProvider {
                     Feature.SIZE_CLASSES, Feature.CONTAINMENT, Feature.FOOTPRINT, Feature.IDLE_BOUND,
                     Feature.SMALL_CONFIGURATION,
                     Feature.INVALID_FREE_DETECTION, Feature.SIZED_FREE_CHECK, Feature.PLACEMENT, Feature.FAMILIES,
-                    Feature.THREAD_SAFE, Feature.FAULT_INJECTION))
+                    Feature.THREAD_SAFE, Feature.FAULT_INJECTION, Feature.EXACT_REASONS))
             .following("sized");
 
     /** The address-space budget of the small configuration: a few blocks, and a few pages of large mappings. */

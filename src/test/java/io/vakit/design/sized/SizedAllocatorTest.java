@@ -51,6 +51,25 @@ class SizedAllocatorTest {
         }
     }
 
+    @Test
+    void aFreeThroughAnotherFamilyGetsTheSlotsOwnReasonUnlessTheSlotIsLive() {
+        try (SizedAllocator a = open(SizedAllocator.Options.defaults())) {
+            MemorySegment live = a.allocateIn(1, 64);
+            MemorySegment freed = a.allocateIn(1, 64);
+            a.freeIn(1, freed);
+            assertThatThrownBy(() -> a.freeIn(0, live.asSlice(8, 8))).isInstanceOfSatisfying(InvalidFreeException.class,
+                    e -> assertThat(e.reason()).isEqualTo(Reason.INTERIOR));
+            assertThatThrownBy(() -> a.freeIn(0, freed)).isInstanceOfSatisfying(InvalidFreeException.class,
+                    e -> assertThat(e.reason()).isEqualTo(Reason.DOUBLE));
+            assertThatThrownBy(() -> a.freeIn(0, MemorySegment.ofAddress(freed.address() + 64).reinterpret(64)))
+                    .isInstanceOfSatisfying(InvalidFreeException.class,
+                            e -> assertThat(e.reason()).as("a slot never handed out").isEqualTo(Reason.UNKNOWN));
+            assertThatThrownBy(() -> a.freeIn(0, live)).isInstanceOfSatisfying(InvalidFreeException.class,
+                    e -> assertThat(e.reason()).isEqualTo(Reason.UNKNOWN)).hasMessageContaining("family 1");
+            a.freeIn(1, live); // nothing changed: the refusals left it live
+        }
+    }
+
     private static int blocksOf(SizedAllocator a, int slot) {
         return a.counters().stream().filter(c -> c.slotSize() == slot && c.family() == 0).findFirst().orElseThrow()
                 .blocks();
