@@ -332,6 +332,9 @@ final class BurstSteps {
             freeAll(a, m, half, elsewhere);
             if (exhausted && !blocks.isEmpty()) {
                 m.filledClass(size); // observed: this class taken to exhaustion (States.SWEPT)
+                if (m.classesFilled() >= States.SWEEP) {
+                    m.reach(States.SWEEP_FILLED);
+                }
                 m.hit(Rule.C12_EXHAUSTION);
                 MemorySegment again = recover(a, m, op, kept, blocks.size());
                 if (elsewhere) {
