@@ -86,8 +86,9 @@ final class BlockHeap {
                                 + Long.toHexString(b.base())
                         : "not a slot start of the " + layout.slot() + "-byte block at 0x" + Long.toHexString(b.base()));
             }
-            if (!b.live.get(index)) {
-                throw new InvalidFreeException(design, op, wasUsed(b, index) ? Reason.DOUBLE : Reason.UNKNOWN,
+            Reason free = freedReason(b, index);
+            if (free != null) {
+                throw new InvalidFreeException(design, op, free,
                         "slot " + index + " of the " + layout.slot() + "-byte block at 0x" + Long.toHexString(b.base())
                                 + " is free");
             }
@@ -112,7 +113,6 @@ final class BlockHeap {
         }
     }
 
-    /** True when the live slot of {@code address} in {@code b} is live; for owner lookup. */
     /**
      * Why a free of slot {@code index} of {@code b} is refused when the slot is free: DOUBLE when it was handed out
      * before (below the bump mark), UNKNOWN when it never was or the block was released; null while it is live.
@@ -120,15 +120,18 @@ final class BlockHeap {
     Reason freeSlotReason(SizedBlock b, long index) {
         lock.lock();
         try {
-            if (b.released) {
-                return Reason.UNKNOWN;
-            }
-            return b.live.get(index) ? null : wasUsed(b, index) ? Reason.DOUBLE : Reason.UNKNOWN;
+            return b.released ? Reason.UNKNOWN : freedReason(b, index);
         } finally {
             lock.unlock();
         }
     }
 
+    /** The reason a free of slot {@code index} is refused, or null while it is live (the lock is held). */
+    private Reason freedReason(SizedBlock b, long index) {
+        return b.live.get(index) ? null : wasUsed(b, index) ? Reason.DOUBLE : Reason.UNKNOWN;
+    }
+
+    /** True when the live slot of {@code address} in {@code b} is live; for owner lookup. */
     boolean isLive(SizedBlock b, long index) {
         lock.lock();
         try {
