@@ -27,9 +27,10 @@ final class BlockLocator {
 
     /**
      * The unit holding an address: its kind (Slice.WHOLE, PART or POOL; FREE for a free arena or part, or an address
-     * past a pool's last item), its arena and part in the slice, the start and usable size of its block (the item's, for a pool), the block's class
-     * (-1 beyond the table), the pool and item, whether the block is live, and whether a block not live there is one
-     * freed and not yet taken back (a second free of it is a double free).
+     * past a pool's last item), its arena and part in the slice, the start and usable size of its block (the item's,
+     * for a pool; a free arena's or part's own start), the block's class (-1 beyond the table), the pool and item,
+     * whether the block is live, and whether a block that is not live started there: one handed out and freed since
+     * (a second free of it is a double free, and refused as one while its arena or slice holds the unit).
      */
     record Unit(byte kind, int a, int p, long start, long usable, int cls, Pool pool, int item, boolean live,
             boolean held, String name) {
@@ -73,7 +74,7 @@ final class BlockLocator {
         switch (arena.kind) {
             case Slice.WHOLE -> {
                 return new Unit(Slice.WHOLE, w.a(), 0, arenaStart, config.arenaBytes(w.k()), -1, null, 0,
-                        arena.state == Slice.LIVE, true, "the arena at 0x" + Long.toHexString(base() + arenaStart));
+                        arena.state == Slice.LIVE, true, arenaName(arenaStart));
             }
             case Slice.PARTS -> {
                 Slice.Part part = arena.part(w.p());
@@ -84,25 +85,32 @@ final class BlockLocator {
                             part.state == Slice.LIVE, true, name);
                 }
                 if (part.kind != Slice.POOL) {
-                    return free("part " + w.p() + " of arena " + w.a() + " is free");
+                    return free(partStart, part.handedOut, "part " + w.p() + " of arena " + w.a() + " is free");
                 }
                 Pool pool = part.pool;
                 long i = (w.offset() - partStart) / pool.itemBytes;
                 if (i >= pool.capacity) {
-                    return free("past the last item of the pool at 0x" + Long.toHexString(base() + partStart));
+                    return free(-1, false, "past the last item of the pool at 0x"
+                            + Long.toHexString(base() + partStart));
                 }
-                return new Unit(Slice.POOL, w.a(), w.p(), partStart + i * pool.itemBytes, pool.itemBytes, pool.cls, pool, (int) i,
-                        pool.live.get(i), pool.used.get(i), "item " + i + " of " + pool.itemBytes
+                return new Unit(Slice.POOL, w.a(), w.p(), partStart + i * pool.itemBytes, pool.itemBytes, pool.cls,
+                        pool, (int) i, pool.live.get(i), i < pool.handedOut, "item " + i + " of " + pool.itemBytes
                                 + " bytes of the pool at 0x" + Long.toHexString(base() + partStart));
             }
             default -> {
-                return free("arena " + w.a() + " of slice " + w.s() + " of partition " + w.k() + " is free");
+                return free(arenaStart, arena.handedOut, "arena " + w.a() + " of slice " + w.s() + " of partition "
+                        + w.k() + " is free");
             }
         }
     }
 
-    private static Unit free(String why) {
-        return new Unit(Slice.FREE, -1, -1, -1, 0, -1, null, 0, false, false, why);
+    private String arenaName(long arenaStart) {
+        return "the arena at 0x" + Long.toHexString(base() + arenaStart);
+    }
+
+    /** A free unit starting at {@code start} (-1: none), where a block started once when {@code handedOut}. */
+    private static Unit free(long start, boolean handedOut, String why) {
+        return new Unit(Slice.FREE, -1, -1, start, 0, -1, null, 0, false, handedOut, why);
     }
 
     /**
@@ -113,14 +121,16 @@ final class BlockLocator {
     Unit requireLive(Slice s, Where w, String op) {
         Unit u = unitAt(s, w);
         if (u.free()) {
-            throw refusal(op, Reason.UNKNOWN, u.name());
+            boolean freed = u.held() && w.offset() == u.start();
+            throw refusal(op, freed ? Reason.DOUBLE : Reason.UNKNOWN, u.name() + (freed ? ", and its block was freed"
+                    : ""));
         }
         if (w.offset() != u.start()) {
             throw refusal(op, u.live() ? Reason.INTERIOR : Reason.UNKNOWN, "inside " + u.name());
         }
         if (!u.live()) {
             throw refusal(op, u.held() ? Reason.DOUBLE : Reason.UNKNOWN, u.name() + " is not live"
-                    + (u.held() ? " (freed, and not yet taken back by its owner)" : ""));
+                    + (u.held() ? " (handed out, and freed)" : ""));
         }
         return u;
     }

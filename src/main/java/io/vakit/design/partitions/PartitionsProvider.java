@@ -14,7 +14,7 @@ public final class PartitionsProvider implements AllocatorProvider {
             Feature.SIZE_CLASSES, Feature.CONTAINMENT, Feature.FOOTPRINT, Feature.IDLE_BOUND,
             Feature.SMALL_CONFIGURATION,
             Feature.INVALID_FREE_DETECTION, Feature.PLACEMENT, Feature.THREAD_SAFE,
-            Feature.OWNER_REUSES_REMOTE_FREES, Feature.FAULT_INJECTION);
+            Feature.OWNER_REUSES_REMOTE_FREES, Feature.FAULT_INJECTION, Feature.EXACT_REASONS);
 
     private final PartitionsConfig config;
     private final DesignDescriptor descriptor;

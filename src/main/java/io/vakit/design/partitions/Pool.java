@@ -20,6 +20,11 @@ final class Pool {
     final Binmap used;
     /** On its heap's list of pools with room. */
     boolean listed;
+    /**
+     * Items handed out since the pool was made: an item is always taken at the lowest index not in use, so these are
+     * items 0 to {@code handedOut - 1}, and a free of one of them that is not live is a double free.
+     */
+    int handedOut;
 
     Pool(Slice slice, int arena, int part, int cls, long itemBytes, int capacity, long offset, Binmap live,
             Binmap used) {

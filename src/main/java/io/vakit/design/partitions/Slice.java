@@ -56,6 +56,8 @@ final class Slice {
         byte kind = FREE;
         /** The state of its whole block (LIVE, PENDING), while WHOLE. */
         byte state;
+        /** True once the arena was one whole block: a free at its start while it is free is a double free. */
+        boolean handedOut;
         /** The parts in use (in the FSA), while PARTS. */
         Binmap partMap;
         /** Its parts, while PARTS; each made when first asked for (null: free, never used). */
@@ -96,12 +98,17 @@ final class Slice {
         byte kind = FREE;
         /** The state of its one block (LIVE, PENDING), while PART. */
         byte state;
+        /**
+         * True once the part was a block or a pool (whose first item starts where the part does), while its arena
+         * stays cut into parts: a free at its start while it is free is a double free.
+         */
+        boolean handedOut;
         /** Its pool, while POOL. */
         Pool pool;
 
         /** The part is free again. */
         void clear() {
-            kind = FREE;
+            kind = FREE; // handedOut stays: the part's start was a block's
             state = 0;
             pool = null;
         }

@@ -80,6 +80,7 @@ final class ThreadHeap {
         int i = (int) pool.used.findFree();
         pool.used.set(i);
         pool.live.set(i);
+        pool.handedOut = Math.max(pool.handedOut, i + 1);
         if (retained[c] == pool) {
             retained[c] = null;
         }
@@ -95,6 +96,7 @@ final class ThreadHeap {
         PartSlot slot = takePart(k, op);
         Slice.Part part = slot.slice.arena(slot.arena).part(slot.part);
         part.kind = Slice.PART;
+        part.handedOut = true;
         part.state = Slice.LIVE;
         return locator.partOffset(slot.slice, slot.arena, slot.part);
     }
@@ -128,6 +130,7 @@ final class ThreadHeap {
         Slice.Arena arena = slice.arena((int) a);
         arena.kind = Slice.WHOLE;
         arena.state = Slice.LIVE;
+        arena.handedOut = true;
         slice.units++;
         return offset;
     }
@@ -218,6 +221,7 @@ final class ThreadHeap {
         }
         Slice.Part part = slot.slice.arena(slot.arena).part(slot.part);
         part.kind = Slice.POOL;
+        part.handedOut = true;
         part.pool = pool;
         room(c).add(pool);
         pool.listed = true;
