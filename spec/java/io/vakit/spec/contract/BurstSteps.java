@@ -25,8 +25,14 @@ final class BurstSteps {
      * containers; a block's whole extent is written by the single-block actions.
      */
     static final long WRITTEN = Patterns.WINDOW;
-    /** The most blocks a fill allocates before it gives up reaching exhaustion. */
+    /** The most blocks a fill allocates before it gives up reaching exhaustion, whatever their size. */
     static final int FILL_MAX = 20_000;
+    /**
+     * The bytes a fill of small blocks may allocate beyond {@link #FILL_MAX} blocks: a fill of 32-byte blocks still
+     * exhausts a small configuration of up to 4 MiB (a sweep, {@link States#SWEPT}, fills a coarse table's small
+     * classes).
+     */
+    static final long FILL_BYTES = 4L << 20;
 
     private BurstSteps() {}
 
@@ -43,6 +49,15 @@ final class BurstSteps {
                                 : sweeping(m) && m.classesFilled() >= States.SWEEP - 1 ? 40 : 2,
                         (r, m, l) -> new Drain(),
                         e -> new Drain()));
+    }
+
+    /**
+     * The most blocks a fill of {@code size} bytes allocates: {@link #FILL_MAX}, or as many as {@link #FILL_BYTES}
+     * hold. A fill's labels may run past its label's own range into those of later labels, which hold no block yet:
+     * the fill frees every block before its action ends.
+     */
+    static int fillMax(long size) {
+        return (int) Math.max(FILL_MAX, FILL_BYTES / Math.max(1, size));
     }
 
     /** True while a sweep is under way in this chain: wanted, begun, and with a class left to fill. */
@@ -343,9 +358,10 @@ final class BurstSteps {
                         m.reach(States.RECOVERED_ELSEWHERE_BEYOND);
                     }
                 }
-                m.admit(a, op, sub(label, FILL_MAX), again, size, 1); // reaches RECOVERED: as large as refused
-                BlockSteps.write(m, sub(label, FILL_MAX));
-                kept.add(sub(label, FILL_MAX));
+                int recovered = sub(label, fillMax(size));
+                m.admit(a, op, recovered, again, size, 1); // reaches RECOVERED: as large as refused
+                BlockSteps.write(m, recovered);
+                kept.add(recovered);
             }
             m.checkTouched(Rule.C5_CONTENTS, op + " recovering");
             for (int l : kept) {
@@ -356,9 +372,9 @@ final class BurstSteps {
             }
         }
 
-        /** Allocates blocks of the fill's size until exhausted (true) or {@link #FILL_MAX} were served (false). */
+        /** Allocates blocks of the fill's size until exhausted (true) or {@link #fillMax} were served (false). */
         private boolean fill(Allocator a, AllocatorModel m, String op, List<Integer> blocks) {
-            for (int i = 0; i < FILL_MAX; i++) {
+            for (int i = 0, most = fillMax(size); i < most; i++) {
                 if (!add(a, m, op, sub(label, i), size, blocks)) {
                     return true;
                 }

@@ -625,6 +625,31 @@ public final class PlantedBugs {
         }
     }
 
+    /**
+     * The toy with a heap per thread that takes its pages in slices, as written: correct ({@link SlicedToySlab}): a
+     * heap keeps at most one slice held by nothing but its kept empty pages. Its twin {@link PinsSlices} has the bug.
+     */
+    public static final class Sliced extends ToyProvider {
+        /** Used by ServiceLoader. */
+        public Sliced() {
+            super("toy-slab-sliced", "", SlicedToySlab.features(), (d, small) -> new SlicedToySlab(d, small, true));
+        }
+    }
+
+    /**
+     * The sliced toy without its trim, as a per-thread allocator that caches an empty page per class keeps it: each
+     * class of a thread keeps its emptied page, and with it the slice around it, for as long as the thread lives. A
+     * thread that used 8 classes holds all 8 slices with no block live, and a new thread gets no block. Its committed
+     * memory stays within the idle bound; only the kit's sweep ({@code States.SWEPT}) fills enough classes to see it.
+     */
+    public static final class PinsSlices extends ToyProvider {
+        /** Used by ServiceLoader. */
+        public PinsSlices() {
+            super("broken-pinned-slices", "each class of a thread keeps its emptied page, and the slice around it",
+                    SlicedToySlab.features(), (d, small) -> new SlicedToySlab(d, small, false));
+        }
+    }
+
     private static EnumSet<Feature> with(Feature f) {
         EnumSet<Feature> all = ToySlabAllocator.features();
         all.add(f);

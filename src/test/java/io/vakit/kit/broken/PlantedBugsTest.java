@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vakit.kit.ContractReport;
 import io.vakit.kit.GeneratedRegions;
 import io.vakit.spec.contract.Rule;
+import io.vakit.spec.contract.States;
 import io.vakit.spec.engine.Machines;
 import io.vakit.spec.engine.Settings;
 import io.vakit.spec.engine.Verdict;
 import io.vakit.spi.AllocatorProvider;
+import io.vakit.spi.Feature;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -81,7 +83,10 @@ class PlantedBugsTest {
                 Arguments.of(new PlantedBugs.ListsFullPagesOnceEmpty(), Rule.C12_EXHAUSTION,
                         "a page that filled rejoins its class's list only once it is empty: its freed slots wait"),
                 Arguments.of(new PlantedBugs.StatesCapacityInGranules(), Rule.L1_PLACEMENT,
-                        "a page's capacity stated in 16-byte granules, not in slots (no page is ever seen full)"));
+                        "a page's capacity stated in 16-byte granules, not in slots (no page is ever seen full)"),
+                Arguments.of(new PlantedBugs.PinsSlices(), Rule.C12_EXHAUSTION,
+                        "each class of a thread keeps its emptied page and the slice around it: 8 classes pin every"
+                                + " slice"));
     }
 
     @ParameterizedTest(name = "{0} breaks {1}")
@@ -124,14 +129,17 @@ class PlantedBugsTest {
         System.out.print(report.table());
         assertThat(report.passed()).as(() -> report.table() + report.verdict().describe()).isTrue();
         assertThat(report.missing()).isEmpty();
+        if (provider.descriptor().has(Feature.OWNER_REUSES_REMOTE_FREES)) { // the sliced toy: its sweep was required
+            assertThat(report.required()).anyMatch(state -> state.endsWith(States.SWEPT));
+        }
     }
 
     /**
-     * The toy as written, its variant that keeps a large block in its slot, its variant with page tails, and its
-     * variant that defers remote frees to its owner.
+     * The toy as written, its variant that keeps a large block in its slot, its variant with page tails, its variant
+     * that defers remote frees to its owner, and its variant with a heap per thread in slices.
      */
     static Stream<AllocatorProvider> correct() {
         return Stream.of(new PlantedBugs.Correct(), new PlantedBugs.KeepsItsSlot(), new PlantedBugs.HasTails(),
-                new PlantedBugs.Defers());
+                new PlantedBugs.Defers(), new PlantedBugs.Sliced());
     }
 }

@@ -129,6 +129,8 @@ class ToySlabAllocator implements Allocator {
         final BitSet live = new BitSet();
         int bump;
         int freeHead = -1;
+        /** The heap the page serves, for a variant with a heap per thread ({@link #made}); 0 otherwise. */
+        int heap;
         int count;
         boolean listed;
 
@@ -169,8 +171,16 @@ class ToySlabAllocator implements Allocator {
     final VirtualMemory vm = VirtualMemory.ownFaults(VirtualMemory.system());
 
     ToySlabAllocator(DesignDescriptor descriptor, boolean small) {
+        this(descriptor, small, SMALL_PAGES, false);
+    }
+
+    /**
+     * The toy with {@code smallPages} pages in its small configuration, and with one lock for every class when
+     * {@code oneLock} (for a variant whose lists span the classes).
+     */
+    ToySlabAllocator(DesignDescriptor descriptor, boolean small, int smallPages, boolean oneLock) {
         this.descriptor = descriptor;
-        int n = small ? SMALL_PAGES : PAGES;
+        int n = small ? smallPages : PAGES;
         this.largeBudget = small ? SMALL_LARGE_BUDGET : LARGE_BUDGET;
         this.space = VirtualMemory.system().reserve(n * PAGE, PAGE);
         this.space.commit(0, n * PAGE); // committed once: an untouched page costs no memory
@@ -178,9 +188,10 @@ class ToySlabAllocator implements Allocator {
         for (int i = 0; i < n; i++) {
             freePages.add(i);
         }
+        Object shared = new Object();
         for (int c = 0; c < CLASSES; c++) {
             partial.add(new ArrayList<>());
-            classLocks[c] = new Object();
+            classLocks[c] = oneLock ? shared : new Object();
         }
     }
 
@@ -289,6 +300,22 @@ class ToySlabAllocator implements Allocator {
         return p.slot;
     }
 
+    /** The list of pages with room that serves class {@code cls} to the calling thread (its class lock is held). */
+    protected List<Page> listFor(int cls) {
+        return partial.get(cls);
+    }
+
+    /** The list of pages with room that page {@code p} belongs on (its class lock is held). */
+    protected List<Page> listOf(Page p) {
+        return partial.get(p.cls);
+    }
+
+    /** Called on a page just carved from the pool, before it serves a slot (the class and pool locks are held). */
+    protected void made(Page p) {}
+
+    /** Called on a page whose last live slot was just freed, given back or kept (its class lock is held). */
+    protected void emptied(Page p) {}
+
     // ------------------------------------------------------------------ what the hooks use
 
     final Object lockOf(int cls) {
@@ -308,14 +335,14 @@ class ToySlabAllocator implements Allocator {
     /** Puts {@code p} first on its class's list (the class lock is held). */
     final void link(Page p) {
         if (!p.listed) {
-            partial.get(p.cls).add(0, p);
+            listOf(p).add(0, p);
             p.listed = true;
         }
     }
 
     final void unlink(Page p) {
         if (p.listed) {
-            partial.get(p.cls).remove(p);
+            listOf(p).remove(p);
             p.listed = false;
         }
     }
@@ -327,12 +354,12 @@ class ToySlabAllocator implements Allocator {
 
     /** Whether class {@code cls} has a page with room (the class lock is held). */
     final boolean hasRoom(int cls) {
-        return !partial.get(cls).isEmpty();
+        return !listFor(cls).isEmpty();
     }
 
     /** A slot of class {@code cls}, from its first page with room or from a new page (the class lock is held). */
     final long take(int cls, String op) {
-        List<Page> list = partial.get(cls);
+        List<Page> list = listFor(cls);
         Page p;
         if (list.isEmpty()) {
             p = newPage(cls, op);
@@ -352,6 +379,7 @@ class ToySlabAllocator implements Allocator {
                         + " pages is in use");
             }
             Page p = new Page(i, cls, space.base() + i * PAGE, slotBytes(cls));
+            made(p);
             pages.set(i, p);
             pagesInUse++;
             classesUsed |= 1 << cls;
@@ -395,8 +423,11 @@ class ToySlabAllocator implements Allocator {
         p.count--;
         pushFree(p, index, wasFull);
         uncount(size);
-        if (p.count == 0 && partial.get(p.cls).size() > 1) {
+        if (p.count == 0 && listOf(p).size() > 1) {
             releasePage(p);
+        }
+        if (p.count == 0) {
+            emptied(p);
         }
     }
 
@@ -518,6 +549,16 @@ class ToySlabAllocator implements Allocator {
                     "not a slot start of page " + p.index);
         }
         freeSmall(p, index, size, op);
+    }
+
+    /** The page at index {@code index} of the range, or null while it is in the pool. */
+    final Page pageNumbered(int index) {
+        return pages.get(index);
+    }
+
+    /** The pages of the range. */
+    final int pageCount() {
+        return pages.length();
     }
 
     Page pageAt(long a) {
