@@ -58,13 +58,15 @@ public record ContractReport(String design, String title, Verdict verdict, List<
         List<Verdict> verdicts = new ArrayList<>();
         Verdict normal = Engine.check(new ContractMachine(provider), settings);
         verdicts.add(normal);
+        boolean failFast = Boolean.getBoolean("vakit.failFast"); // the mutation runs: a failure is all they ask
         Verdict small = null;
-        if (provider.descriptor().has(Feature.SMALL_CONFIGURATION)) {
+        if (provider.descriptor().has(Feature.SMALL_CONFIGURATION) && !(failFast && !normal.passed())) {
             small = Engine.check(new ContractMachine(provider, true),
                     settings.withTries(Math.max(1, settings.tries() / SMALL_SHARE)));
             verdicts.add(small);
         }
-        if (provider.descriptor().has(Feature.THREAD_SAFE)) {
+        boolean failed = verdicts.stream().anyMatch(v -> !v.passed());
+        if (provider.descriptor().has(Feature.THREAD_SAFE) && !(failFast && failed)) {
             verdicts.add(Engine.check(new io.vakit.spec.contract.SoakMachine(provider),
                     settings.withTries(1).withLength(1)));
         }

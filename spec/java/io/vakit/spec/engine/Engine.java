@@ -63,7 +63,7 @@ public final class Engine {
         if (machine.runIsolated() && !Isolation.inWorker()) {
             return RunIsolation.check(machine, settings);
         }
-        return run(machine, settings, Long.MAX_VALUE, false, v -> { });
+        return run(machine, settings, Long.MAX_VALUE, Boolean.getBoolean("vakit.failFast"), v -> { });
     }
 
     /**

@@ -24,6 +24,16 @@ public final class Shrinker {
 
     private Shrinker() {}
 
+    /**
+     * The most candidate runs a shrink of {@code machine}'s chains takes: {@link #MAX_WORKER_ATTEMPTS} for a machine
+     * replayed in workers, else {@link #MAX_ATTEMPTS}, or fewer when {@code vakit.shrink} says so (0: a failing chain
+     * is reported as it ran).
+     */
+    static int budget(StateMachine<?, ?> machine) {
+        int bound = Isolation.replaysInWorkers(machine) ? MAX_WORKER_ATTEMPTS : MAX_ATTEMPTS;
+        return Math.max(0, Math.min(bound, Integer.getInteger("vakit.shrink", bound)));
+    }
+
     /** The shrunk chain and how many candidate runs the shrinking took. */
     public record Result<S, M>(Run<S, M> run, int attempts) {}
 
@@ -51,7 +61,7 @@ public final class Shrinker {
         Run<S, M> best = failing;
         int[] attempts = {0};
         boolean progress = true;
-        int max = Isolation.replaysInWorkers(machine) ? MAX_WORKER_ATTEMPTS : MAX_ATTEMPTS;
+        int max = budget(machine);
         while (progress && attempts[0] < max) {
             progress = false;
             for (int chunk = Math.max(1, best.applied().size() / 2); chunk >= 1; chunk /= 2) {

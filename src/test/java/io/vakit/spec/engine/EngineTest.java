@@ -40,6 +40,27 @@ class EngineTest {
     }
 
     @Test
+    void theMutationRunsSettingsStopAtTheFirstFailureAndReportItUnshrunk() {
+        CounterMachine two = new CounterMachine(true, false);
+        Verdict shrunk = Engine.check(two, new Settings(42, 200, 30));
+        System.setProperty("vakit.failFast", "true");
+        System.setProperty("vakit.shrink", "0");
+        try {
+            Verdict v = Engine.check(two, new Settings(42, 200, 30));
+            assertThat(v.passed()).isFalse();
+            assertThat(v.failures()).as("no chain starts after the first failure").hasSize(1);
+            assertThat(v.chainsRun()).isLessThan(shrunk.chainsRun());
+            Verdict.Failure f = v.failure();
+            assertThat(f.shrinkAttempts()).isZero();
+            assertThat(f.chain()).as("the chain as it ran").hasSize(f.originalLength());
+            assertThat(Replay.run(two, f.replay()).violation().rule()).isEqualTo(f.violation().rule());
+        } finally {
+            System.clearProperty("vakit.failFast");
+            System.clearProperty("vakit.shrink");
+        }
+    }
+
+    @Test
     void generatedChainsEndWithTheMachinesFinish() {
         Run<long[], long[]> run = Engine.generate(new CounterMachine(false, true), 3, 4);
         assertThat(run.applied()).hasSize(5);
