@@ -66,9 +66,10 @@ public record ContractReport(String design, String title, Verdict verdict, List<
             verdicts.add(small);
         }
         boolean failed = verdicts.stream().anyMatch(v -> !v.passed());
+        Verdict soak = null;
         if (provider.descriptor().has(Feature.THREAD_SAFE) && !(failFast && failed)) {
-            verdicts.add(Engine.check(new io.vakit.spec.contract.SoakMachine(provider),
-                    settings.withTries(1).withLength(1)));
+            soak = Engine.check(new io.vakit.spec.contract.SoakMachine(provider), settings.withTries(1).withLength(1));
+            verdicts.add(soak);
         }
         Verdict verdict = merge(ContractMachine.PREFIX + provider.id(), settings, verdicts);
         Map<String, Long> states = new java.util.LinkedHashMap<>();
@@ -78,6 +79,13 @@ public record ContractReport(String design, String title, Verdict verdict, List<
             states.put(state, n);
             if (n == 0) {
                 missing.add(state);
+            }
+        }
+        if (provider.descriptor().has(Feature.THREAD_SAFE)) { // the soak's own state: its threads' calls overlapped
+            long n = soak == null ? 0 : soak.coverage().getOrDefault(States.PREFIX + States.OVERLAPPED, 0L);
+            states.put(States.OVERLAPPED, n);
+            if (n == 0) {
+                missing.add(States.OVERLAPPED);
             }
         }
         Map<String, Long> smallCoverage = small == null ? Map.of() : small.coverage();

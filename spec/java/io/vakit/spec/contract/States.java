@@ -73,6 +73,11 @@ public final class States {
     public static final String EXHAUSTED = "exhausted";
     /** A range the allocator reported left its {@code reservedRanges()}, and the kernel was asked about it (C11). */
     public static final String RANGE_LEFT = "a reserved range given back";
+    /**
+     * The soak (T1) saw at least {@code vakit.soak.overlaps} calls begin while another thread's call was in flight
+     * (THREAD_SAFE): a soak that never saw its threads inside the allocator together has checked nothing concurrent.
+     */
+    public static final String OVERLAPPED = "soak calls overlapped";
     /** A block was freed from the contract's other thread (THREAD_SAFE). */
     public static final String FREED_ELSEWHERE = "freed from another thread";
     /**
