@@ -21,7 +21,7 @@ final class BlockSteps {
     static List<ActionType<Allocator, AllocatorModel>> types() {
         return List.of(
                 Step.type("alloc", m -> m.closed() ? 0 : 30, (r, m, l) -> {
-                    if (r.nextInt(100) < 12) {
+                    if (r.nextInt(100) < (Sizes.openPairs(m) ? 24 : 12)) { // twice as often while some are open
                         long[] pair = Sizes.alignedPair(r, m);
                         return new Alloc(l, pair[0], pair[1]);
                     }
@@ -44,11 +44,25 @@ final class BlockSteps {
                         e -> new FreeElsewhere(e.label())),
                 Step.type("allocEnded", m -> !m.closed() && m.design().has(Feature.THREAD_SAFE) ? 4 : 0,
                         (r, m, l) -> new AllocEnded(l, Sizes.size(r, m)), e -> new AllocEnded(e.label(), e.arg(0))),
+                Step.type("growInSlot", m -> !m.closed() && m.design().has(Feature.REALLOC_IN_SLOT)
+                        && slotGrowable(m).length > 0 ? 3 : 0, (r, m, l) -> {
+                    int label = Step.pick(r, slotGrowable(m));
+                    AllocatorModel.Block b = m.live(label).orElseThrow();
+                    long top = Math.min(b.usable(), Sizes.COPY_MAX);
+                    return new GrowInSlot(label, l, b.size() + 1 + r.nextLong(top - b.size()));
+                }, e -> new GrowInSlot(e.label(), (int) e.arg(0), e.arg(1))),
                 Step.type("realloc", m -> m.liveCount() > 0 && m.design().has(Feature.REALLOC) ? 10 : 0, (r, m, l) -> {
                     int label = Step.pick(r, m.liveLabels());
                     AllocatorModel.Block b = m.live(label).orElseThrow();
                     return new Realloc(label, Sizes.reallocSize(r, m, b));
                 }, e -> new Realloc(e.label(), e.arg(0))));
+    }
+
+    /** The live blocks beyond the table whose usable size leaves room to grow (up to the copied sizes). */
+    static int[] slotGrowable(AllocatorModel m) {
+        long beyond = States.beyond(m.design());
+        return java.util.Arrays.stream(m.liveLabels()).filter(l -> m.live(l).filter(b -> b.size() > beyond
+                && b.size() < Math.min(b.usable(), Sizes.COPY_MAX) && b.family() == 0).isPresent()).toArray();
     }
 
     static MemorySegment segment(AllocatorModel.Block b) {
@@ -362,6 +376,41 @@ final class BlockSteps {
     }
 
     /**
+     * {@code growInSlot#L(probe, newSize)}: grow a block beyond the table within its slot (REALLOC_IN_SLOT). A fresh
+     * block of {@code newSize} (labelled {@code probe}) is allocated and freed first, so the run has seen what usable
+     * size such a request gets; then the block is reallocated to it, and C7 asks that it stay where it is when the
+     * fresh block got the block's own usable size.
+     */
+    record GrowInSlot(int label, int probe, long newSize) implements Step {
+        @Override
+        public boolean applicable(AllocatorModel m) {
+            return !m.closed() && m.live(label).isPresent() && m.live(probe).isEmpty() && m.freed(probe).isEmpty()
+                    && m.design().has(Feature.REALLOC_IN_SLOT);
+        }
+
+        @Override
+        public void run(Allocator a, AllocatorModel m) {
+            new Alloc(probe, newSize, 1).run(a, m);
+            if (m.live(probe).isPresent()) {
+                new Free(probe).run(a, m);
+            }
+            if (m.live(label).isPresent()) {
+                new Realloc(label, newSize).run(a, m);
+            }
+        }
+
+        @Override
+        public List<Action<Allocator, AllocatorModel>> simplifications() {
+            return List.of(new Realloc(label, newSize));
+        }
+
+        @Override
+        public String toString() {
+            return Encoded.format("growInSlot", label, probe, newSize);
+        }
+    }
+
+    /**
      * {@code realloc#L(newSize)}: resize a live block; its written prefix must survive, and with REALLOC_IN_PLACE a
      * size of the same class keeps the address.
      */
@@ -423,8 +472,8 @@ final class BlockSteps {
                         + " to " + AllocatorModel.hex(moved.address()) + " (the design declares "
                         + (inTable ? "REALLOC_IN_PLACE" : "REALLOC_IN_SLOT") + ")");
             }
-            if (sameSlot && newSize > States.beyond(m.design())) {
-                m.reach(States.REALLOC_IN_SLOT); // observed: the address kept beyond the table
+            if (sameSlot && newSize > States.beyond(m.design()) && newSize > old.size()) {
+                m.reach(States.REALLOC_IN_SLOT); // observed: grown, and the address kept beyond the table
             }
         }
 

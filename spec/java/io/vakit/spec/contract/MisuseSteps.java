@@ -43,6 +43,9 @@ final class MisuseSteps {
                 Step.type("freeTail", m -> detects(m) && m.design().has(Feature.PLACEMENT)
                         && m.tailLabels().length > 0 ? 2 : 0,
                         (r, m, l) -> new FreeTail(Step.pick(r, m.tailLabels())), e -> new FreeTail(e.label())),
+                Step.type("freeEdge", m -> detects(m) && m.design().has(Feature.FOOTPRINT) ? 2 : 0,
+                        (r, m, l) -> new FreeEdge(r.nextInt(16), r.nextInt(2)),
+                        e -> new FreeEdge((int) e.arg(0), (int) e.arg(1))),
                 Step.type("freeForeign", m -> detects(m) ? 2 : 0,
                         (r, m, l) -> new FreeForeign(r.nextLong(4096), false), e -> new FreeForeign(e.arg(0), false)),
                 Step.type("reallocForeign", m -> reallocDetects(m) ? 1 : 0,
@@ -216,6 +219,60 @@ final class MisuseSteps {
         @Override
         public String toString() {
             return Encoded.format("freeTail", label);
+        }
+    }
+
+    /**
+     * {@code freeEdge(range, side)}: a free at the edge of a range the allocator reports reserved: the first address
+     * past its end (side 0) or the last one before its start (side 1), where no live block is. An off-by-one in a
+     * bounds test (an offset compared with {@code >} where {@code >=} is meant) lets the first address past a
+     * reservation through to arithmetic that indexes one past its tables; it must be refused like any address that is
+     * not a live block's start, and the owner there must be empty.
+     */
+    record FreeEdge(int range, int side) implements Step {
+        @Override
+        public boolean applicable(AllocatorModel m) {
+            return detects(m) && m.design().has(Feature.FOOTPRINT);
+        }
+
+        @Override
+        public void run(Allocator a, AllocatorModel m) {
+            List<io.vakit.spi.AddressRange> ranges = a.reservedRanges();
+            if (ranges.isEmpty()) {
+                return;
+            }
+            io.vakit.spi.AddressRange r = ranges.get(Math.floorMod(range, ranges.size()));
+            long at = side == 0 ? r.end() : r.start() - 1;
+            if (at <= 0 || m.covering(at).isPresent()) {
+                return; // a live block is there: its own checks judge it
+            }
+            String where = AllocatorModel.hex(at);
+            expectInvalidFree(a, m, Rule.M1_INVALID_FREE, toString() + " at " + where,
+                    MemorySegment.ofAddress(at).reinterpret(1), EnumSet.allOf(Reason.class), false);
+            if (m.design().has(Feature.OWNER_LOOKUP)) {
+                m.hit(Rule.C10_OWNER);
+                Optional<BlockInfo> owner = a.owner(at);
+                if (owner.isPresent()) {
+                    throw m.violation(Rule.C10_OWNER, toString() + ": owner(" + where + ") = " + owner.get()
+                            + ", but no live block covers that address (just " + (side == 0 ? "past" : "before")
+                            + " the reserved range " + hex(r) + ")");
+                }
+            }
+            m.reach(States.EDGE_REFUSED); // observed: refused at a reserved range's edge
+        }
+
+        private static String hex(io.vakit.spi.AddressRange r) {
+            return AllocatorModel.hex(r.start()) + "+" + r.bytes();
+        }
+
+        @Override
+        public List<Action<Allocator, AllocatorModel>> simplifications() {
+            return range == 0 ? List.of() : List.of(new FreeEdge(0, side));
+        }
+
+        @Override
+        public String toString() {
+            return Encoded.format("freeEdge", -1, range, side);
         }
     }
 

@@ -96,6 +96,11 @@ final class Sizes {
     }
 
     /** An aligned pair (k*A, A) of {@link States#pairs}: mostly one the run has not tried yet, while there are any. */
+    /** True while some aligned pair of the design was not yet reached by the run. */
+    static boolean openPairs(AllocatorModel m) {
+        return java.util.Arrays.stream(m.pairs()).anyMatch(p -> !m.reached(States.pair(p[0], p[1])));
+    }
+
     static long[] alignedPair(RandomGenerator r, AllocatorModel m) {
         long[][] pairs = m.pairs();
         if (pairs.length == 0) {
@@ -146,6 +151,10 @@ final class Sizes {
         }
         if (b.usable() > beyond && r.nextInt(4) == 0) {
             long[] slot = m.sizesWithUsable(b.usable(), max);
+            long[] larger = java.util.Arrays.stream(slot).filter(s -> s > b.size()).toArray();
+            if (larger.length > 0 && r.nextBoolean()) {
+                return larger[r.nextInt(larger.length)]; // grown within its slot: where a move is easiest to slip in
+            }
             if (slot.length > 0) {
                 return slot[r.nextInt(slot.length)];
             }

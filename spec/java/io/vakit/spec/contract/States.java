@@ -67,8 +67,8 @@ public final class States {
     public static final String REALLOC_DOWN = "realloc down a class";
     /** A reallocation within the block's class. */
     public static final String REALLOC_SAME = "realloc within its class";
-    /** A reallocation beyond the table to a size whose fresh blocks get the block's usable size: kept in place. */
-    public static final String REALLOC_IN_SLOT = "realloc in place beyond the table";
+    /** A reallocation beyond the table to a larger size whose fresh blocks get the block's usable size: kept in place. */
+    public static final String REALLOC_IN_SLOT = "realloc grown in place beyond the table";
     /** An allocation refused for exhaustion in the small configuration, and judged by C12. */
     public static final String EXHAUSTED = "exhausted";
     /** A range the allocator reported left its {@code reservedRanges()}, and the kernel was asked about it (C11). */
@@ -93,6 +93,11 @@ public final class States {
     public static final String DOUBLE_OF_REMOTE = "double free of a block just freed elsewhere";
     /** A container stated its capacity, and its slots, packed from its start, leave an unused tail. */
     public static final String TAIL_SEEN = "container with an unused tail";
+    /**
+     * A free at the first address past a reserved range, or the last one before it, where no live block was, was
+     * refused (and the owner query there was empty).
+     */
+    public static final String EDGE_REFUSED = "free at a reserved range's edge refused";
     /** A free at the first address of a container's unused tail was refused (and the owner query there was empty). */
     public static final String TAIL_REFUSED = "free in a container's unused tail refused";
     /** A block was served on a thread that then ended (THREAD_SAFE): its owner is gone. */
@@ -288,6 +293,9 @@ public final class States {
         }
         if (design.has(Feature.FAULT_INJECTION)) {
             out.add(FAULT_RECOVERED);
+        }
+        if (design.has(Feature.INVALID_FREE_DETECTION) && design.has(Feature.FOOTPRINT)) {
+            out.add(EDGE_REFUSED);
         }
         if (design.has(Feature.INVALID_FREE_DETECTION) && coverage.containsKey(PREFIX + TAIL_SEEN)) {
             out.add(TAIL_REFUSED); // its placements showed a container with an unused tail

@@ -141,7 +141,7 @@ class OutsiderCorpusTest {
         Map<String, Object> crash = ((List<Object>) report.get("failures")).stream().map(f -> (Map<String, Object>) f)
                 .filter(f -> f.get("rule").equals("C0 survives")).findFirst().orElseThrow();
         assertThat((String) crash.get("message")).contains("died by SIGSEGV").contains("libc")
-                .contains("calloc#");
+                .containsPattern("callocN?#"); // either calloc step: the pages it zeroes are what crash
         assertThat((List<Object>) crash.get("chain")).hasSizeLessThanOrEqualTo(4);
     }
 

@@ -156,6 +156,27 @@ public final class PlantedBugs {
     }
 
     /**
+     * An off-by-one at the end of the range of pages: the bounds test compares the offset with {@code >}, so the first
+     * address past the range is taken for a page's and indexes one past the page table.
+     */
+    public static final class RangeEndOffByOne extends ToyProvider {
+        /** Used by ServiceLoader. */
+        public RangeEndOffByOne() {
+            super("broken-range-end", "the first address past the range of pages is looked up as a page's",
+                    ToySlabAllocator.features(), (d, small) -> new ToySlabAllocator(d, small) {
+                        @Override
+                        Page pageAt(long a) {
+                            long offset = a - rangeStart();
+                            if (offset < 0 || offset > rangeBytes()) {
+                                return null;
+                            }
+                            return pageNumbered((int) (offset / PAGE));
+                        }
+                    });
+        }
+    }
+
+    /**
      * A bug only exhaustion shows: the live counters are bumped before the slot is taken, so a request refused for
      * want of pages is still counted.
      */

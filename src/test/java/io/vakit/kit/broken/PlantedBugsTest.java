@@ -42,6 +42,8 @@ class PlantedBugsTest {
                         "4097..4111 bytes get the 4096 class (a truncating shift)"),
                 Arguments.of(new MisalignsOnePairAllocator.Provider(), Rule.C3_ALIGNMENT,
                         "`allocate(256, 256)` alone is 128-aligned (as mimalloc 2.0.9's bug)"),
+                Arguments.of(new PlantedBugs.RangeEndOffByOne(), Rule.M1_INVALID_FREE,
+                        "the first address past the range of pages passes the bounds test (`>` for `>=`)"),
                 Arguments.of(new PlantedBugs.CountsBeforeExhaustion(), Rule.C12_EXHAUSTION,
                         "a request refused for exhaustion is still counted"),
                 Arguments.of(new PlantedBugs.RefillsTwoPages(), Rule.C12_EXHAUSTION,

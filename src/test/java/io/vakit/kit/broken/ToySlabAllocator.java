@@ -561,6 +561,16 @@ class ToySlabAllocator implements Allocator {
         return pages.length();
     }
 
+    /** The first address of the range of pages. */
+    final long rangeStart() {
+        return space.base();
+    }
+
+    /** The bytes of the range of pages. */
+    final long rangeBytes() {
+        return space.size();
+    }
+
     Page pageAt(long a) {
         if (!space.contains(a, 1)) {
             return null;
