@@ -31,13 +31,16 @@ class MutationResultsTest {
         MutationResults.Run run = new MutationResults.Run("d", List.of(
                 new MutationResults.Mutant("A.f", "NegateConditionals", 3, "SURVIVED"),
                 new MutationResults.Mutant("A.g", "VoidMethodCall", 4, "NO_COVERAGE"),
-                new MutationResults.Mutant("A.g", "Math", 5, "KILLED")), "2026-12-05", "abc", "1", "how",
+                new MutationResults.Mutant("A.g", "Math", 5, "KILLED"),
+                new MutationResults.Mutant("A.h", "Math", 7, "SURVIVED")), "2026-12-05", "abc", "1", "how",
                 List.of(new MutationResults.Reason("A.f", "*", "3", "equivalent: the slow path gives the same answer"),
-                        new MutationResults.Reason("A.g", "*", "9", "another line")));
+                        new MutationResults.Reason("A.g", "*", "9", "another line"),
+                        new MutationResults.Reason("A.h", "Math", "*", "gap: a fill of every chunk would kill it")));
         assertThat(run.detected()).isEqualTo(1);
-        assertThat(run.explained()).isEqualTo(1);
+        assertThat(run.explained()).as("a gap's explanation leaves it a gap").isEqualTo(1);
         assertThat(MutationResults.survivors(run)).contains("| `A.f` | 1 | NegateConditionals (3) | equivalent")
-                .contains("| `A.g` | 1 | VoidMethodCall, never reached (4) | **no reason written: a gap** |");
-        assertThat(MutationResults.scores(List.of(run))).contains("| `d` | 1 / 3 | **33%** | 1 / 1 |");
+                .contains("| `A.g` | 1 | VoidMethodCall, never reached (4) | **no reason written: a gap** |")
+                .contains("| `A.h` | 1 | Math (7) | **a gap:** a fill of every chunk would kill it |");
+        assertThat(MutationResults.scores(List.of(run))).contains("| `d` | 1 / 4 | **25%** | 33% (1 / 3) | 1 / 2 |");
     }
 }

@@ -148,7 +148,9 @@ class OutsiderCorpusTest {
     /** The results' corpus table is what these runs reported. */
     @Test
     void theResultsCorpusTableIsWhatTheRunsReported() throws IOException {
-        GeneratedRegions.keep(RESULTS, Map.of("outsider-corpus", table()), "OutsiderCorpusTest");
+        // a shrunk chain's length is one run's: it is left out of the comparison
+        GeneratedRegions.keep(RESULTS, Map.of("outsider-corpus", table()), "OutsiderCorpusTest",
+                t -> t.replaceAll("\\((\\d+) actions?\\)", "(a shrunk chain)"));
     }
 
     /** The corpus table: each outsider, its verdict, what was skipped and why, its planted bug and what caught it. */

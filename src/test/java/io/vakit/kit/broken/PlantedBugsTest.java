@@ -121,7 +121,9 @@ class PlantedBugsTest {
         StringBuilder table = new StringBuilder("| planted bug, as its author wrote it | implementation | rule | "
                 + "shrunk chain |\n|---|---|---|---|\n");
         all.forEach(p -> table.append(ROWS.get(p.id())));
-        GeneratedRegions.keep(RESULTS, Map.of("planted-bugs", table.toString()), "PlantedBugsTest");
+        // the shrunk chain is one run's: its length and actions are left out of the comparison
+        GeneratedRegions.keep(RESULTS, Map.of("planted-bugs", table.toString()), "PlantedBugsTest",
+                t -> t.replaceAll("\\| \\d+ actions?(: `[^`]*`)? \\|", "| (a shrunk chain) |"));
     }
 
     @ParameterizedTest(name = "{0} passes")
