@@ -2,6 +2,7 @@ package io.vakit.kit;
 
 import io.vakit.spec.contract.ContractMachine;
 import io.vakit.spec.contract.Rule;
+import io.vakit.spec.contract.SoakMachine;
 import io.vakit.spec.contract.States;
 import io.vakit.spec.engine.Engine;
 import io.vakit.spec.engine.Settings;
@@ -81,11 +82,12 @@ public record ContractReport(String design, String title, Verdict verdict, List<
                 missing.add(state);
             }
         }
-        if (provider.descriptor().has(Feature.THREAD_SAFE)) { // the soak's own state: its threads' calls overlapped
-            long n = soak == null ? 0 : soak.coverage().getOrDefault(States.PREFIX + States.OVERLAPPED, 0L);
-            states.put(States.OVERLAPPED, n);
+        Map<String, Long> soakCoverage = soak == null ? Map.of() : soak.coverage();
+        for (String state : States.requiredSoak(provider.descriptor())) {
+            long n = soakCoverage.getOrDefault(States.PREFIX + state, 0L);
+            states.put(state, n);
             if (n == 0) {
-                missing.add(States.OVERLAPPED);
+                missing.add(state);
             }
         }
         Map<String, Long> smallCoverage = small == null ? Map.of() : small.coverage();
@@ -101,6 +103,23 @@ public record ContractReport(String design, String title, Verdict verdict, List<
                 provider.bindingDecides().isPresent() ? provider.hardening() : List.of(),
                 io.vakit.spec.engine.Isolation.workersStarted() + ContractMachine.forkedChildren() - workersBefore,
                 isolation(provider));
+    }
+
+    /**
+     * Why the soak left T1 unchecked: the overlapped calls it saw, of those it needs, within its time. Its threads did
+     * not run together often enough, which more cores or a less loaded machine give, not more tries.
+     */
+    static String soakUnchecked(Verdict verdict) {
+        Long seen = verdict.coverage().get("count:overlapped calls");
+        if (seen == null) {
+            return "the soak did not run to its end";
+        }
+        if (verdict.failureOf(Rule.T1_SOAK.label()) != null) {
+            return "the soak stopped at its failure (T1), after " + seen + " overlapped calls";
+        }
+        return "the soak saw " + seen + " overlapped calls of the " + SoakMachine.Overlaps.required() + " it needs ("
+                + "vakit.soak.overlaps) within " + Long.getLong("vakit.soak.seconds", 10) + " s (vakit.soak.seconds);"
+                + " its threads seldom ran in the allocator together: give it free cores";
     }
 
     /** How {@code provider}'s chains run, as {@link #isolation()} names it. */
@@ -140,8 +159,8 @@ public record ContractReport(String design, String title, Verdict verdict, List<
             } else if (skip.isPresent()) {
                 rules.add(new RuleResult(rule, RuleResult.Status.SKIPPED, checks, skip.get()));
             } else if (checks == 0) {
-                rules.add(new RuleResult(rule, RuleResult.Status.UNCHECKED, 0,
-                        "never reached: raise vakit.tries or vakit.length"));
+                rules.add(new RuleResult(rule, RuleResult.Status.UNCHECKED, 0, rule == Rule.T1_SOAK
+                        ? soakUnchecked(verdict) : "never reached: raise vakit.tries or vakit.length"));
             } else {
                 rules.add(new RuleResult(rule, RuleResult.Status.PASS, checks, passNote(provider, rule)));
             }
@@ -236,7 +255,7 @@ public record ContractReport(String design, String title, Verdict verdict, List<
                 "of " + states.size() + " required; largest block " + largest() + " bytes"));
         for (String m : missing) {
             s.append(String.format("%-12s %-4s %-26s %-9s %8d  %s%n", design, "S", m, "UNCHECKED", 0,
-                    "never reached: raise vakit.tries or vakit.length"));
+                    m.equals(States.OVERLAPPED) ? soakUnchecked(verdict) : "never reached: raise vakit.tries or vakit.length"));
         }
         for (io.vakit.spi.MisuseResponse h : hardening) {
             s.append(String.format("%-12s %-4s %-26s %-9s %8s  %s%n", design, "H", h.misuse(), label(h.response()), "",

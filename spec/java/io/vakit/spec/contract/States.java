@@ -311,6 +311,14 @@ public final class States {
     }
 
     /**
+     * The states the soak (T1) must reach for {@code design}: its threads' calls seen to overlap, when the design
+     * declares {@link Feature#THREAD_SAFE} (the soak's own count, {@link SoakMachine.Overlaps}).
+     */
+    public static List<String> requiredSoak(DesignDescriptor design) {
+        return design.has(Feature.THREAD_SAFE) ? List.of(OVERLAPPED) : List.of();
+    }
+
+    /**
      * The states a run of the small configuration must reach: exhausted, and recovered after it. Its other states
      * are reported, not required: the normal configuration has requirements of its own, and the two are never
      * merged. Some are required once the small configuration's {@code coverage} showed the state that gates them.

@@ -57,12 +57,58 @@ class SoakMachineTest {
                     Settings.fromSystemProperties());
             RuleResult t1 = r.rules().stream().filter(x -> x.rule() == Rule.T1_SOAK).findFirst().orElseThrow();
             assertThat(t1.status()).isEqualTo(RuleResult.Status.UNCHECKED);
+            assertThat(t1.detail()).startsWith("the soak saw 0 overlapped calls of the 2000 it needs");
             assertThat(r.missing()).contains(States.OVERLAPPED);
             assertThat(r.passed()).isFalse();
         } finally {
             restore("vakit.soak.threads", threads);
             restore("vakit.soak.seconds", seconds);
         }
+    }
+
+    /**
+     * A thread descheduled inside a call is in flight while another thread makes a thousand calls: on one core that is
+     * all "overlapping" ever is. None of those calls counts as overlapped; the long call counts as stalled.
+     */
+    @Test
+    void aCallDescheduledInsideTheAllocatorIsStalledNotOverlapped() throws InterruptedException {
+        SoakMachine.Overlaps overlaps = new SoakMachine.Overlaps();
+        long inside = overlaps.enter();
+        Thread other = Thread.ofPlatform().start(() -> {
+            for (int i = 0; i < 1000; i++) {
+                overlaps.leave(overlaps.enter());
+            }
+        });
+        other.join();
+        overlaps.leave(inside);
+        assertThat(overlaps.seen.sum()).as("overlapped").isZero();
+        assertThat(overlaps.stalled.sum()).as("stalled").isEqualTo(1);
+        assertThat(overlaps.enough()).isFalse();
+    }
+
+    /** Two calls on two threads, each begun before the other returned: both are overlapped. */
+    @Test
+    void twoCallsInFlightTogetherAreBothOverlapped() throws InterruptedException {
+        SoakMachine.Overlaps overlaps = new SoakMachine.Overlaps();
+        java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch left = new java.util.concurrent.CountDownLatch(1);
+        long mine = overlaps.enter();
+        Thread other = Thread.ofPlatform().start(() -> {
+            long theirs = overlaps.enter();
+            entered.countDown();
+            try {
+                left.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            overlaps.leave(theirs);
+        });
+        entered.await();
+        overlaps.leave(mine);
+        left.countDown();
+        other.join();
+        assertThat(overlaps.seen.sum()).isEqualTo(2);
+        assertThat(overlaps.stalled.sum()).isZero();
     }
 
     private static void restore(String key, String value) {
