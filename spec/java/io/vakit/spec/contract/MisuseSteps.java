@@ -28,10 +28,10 @@ final class MisuseSteps {
     static List<ActionType<Allocator, AllocatorModel>> types() {
         return List.of(
                 Step.type("freeInterior", m -> detects(m) && m.liveCount() > 0 ? 3 : 0,
-                        (r, m, l) -> new FreeInterior(Step.pick(r, m.liveLabels()), r.nextLong(1L << 20), false),
+                        (r, m, l) -> new FreeInterior(Step.pick(r, m.liveLabels()), r.nextLong(Sizes.OFFSET_BOUND), false),
                         e -> new FreeInterior(e.label(), e.arg(0), false)),
                 Step.type("reallocInterior", m -> reallocDetects(m) && m.liveCount() > 0 ? 1 : 0,
-                        (r, m, l) -> new FreeInterior(Step.pick(r, m.liveLabels()), r.nextLong(1L << 20), true),
+                        (r, m, l) -> new FreeInterior(Step.pick(r, m.liveLabels()), r.nextLong(Sizes.OFFSET_BOUND), true),
                         e -> new FreeInterior(e.label(), e.arg(0), true)),
                 Step.type("freeTwice", m -> !detects(m) || m.staleLabels().length == 0 ? 0
                         : m.remoteDoubleAim() >= 0 ? 40 : 3,
@@ -139,7 +139,8 @@ final class MisuseSteps {
 
         @Override
         public List<Action<Allocator, AllocatorModel>> simplifications() {
-            return offset == 0 ? List.of() : List.of(new FreeInterior(label, 0, realloc));
+            return Sizes.smallerOffsets(offset).stream().<Action<Allocator, AllocatorModel>>map(
+                    o -> new FreeInterior(label, o, realloc)).toList();
         }
 
         @Override

@@ -19,13 +19,13 @@ final class QuerySteps {
                 Step.type("usable", m -> m.liveCount() > 0 && m.design().has(Feature.USABLE_SIZE) ? 4 : 0,
                         (r, m, l) -> new Usable(Step.pick(r, m.liveLabels())), e -> new Usable(e.label())),
                 Step.type("owner", m -> m.liveCount() > 0 && m.design().has(Feature.OWNER_LOOKUP) ? 5 : 0,
-                        (r, m, l) -> new Owner(Step.pick(r, m.liveLabels()), r.nextLong(1L << 20)),
+                        (r, m, l) -> new Owner(Step.pick(r, m.liveLabels()), r.nextLong(Sizes.OFFSET_BOUND)),
                         e -> new Owner(e.label(), e.arg(0))),
                 Step.type("ownerFreed", m -> m.design().has(Feature.OWNER_LOOKUP) && m.staleLabels().length > 0
                         ? 3 : 0, (r, m, l) -> new OwnerFreed(Step.pick(r, m.staleLabels())),
                         e -> new OwnerFreed(e.label())),
                 Step.type("placement", m -> m.liveCount() > 0 && m.design().has(Feature.PLACEMENT) ? 5 : 0,
-                        (r, m, l) -> new PlacementOf(Step.pick(r, m.liveLabels()), r.nextLong(1L << 20)),
+                        (r, m, l) -> new PlacementOf(Step.pick(r, m.liveLabels()), r.nextLong(Sizes.OFFSET_BOUND)),
                         e -> new PlacementOf(e.label(), e.arg(0))),
                 Step.type("notOwned", m -> !m.closed() && m.design().has(Feature.CONTAINMENT) ? 2 : 0,
                         (r, m, l) -> new NotOwned(r.nextInt(NotOwned.KINDS)), e -> new NotOwned((int) e.arg(0))));
@@ -141,7 +141,8 @@ final class QuerySteps {
 
         @Override
         public List<io.vakit.spec.engine.Action<Allocator, AllocatorModel>> simplifications() {
-            return offset == 0 ? List.of() : List.of(new Owner(label, 0));
+            return Sizes.smallerOffsets(offset).stream().<io.vakit.spec.engine.Action<Allocator, AllocatorModel>>map(
+                    o -> new Owner(label, o)).toList();
         }
 
         @Override
@@ -206,7 +207,8 @@ final class QuerySteps {
 
         @Override
         public List<io.vakit.spec.engine.Action<Allocator, AllocatorModel>> simplifications() {
-            return offset == 0 ? List.of() : List.of(new PlacementOf(label, 0));
+            return Sizes.smallerOffsets(offset).stream().<io.vakit.spec.engine.Action<Allocator, AllocatorModel>>map(
+                    o -> new PlacementOf(label, o)).toList();
         }
 
         @Override

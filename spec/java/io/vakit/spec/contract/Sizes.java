@@ -3,6 +3,7 @@ package io.vakit.spec.contract;
 import io.vakit.spi.DesignDescriptor;
 import io.vakit.spi.Feature;
 import io.vakit.spi.SizeClassTable;
+import java.util.List;
 import java.util.random.RandomGenerator;
 
 /**
@@ -16,6 +17,13 @@ import java.util.random.RandomGenerator;
 final class Sizes {
     /** calloc and realloc sizes stay at or below this: the allocator touches every byte of them. */
     static final long COPY_MAX = 16L << 20;
+    /**
+     * An interior address is drawn as an offset below this, taken modulo the block's size: every byte of a block up
+     * to 1 TiB is as likely, so the pages and containers deep inside a large block are asked about too (with
+     * 2^20, a block of several 1 MiB units was only ever probed in its first). A power of two, so the draw takes
+     * one value of the chain's random stream whatever the bound.
+     */
+    static final long OFFSET_BOUND = 1L << 40;
     /** A burst touches at most this many bytes of pattern. */
     static final long BURST_BYTES = 32L << 20;
     /** The most blocks in one burst. */
@@ -41,6 +49,15 @@ final class Sizes {
             }
         }
         return logUniform(r, roll < 85 ? Math.min(4096, m.design().maxBlockSize()) : m.design().maxBlockSize());
+    }
+
+    /** The offsets a shrink tries in place of {@code offset}: the block's start, then the offset below 1 MiB. */
+    static List<Long> smallerOffsets(long offset) {
+        if (offset == 0) {
+            return List.of();
+        }
+        long low = offset & ((1L << 20) - 1);
+        return low == offset || low == 0 ? List.of(0L) : List.of(0L, low);
     }
 
     /** A size whose allocation the allocator touches whole: at most {@link #COPY_MAX}. */
