@@ -29,8 +29,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * handed to another thread, which checks and frees them (a cross-thread free, as mimalloc's stress test and larson
  * do). Every live block is in one concurrent map, so an overlap is seen when the later of two blocks goes in. Bounded
  * in operations ({@code vakit.soak.ops} per thread) and in time ({@code vakit.soak.seconds}); it goes on past its
- * operations, within its time, until it has seen {@code vakit.soak.overlaps} calls begin while another thread's call
- * was in flight, and counts T1 checked only then ({@link Overlaps}). At the end the stats must say nothing is live. A
+ * operations, and while it has not seen enough past its time too (up to three times it), until it has seen
+ * {@code vakit.soak.overlaps} calls run while another thread's did, and counts T1 checked only then
+ * ({@link Overlaps}). At the end the stats must say nothing is live. A
  * race is not replayable; the violation says what was seen, and by which thread.
  */
 public final class SoakMachine implements StateMachine<Allocator, SoakMachine.Model> {
@@ -115,7 +116,8 @@ public final class SoakMachine implements StateMachine<Allocator, SoakMachine.Mo
         @Override
         public void run(Allocator a, Model m) {
             long[] sizes = java.util.Arrays.stream(States.edges(a.descriptor())).filter(s -> s <= 64 * 1024).toArray();
-            long deadline = System.nanoTime() + Long.getLong("vakit.soak.seconds", 10) * 1_000_000_000L;
+            long start = System.nanoTime();
+            long deadline = start + Long.getLong("vakit.soak.seconds", 10) * 1_000_000_000L;
             ConcurrentSkipListMap<Long, long[]> live = new ConcurrentSkipListMap<>(); // start -> {end, label}
             List<ConcurrentLinkedQueue<long[]>> inboxes = new ArrayList<>(); // {address, size, label}
             for (int t = 0; t < threads; t++) {
@@ -131,7 +133,7 @@ public final class SoakMachine implements StateMachine<Allocator, SoakMachine.Mo
             for (int t = 0; t < threads; t++) {
                 int me = t;
                 workers.add(Thread.ofPlatform().name("vakit-soak-" + t).start(() -> new Worker(a, me, sizes, live,
-                        liveBytes, inboxes, failure, labels, done, running, overlaps, deadline, seed,
+                        liveBytes, inboxes, failure, labels, done, running, overlaps, start, deadline, seed,
                         new SplittableRandom(seed + me)).run()));
             }
             for (Thread w : workers) {
@@ -254,7 +256,8 @@ public final class SoakMachine implements StateMachine<Allocator, SoakMachine.Mo
      */
     private record Worker(Allocator a, int me, long[] sizes, ConcurrentSkipListMap<Long, long[]> live,
             AtomicLong liveBytes, List<ConcurrentLinkedQueue<long[]>> inboxes, AtomicReference<String> failure, AtomicInteger labels,
-            AtomicLong done, AtomicInteger running, Overlaps overlaps, long deadline, long seed, SplittableRandom random) {
+            AtomicLong done, AtomicInteger running, Overlaps overlaps, long began, long deadline, long seed,
+            SplittableRandom random) {
         /** Operations per thread in one phase. */
         static final int PHASE = 1000;
         /** The live bytes one thread may hold in a phase, and its windows of blocks. */
@@ -275,8 +278,9 @@ public final class SoakMachine implements StateMachine<Allocator, SoakMachine.Mo
                 boolean filling = true;
                 int phaseNumber = -1;
                 for (int op = 0; (op < operationsPerThread() || !overlaps.enough()) && failure.get() == null; ) {
-                    if (System.nanoTime() > deadline) {
-                        break;
+                    long now = System.nanoTime();
+                    if (now - deadline > 0 && (overlaps.enough() || now - deadline > 2 * (deadline - began))) {
+                        break; // its time is up; while it has not seen enough, it may take up to three times as long
                     }
                     if (op / PHASE != phaseNumber) {
                         phaseNumber = op / PHASE;
