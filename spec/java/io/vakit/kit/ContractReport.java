@@ -118,7 +118,7 @@ public record ContractReport(String design, String title, Verdict verdict, List<
             return "the soak stopped at its failure (T1), after " + seen + " overlapped calls";
         }
         return "the soak saw " + seen + " overlapped calls of the " + SoakMachine.Overlaps.required() + " it needs ("
-                + "vakit.soak.overlaps) within " + 3 * Long.getLong("vakit.soak.seconds", 10) + " s (three times "
+                + "vakit.soak.overlaps) within " + SoakMachine.longestSeconds() + " s (three times "
                 + "vakit.soak.seconds);"
                 + " its threads seldom ran in the allocator together: give it free cores";
     }

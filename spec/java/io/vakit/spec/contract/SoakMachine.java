@@ -40,7 +40,20 @@ public final class SoakMachine implements StateMachine<Allocator, SoakMachine.Mo
     /** The rule a soak checks. */
     static final Rule RULE = Rule.T1_SOAK;
 
+    /** How many times its time a soak may run while it has not seen enough overlapped calls. */
+    static final int STRETCH = 3;
+
     private final AllocatorProvider provider;
+
+    /** A soak's time, in seconds ({@code vakit.soak.seconds}, default 10). */
+    static long seconds() {
+        return Long.getLong("vakit.soak.seconds", 10);
+    }
+
+    /** The longest a soak runs, in seconds: {@link #STRETCH} times its time. */
+    public static long longestSeconds() {
+        return STRETCH * seconds();
+    }
 
     /** The soak of {@code provider}'s allocator. */
     public SoakMachine(AllocatorProvider provider) {
@@ -117,7 +130,7 @@ public final class SoakMachine implements StateMachine<Allocator, SoakMachine.Mo
         public void run(Allocator a, Model m) {
             long[] sizes = java.util.Arrays.stream(States.edges(a.descriptor())).filter(s -> s <= 64 * 1024).toArray();
             long start = System.nanoTime();
-            long deadline = start + Long.getLong("vakit.soak.seconds", 10) * 1_000_000_000L;
+            long deadline = start + seconds() * 1_000_000_000L;
             ConcurrentSkipListMap<Long, long[]> live = new ConcurrentSkipListMap<>(); // start -> {end, label}
             List<ConcurrentLinkedQueue<long[]>> inboxes = new ArrayList<>(); // {address, size, label}
             for (int t = 0; t < threads; t++) {
@@ -279,8 +292,8 @@ public final class SoakMachine implements StateMachine<Allocator, SoakMachine.Mo
                 int phaseNumber = -1;
                 for (int op = 0; (op < operationsPerThread() || !overlaps.enough()) && failure.get() == null; ) {
                     long now = System.nanoTime();
-                    if (now - deadline > 0 && (overlaps.enough() || now - deadline > 2 * (deadline - began))) {
-                        break; // its time is up; while it has not seen enough, it may take up to three times as long
+                    if (now - deadline > 0 && (overlaps.enough() || now - deadline > (STRETCH - 1) * (deadline - began))) {
+                        break; // its time is up; while it has not seen enough, it may take up to STRETCH times as long
                     }
                     if (op / PHASE != phaseNumber) {
                         phaseNumber = op / PHASE;
