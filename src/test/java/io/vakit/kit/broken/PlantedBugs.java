@@ -1,12 +1,15 @@
 package io.vakit.kit.broken;
 
+import io.vakit.pal.Reservation;
 import io.vakit.spi.Allocator;
 import io.vakit.spi.AllocatorProvider;
 import io.vakit.spi.DesignDescriptor;
 import io.vakit.spi.Feature;
 import io.vakit.spi.Placement;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -496,11 +499,11 @@ public final class PlantedBugs {
         public CachesMappingsOffTheBooks() {
             super("broken-unmapped-on-paper", "freed mappings up to 64 KiB are kept for reuse, off the books",
                     ToySlabAllocator.features(), (d, small) -> new ToySlabAllocator(d, small) {
-                        private final java.util.Map<Long, java.util.ArrayDeque<io.vakit.pal.Reservation>> cache =
+                        private final java.util.Map<Long, java.util.ArrayDeque<Reservation>> cache =
                                 new java.util.HashMap<>();
 
                         @Override
-                        protected void unmap(io.vakit.pal.Reservation r) {
+                        protected void unmap(Reservation r) {
                             if (r.size() > 64 * 1024) {
                                 super.unmap(r);
                                 return;
@@ -510,11 +513,11 @@ public final class PlantedBugs {
 
                         @Override
                         protected long mapLarge(long size, long bytes, String op) {
-                            java.util.ArrayDeque<io.vakit.pal.Reservation> kept = cache.get(bytes);
+                            java.util.ArrayDeque<Reservation> kept = cache.get(bytes);
                             if (kept == null || kept.isEmpty()) {
                                 return super.mapLarge(size, bytes, op);
                             }
-                            io.vakit.pal.Reservation r = kept.pop();
+                            Reservation r = kept.pop();
                             java.lang.foreign.MemorySegment.ofAddress(r.base()).reinterpret(r.size()).fill((byte) 0); // for calloc
                             record(r, size);
                             return r.base();
@@ -522,7 +525,7 @@ public final class PlantedBugs {
 
                         @Override
                         protected void closeMappings() {
-                            cache.values().forEach(q -> q.forEach(io.vakit.pal.Reservation::close));
+                            cache.values().forEach(q -> q.forEach(Reservation::close));
                             cache.clear();
                             super.closeMappings();
                         }
@@ -668,6 +671,46 @@ public final class PlantedBugs {
         public PinsSlices() {
             super("broken-pinned-slices", "each class of a thread keeps its emptied page, and the slice around it",
                     SlicedToySlab.features(), (d, small) -> new SlicedToySlab(d, small, false));
+        }
+    }
+
+    /**
+     * Large mappings found by a map of their 1 MiB units, as a chunked allocator finds its chunks: each mapping is
+     * reserved on a unit boundary and entered in the map under its unit. The author's slip: only the mapping's first
+     * unit is entered, so an address past the first MiB of a larger block has no owner, and a free there is refused
+     * as FOREIGN, not INTERIOR.
+     */
+    public static final class MapsFirstUnitOnly extends ToyProvider {
+        /** Used by ServiceLoader. */
+        public MapsFirstUnitOnly() {
+            super("broken-first-unit", "a large mapping's unit map holds its first 1 MiB unit only",
+                    ToySlabAllocator.features(), (d, small) -> new ToySlabAllocator(d, small) {
+                        private static final int UNIT_SHIFT = 20;
+                        private final Map<Long, Reservation> units = new HashMap<>();
+
+                        @Override
+                        protected Reservation reserveMapping(long bytes) {
+                            return vm.reserve(bytes, 1L << UNIT_SHIFT);
+                        }
+
+                        @Override
+                        protected void record(Reservation r, long size) {
+                            super.record(r, size);
+                            units.put(r.base() >>> UNIT_SHIFT, r); // ...and the units after the first are never entered
+                        }
+
+                        @Override
+                        protected void unrecord(Reservation r, long size) {
+                            super.unrecord(r, size);
+                            units.remove(r.base() >>> UNIT_SHIFT);
+                        }
+
+                        @Override
+                        protected Reservation mappingHolding(long address) {
+                            Reservation r = units.get(address >>> UNIT_SHIFT);
+                            return r != null && r.contains(address, 1) ? r : null;
+                        }
+                    });
         }
     }
 

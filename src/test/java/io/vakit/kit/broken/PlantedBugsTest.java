@@ -88,7 +88,9 @@ class PlantedBugsTest {
                         "a page's capacity stated in 16-byte granules, not in slots (no page is ever seen full)"),
                 Arguments.of(new PlantedBugs.PinsSlices(), Rule.C12_EXHAUSTION,
                         "each class of a thread keeps its emptied page and the slice around it: 8 classes pin every"
-                                + " slice"));
+                                + " slice"),
+                Arguments.of(new PlantedBugs.MapsFirstUnitOnly(), Rule.C10_OWNER,
+                        "a large block's unit map holds its first 1 MiB unit only: no owner past its first MiB"));
     }
 
     @ParameterizedTest(name = "{0} breaks {1}")

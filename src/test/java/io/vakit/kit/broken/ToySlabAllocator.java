@@ -467,7 +467,7 @@ class ToySlabAllocator implements Allocator {
     protected long mapLarge(long size, long bytes, String op) {
         Reservation r;
         try {
-            r = vm.reserve(bytes);
+            r = reserveMapping(bytes);
         } catch (VirtualMemoryException e) {
             throw new AddressSpaceExhaustedException(descriptor.id(), op, e.getMessage(), e);
         }
@@ -479,6 +479,17 @@ class ToySlabAllocator implements Allocator {
         }
         record(r, size);
         return r.base();
+    }
+
+    /** A large block's own mapping of {@code bytes}, reserved (not yet committed). */
+    protected Reservation reserveMapping(long bytes) {
+        return vm.reserve(bytes);
+    }
+
+    /** The live large mapping that holds {@code address}, or null (the large lock is held). */
+    protected Reservation mappingHolding(long address) {
+        Map.Entry<Long, Reservation> m = large.floorEntry(address);
+        return m != null && m.getValue().contains(address, 1) ? m.getValue() : null;
     }
 
     /** Counts a new mapping {@code r} of a block of {@code size} bytes (the large lock is held). */
@@ -531,8 +542,7 @@ class ToySlabAllocator implements Allocator {
             boolean inside;
             boolean freedMapping;
             synchronized (largeLock) {
-                Map.Entry<Long, Reservation> m = large.floorEntry(a);
-                inside = m != null && m.getValue().contains(a, 1);
+                inside = mappingHolding(a) != null;
                 freedMapping = freedLarge.contains(a);
             }
             throw new InvalidFreeException(descriptor.id(), op, inside ? Reason.INTERIOR : freedMapping ? Reason.DOUBLE
@@ -653,9 +663,8 @@ class ToySlabAllocator implements Allocator {
             }
         }
         synchronized (largeLock) {
-            Map.Entry<Long, Reservation> m = large.floorEntry(address);
-            return m != null && m.getValue().contains(address, 1)
-                    ? Optional.of(new BlockInfo(m.getKey(), m.getValue().size(), -1)) : Optional.empty();
+            Reservation m = mappingHolding(address);
+            return m != null ? Optional.of(new BlockInfo(m.base(), m.size(), -1)) : Optional.empty();
         }
     }
 
