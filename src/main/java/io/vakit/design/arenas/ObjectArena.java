@@ -316,16 +316,6 @@ final class ObjectArena {
         }
     }
 
-    /** The bytes this arena's spare holds. */
-    long spareBytes() {
-        lock.lock();
-        try {
-            return spare.bytes();
-        } finally {
-            lock.unlock();
-        }
-    }
-
     /** How many of the block's pages another live block touches (its first, its last, or the one it is inside). */
     private int shared(long a, long footprint, long first, long end) {
         boolean low = touchedBelow(a, first);

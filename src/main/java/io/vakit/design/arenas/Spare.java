@@ -69,11 +69,6 @@ final class Spare {
         }
     }
 
-    /** The bytes the spare holds now. */
-    long bytes() {
-        return reservation == null ? 0 : to - from;
-    }
-
     private void drop() {
         if (reservation != null) {
             decommit(reservation, from, to);
