@@ -95,6 +95,11 @@ final class MutationResults {
                 .map(l -> l.split("\t", -1)).toList();
     }
 
+    /** {@code part} of {@code whole} in percent, to one decimal: 84.6, never rounded up to a goal of 85. */
+    static String percent(long part, long whole) {
+        return String.format(java.util.Locale.ROOT, "%.1f", Math.floor(1000.0 * part / whole) / 10);
+    }
+
     /** The scores, one row per design. */
     static String scores(List<Run> runs) {
         StringBuilder t = new StringBuilder("| design | detected / mutants | score | score over the mutants a black-box"
@@ -103,8 +108,8 @@ final class MutationResults {
         for (Run r : runs) {
             long n = r.mutants().size();
             t.append("| `").append(r.design()).append("` | ").append(r.detected()).append(" / ").append(n)
-                    .append(" | **").append(Math.round(100.0 * r.detected() / n)).append("%** | ")
-                    .append(Math.round(100.0 * r.detected() / (n - r.explained()))).append("% (")
+                    .append(" | **").append(percent(r.detected(), n)).append("%** | ")
+                    .append(percent(r.detected(), n - r.explained())).append("% (")
                     .append(r.detected()).append(" / ").append(n - r.explained()).append(") | ")
                     .append(r.explained()).append(" / ").append(r.undetected().size() - r.explained()).append(" | ")
                     .append(r.date()).append(", `").append(r.commit()).append("`, ").append(r.how()).append(" | ")

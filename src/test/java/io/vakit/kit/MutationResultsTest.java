@@ -41,6 +41,6 @@ class MutationResultsTest {
         assertThat(MutationResults.survivors(run)).contains("| `A.f` | 1 | NegateConditionals (3) | equivalent")
                 .contains("| `A.g` | 1 | VoidMethodCall, never reached (4) | **no reason written: a gap** |")
                 .contains("| `A.h` | 1 | Math (7) | **a gap:** a fill of every chunk would kill it |");
-        assertThat(MutationResults.scores(List.of(run))).contains("| `d` | 1 / 4 | **25%** | 33% (1 / 3) | 1 / 2 |");
+        assertThat(MutationResults.scores(List.of(run))).contains("| `d` | 1 / 4 | **25.0%** | 33.3% (1 / 3) | 1 / 2 |");
     }
 }
