@@ -95,7 +95,7 @@ final class MutationResults {
                 .map(l -> l.split("\t", -1)).toList();
     }
 
-    /** {@code part} of {@code whole} in percent, to one decimal: 84.6, never rounded up to a goal of 85. */
+    /** {@code part} of {@code whole} in percent, cut to one decimal (84.57 is 84.5): never rounded up to a goal. */
     static String percent(long part, long whole) {
         return String.format(java.util.Locale.ROOT, "%.1f", Math.floor(1000.0 * part / whole) / 10);
     }
