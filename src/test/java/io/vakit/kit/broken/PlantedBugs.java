@@ -437,7 +437,7 @@ public final class PlantedBugs {
         public KeepsPagesPerThread() {
             super("broken-thread-pools", "pages given back serve only the thread that gave them back",
                     ToySlabAllocator.threadSafeFeatures(), (d, small) -> new ToySlabAllocator(d, small) {
-                        private final java.util.Map<Thread, java.util.TreeSet<Integer>> mine = new java.util.HashMap<>();
+                        private final Map<Thread, java.util.TreeSet<Integer>> mine = new HashMap<>();
 
                         @Override
                         protected void returnToPool(int index) {
@@ -499,8 +499,8 @@ public final class PlantedBugs {
         public CachesMappingsOffTheBooks() {
             super("broken-unmapped-on-paper", "freed mappings up to 64 KiB are kept for reuse, off the books",
                     ToySlabAllocator.features(), (d, small) -> new ToySlabAllocator(d, small) {
-                        private final java.util.Map<Long, java.util.ArrayDeque<Reservation>> cache =
-                                new java.util.HashMap<>();
+                        private final Map<Long, java.util.ArrayDeque<Reservation>> cache =
+                                new HashMap<>();
 
                         @Override
                         protected void unmap(Reservation r) {
