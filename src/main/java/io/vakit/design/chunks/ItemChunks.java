@@ -123,8 +123,8 @@ final class ItemChunks {
      * The item at {@code offset} of chunk {@code k} of an ITEMS block, checked for a free of {@code size} bytes
      * ({@code size <= 0}: no size check): its index.
      *
-     * @throws InvalidFreeException for another class (WRONG_SIZE), an address inside an item (INTERIOR), a chunk not
-     *     in use or an item not live (DOUBLE)
+     * @throws InvalidFreeException for another class (WRONG_SIZE), an address inside a live item (INTERIOR), a chunk
+     *     not in use (UNKNOWN), the start of an item not live (DOUBLE), an address inside one (UNKNOWN)
      */
     int requireLive(int s, int b, int k, long offset, long size, String op) {
         ChunkTable t = space.table(s, b);
@@ -135,14 +135,17 @@ final class ItemChunks {
         int c = t.u8(k, ChunkTable.CLASS);
         long itemSize = classes.size(c);
         long within = offset - chunkOffset(s, b, k);
-        if (within % itemSize != 0) {
-            throw new InvalidFreeException(design, op, Reason.INTERIOR, "inside item " + within / itemSize + " of "
-                    + itemSize + " bytes of chunk " + k);
-        }
         int i = (int) (within / itemSize);
+        boolean start = within % itemSize == 0;
         if (!elements(t, k, capacity(classes, c)).get(i)) {
-            throw new InvalidFreeException(design, op, Reason.DOUBLE, "item " + i + " of chunk " + k + " of block "
-                    + b + " is not live");
+            // a free item: a stale address, perhaps of a class that had the chunk before; inside it, no block is
+            throw new InvalidFreeException(design, op, start ? Reason.DOUBLE : Reason.UNKNOWN, (start ? "" : "inside ")
+                    + "item " + i + " of " + itemSize + " bytes of chunk " + k + " of block " + b
+                    + ", which is not live");
+        }
+        if (!start) {
+            throw new InvalidFreeException(design, op, Reason.INTERIOR, "inside item " + i + " of " + itemSize
+                    + " bytes of chunk " + k);
         }
         if (size > 0 && classes.classOf(size) != c) {
             throw new InvalidFreeException(design, op, Reason.WRONG_SIZE, "size " + size + " is not of class "

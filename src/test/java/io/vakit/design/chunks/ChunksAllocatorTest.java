@@ -230,6 +230,25 @@ class ChunksAllocatorTest {
         }
     }
 
+    @Test
+    void aStaleAddressInAChunkNowOfALargerClassIsADoubleFreeNotAnInteriorOne() {
+        try (ChunksAllocator a = new ChunksProvider().openChunks()) {
+            List<MemorySegment> old = new ArrayList<>();
+            for (int i = 0; i < 2049; i++) { // 2 MiB of 1 KiB items: two blocks, and one item in a third
+                old.add(a.allocate(KIB));
+            }
+            old.forEach(a::free); // the first chunk stays as the class's spare; the other blocks are given back
+            MemorySegment now = a.allocate(2 * KIB);
+            assertThat(old).as("a block of the 1 KiB items now serves 2 KiB items")
+                    .anyMatch(s -> s.address() == now.address());
+            // item 3 of 1 KiB lies inside item 1 of 2 KiB, which is free: the address is stale, not interior
+            refused(a, () -> a.free(as(now.address() + 3 * KIB, KIB)), Reason.UNKNOWN, "free");
+            refused(a, () -> a.free(as(now.address() + 2 * KIB, 2 * KIB)), Reason.DOUBLE, "free");
+            refused(a, () -> a.free(as(now.address() + KIB, KIB)), Reason.INTERIOR, "free");
+            ChunksStructure.verify(a);
+        }
+    }
+
     private static void refused(Allocator a, Runnable call, Reason reason, String op) {
         Stats before = a.stats();
         assertThatThrownBy(call::run).isInstanceOfSatisfying(InvalidFreeException.class, e -> {
