@@ -184,6 +184,12 @@ public final class AllocatorModel {
         return coverage.containsKey(key) || coveredSoFar.containsKey(key);
     }
 
+    /** How many times the run (earlier chains, and this one) reached {@code state}. */
+    long times(String state) {
+        String key = States.PREFIX + state;
+        return coverage.getOrDefault(key, 0L) + coveredSoFar.getOrDefault(key, 0L);
+    }
+
     /** The design's aligned pairs (k*A, A) ({@link States#pairs}). */
     long[][] pairs() {
         return pairs;
@@ -702,6 +708,29 @@ public final class AllocatorModel {
         Block b = freed.get(label);
         Long epoch = freedHeld.get(label);
         return b != null && epoch != null && containers.heldEpoch(b.container()) == epoch;
+    }
+
+    /**
+     * The slot size of the container of equal slots at {@code start}, as the model last saw it placed there, or -1
+     * when none that states a capacity was seen there.
+     */
+    long statedSlotAt(long start) {
+        return containers.statedSlot(start);
+    }
+
+    /**
+     * The slot size of the container of equal slots at {@code start} when it holds a live block and its bytes hold
+     * {@code address}, else -1 (see {@link Containers#heldSlotAt}).
+     */
+    long heldSlotAt(long start, long address) {
+        return containers.heldSlotAt(start, address);
+    }
+
+    /** Forgets the freed block {@code label}: it is no longer offered for a double free. */
+    void forget(int label) {
+        freed.remove(label);
+        freedAt.remove(label);
+        freedHeld.remove(label);
     }
 
     /** Records that the other thread has just freed block {@code label} (this action). */

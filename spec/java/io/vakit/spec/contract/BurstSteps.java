@@ -6,11 +6,16 @@ import io.vakit.spec.engine.Encoded;
 import io.vakit.spi.AddressSpaceExhaustedException;
 import io.vakit.spi.Allocator;
 import io.vakit.spi.Feature;
+import io.vakit.spi.InvalidFreeException.Reason;
 import io.vakit.spi.SizeClassTable;
 import io.vakit.spi.Stats;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.random.RandomGenerator;
 
 /**
@@ -45,6 +50,8 @@ final class BurstSteps {
                         (r, m, l) -> new Fill(l, fillSize(r, m), false), e -> new Fill(e.label(), e.arg(0), false)),
                 Step.type("fillElsewhere", m -> m.small() && !m.closed() && m.design().has(Feature.THREAD_SAFE) ? 3 : 0,
                         (r, m, l) -> new Fill(l, fillSize(r, m), true), e -> new Fill(e.label(), e.arg(0), true)),
+                Step.type("reslot", Reslot::weight,
+                        BurstSteps::reslot, e -> new Reslot(e.label(), e.arg(0), e.arg(1))),
                 Step.type("drain", m -> m.liveCount() == 0 ? 0
                                 : sweeping(m) && m.classesFilled() >= States.SWEEP - 1 ? 40 : 2,
                         (r, m, l) -> new Drain(),
@@ -107,6 +114,26 @@ final class BurstSteps {
         long touched = Math.max(1, Patterns.touched(size)); // what a block costs: the pages an allocator commits
         count = (int) Math.max(2, Math.min(count, Sizes.BURST_BYTES / touched));
         return new Burst(label, size, count, r.nextInt(ORDERS.size()));
+    }
+
+    /**
+     * A reslot's sizes: a class of the table from 512 bytes to 16 KiB, and a larger class up to four times as large;
+     * null when the table has no such pair.
+     */
+    private static Reslot reslot(RandomGenerator r, AllocatorModel m, int label) {
+        SizeClassTable t = m.design().sizeClasses();
+        List<long[]> pairs = new ArrayList<>();
+        for (int c = 0; c < t.count(); c++) {
+            for (int d = c + 1; d < t.count(); d++) {
+                long a = t.size(c);
+                long b = t.size(d);
+                if (a >= 512 && a <= 16 * 1024 && b > a && b <= 4 * a && b <= m.design().maxBlockSize()) {
+                    pairs.add(new long[] {a, b});
+                }
+            }
+        }
+        long[] p = pairs.isEmpty() ? new long[] {512, 1024} : pairs.get(r.nextInt(pairs.size()));
+        return new Reslot(label, p[0], p[1]);
     }
 
     /** The slot size a block of {@code size} gets: its class size, or the size without a table. */
@@ -183,7 +210,7 @@ final class BurstSteps {
             return;
         }
         List<MemorySegment> blocks = new ArrayList<>();
-        java.util.Map<Long, Integer> perContainer = new java.util.HashMap<>();
+        Map<Long, Integer> perContainer = new HashMap<>();
         for (int l : labels) {
             m.operation();
             AllocatorModel.Block b = m.live(l).orElseThrow();
@@ -290,6 +317,141 @@ final class BurstSteps {
             return Encoded.format("burst", label, size, count, order);
         }
     }
+
+    /**
+     * {@code reslot#L(a, b)}: allocate {@link #RESLOT_BYTES} of blocks of {@code a} bytes (at most {@link #RESLOT_MAX})
+     * and free them all, oldest first; then allocate blocks of {@code b} bytes, a larger class, until one of the freed
+     * addresses lies in a container that had slots of {@code a} and now holds live blocks of another slot size,
+     * outside every live block (at most {@link #RESLOT_MAX} blocks; an address that is not a slot start of the new
+     * size is preferred), and free that address again. M2: it is refused as DOUBLE or UNKNOWN (FOREIGN too, past
+     * {@link AllocatorModel#FREED_HORIZON} frees). A design that tests an address against the slot size before it
+     * asks whether the slot is live says INTERIOR there, and only there: the model generates such an address nowhere
+     * else. Nothing it allocates stays live; the freed blocks of {@code a} are forgotten after.
+     */
+    record Reslot(int label, long a, long b) implements Step {
+        static boolean possible(AllocatorModel m) {
+            return !m.closed() && !m.small() && m.design().has(Feature.INVALID_FREE_DETECTION)
+                    && m.design().has(Feature.PLACEMENT) && m.design().sizeClasses() != null;
+        }
+
+        /**
+         * Aimed while a reslot showed a container of its first size serving its second and the double free there is
+         * still wanted; else drawn now and then, up to {@link #RESLOT_TRIES} reslots in a run: each is thousands of
+         * calls.
+         */
+        static int weight(AllocatorModel m) {
+            if (!possible(m)) {
+                return 0;
+            }
+            if (m.reached(States.RESLOT_SEEN) && !m.reached(States.DOUBLE_RESLOTTED)) {
+                return 40;
+            }
+            return m.times(States.RESLOT_TRIED) < RESLOT_TRIES ? 1 : 0;
+        }
+
+        @Override
+        public boolean applicable(AllocatorModel m) {
+            return possible(m) && a >= 1 && b > a && m.live(sub(label, 0)).isEmpty();
+        }
+
+        @Override
+        public void run(Allocator alloc, AllocatorModel m) {
+            String op = toString();
+            m.reach(States.RESLOT_TRIED);
+            int n = (int) Math.min(RESLOT_MAX, RESLOT_BYTES / a + 1);
+            List<Integer> first = new ArrayList<>();
+            for (int i = 0; i < n && BlockSteps.allocate(alloc, m, op, sub(label, i), a, 1); i++) {
+                first.add(sub(label, i));
+            }
+            Map<Long, List<Integer>> byContainer = new HashMap<>();
+            Map<Integer, Long> slotOf = new HashMap<>();
+            for (int l : first) {
+                AllocatorModel.Block x = m.live(l).orElseThrow();
+                long slot = x.container() < 0 ? -1 : m.statedSlotAt(x.container());
+                if (slot > 0) {
+                    byContainer.computeIfAbsent(x.container(), k -> new ArrayList<>()).add(l);
+                    slotOf.put(l, slot);
+                }
+            }
+            for (int l : first) {
+                m.operation();
+                alloc.free(BlockSteps.segment(m.live(l).orElseThrow()));
+                m.remove(l, true);
+                m.checkStats(alloc);
+            }
+            List<Integer> second = new ArrayList<>();
+            int most = (int) Math.min(RESLOT_MAX, 2 * RESLOT_BYTES / b + 1);
+            boolean offSlot = false;
+            for (int i = 0; i < most && !offSlot; i++) {
+                int l = sub(label, first.size() + i);
+                if (!BlockSteps.allocate(alloc, m, op, l, b, 1)) {
+                    break;
+                }
+                second.add(l);
+                long start = m.live(l).orElseThrow().container();
+                List<Integer> there = byContainer.getOrDefault(start, List.of());
+                if (!there.isEmpty() && m.statedSlotAt(start) > 0 && m.statedSlotAt(start) != slotOf.get(there.get(0))) {
+                    m.reach(States.RESLOT_SEEN); // observed: placed where the first size's slots were
+                }
+                offSlot = there.stream().anyMatch(old -> reslotted(m, old, slotOf.get(old)) == 1);
+            }
+            // judged once the blocks of b are all there: one of them may since cover a candidate seen before
+            int target = -1;
+            for (int old : first) {
+                int kind = slotOf.containsKey(old) ? reslotted(m, old, slotOf.get(old)) : 0;
+                if (kind == 1 || kind == 2 && target < 0) {
+                    target = old;
+                    if (kind == 1) {
+                        break;
+                    }
+                }
+            }
+            if (target >= 0) {
+                AllocatorModel.Block x = m.freed(target).orElseThrow();
+                Set<Reason> allowed = EnumSet.of(Reason.DOUBLE, Reason.UNKNOWN);
+                if (m.freesSince(target) >= AllocatorModel.FREED_HORIZON) {
+                    allowed.add(Reason.FOREIGN);
+                }
+                MisuseSteps.expectInvalidFree(alloc, m, Rule.M2_DOUBLE_FREE, op + ": freeTwice#" + target + "() at "
+                        + AllocatorModel.hex(x.address()) + ", now in a container of " + m.statedSlotAt(x.container())
+                        + "-byte slots", BlockSteps.segment(x), allowed, false);
+                m.reach(States.DOUBLE_RESLOTTED); // observed: refused, the container held blocks of another size
+            }
+            first.forEach(m::forget);
+            second.forEach(l -> free(alloc, m, l));
+        }
+
+        /**
+         * Whether the freed block {@code old}, which had slots of {@code slot} bytes, now lies in a container that
+         * holds live blocks of another slot size, outside every live block: 1 where it is not a slot start of the new
+         * size, 2 where it is one, 0 otherwise.
+         */
+        private static int reslotted(AllocatorModel m, int old, long slot) {
+            AllocatorModel.Block x = m.freed(old).orElseThrow();
+            long now = m.heldSlotAt(x.container(), x.address());
+            if (now < 0 || now == slot || m.covering(x.address()).isPresent()) {
+                return 0;
+            }
+            return (x.address() - x.container()) % now != 0 ? 1 : 2;
+        }
+
+        @Override
+        public List<Action<Allocator, AllocatorModel>> simplifications() {
+            return List.of();
+        }
+
+        @Override
+        public String toString() {
+            return Encoded.format("reslot", label, a, b);
+        }
+    }
+
+    /** The bytes of blocks a {@link Reslot} allocates first: enough to span two containers of containers. */
+    static final long RESLOT_BYTES = 2L << 20;
+    /** The most blocks each half of a {@link Reslot} allocates. */
+    static final int RESLOT_MAX = 4096;
+    /** The reslots a run draws without the aim before it gives up on a design whose containers keep to one size. */
+    static final int RESLOT_TRIES = 12;
 
     /**
      * {@code drain}: free every live block, oldest label first, the stats checked after each; the allocator is then

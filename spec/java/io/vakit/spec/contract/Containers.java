@@ -64,6 +64,9 @@ final class Containers {
         Box c = byStart.get(start);
         if (c == null || !c.sameAs(container, slot)) {
             boolean reused = c != null && c.live == 0 && c.emptied;
+            if (c != null && c.live == 0 && c.slot != slot && c.capacity > 0 && container.capacity() >= 2) {
+                reach.accept(States.RESLOTTED); // observed: the same start, emptied, now with slots of another size
+            }
             c = new Box(container.unit(), container.bytes(), slot, container.capacity());
             c.epoch = nextEpoch++;
             c.emptied = reused;
@@ -146,6 +149,22 @@ final class Containers {
         }
         long end = c.capacity * c.slot;
         return end < c.bytes ? start + end : -1;
+    }
+
+    /**
+     * The slot size of the container of equal slots at {@code start} (one that states its capacity) when it holds a
+     * live block and its bytes hold {@code address}, else -1.
+     */
+    long heldSlotAt(long start, long address) {
+        Box c = byStart.get(start);
+        return c == null || c.capacity <= 0 || c.live == 0 || address < start || address - start >= c.bytes ? -1
+                : c.slot;
+    }
+
+    /** The slot size of the container of equal slots at {@code start}, or -1 when none that states a capacity is. */
+    long statedSlot(long start) {
+        Box c = byStart.get(start);
+        return c == null || c.capacity <= 0 ? -1 : c.slot;
     }
 
     /** The slot size of the container at {@code start}, or -1 when none was seen there. */

@@ -34,7 +34,88 @@ final class FaultSteps {
                             ? Step.pick(r, m.liveLabels()) : 0;
                     long size = target != 0 ? Sizes.copiedSize(r, m) : faultSize(r, m);
                     return new Fault(l, kind, skip, target, size);
-                }, e -> new Fault(e.label(), (int) e.arg(0), (int) e.arg(1), (int) e.arg(2), e.arg(3))));
+                }, e -> new Fault(e.label(), (int) e.arg(0), (int) e.arg(1), (int) e.arg(2), e.arg(3))),
+                Step.type("faultEach", m -> !m.closed() && m.design().has(Feature.FAULT_INJECTION) ? 2 : 0,
+                        (r, m, l) -> new FaultEach(l, r.nextInt(2), faultSize(r, m)),
+                        e -> new FaultEach(e.label(), (int) e.arg(0), e.arg(1))));
+    }
+
+    /** The most fault points of one allocation {@link FaultEach} makes fail in turn. */
+    static final int FAULT_POINTS = 16;
+
+    /**
+     * {@code faultEach#L(kind, size)}: the allocation of block {@code L} ({@code size} bytes) with a fault of
+     * {@code kind} (0 commit, 1 map) at its first request, then at its second, and so on: each attempt that meets the
+     * fault must be refused as C13 says, the allocator as it was, so the next attempt takes the same path one request
+     * further, until an attempt meets no fault (served: every request of the path failed once, each undone) or
+     * {@link #FAULT_POINTS} were tried. A request whose failure a design does not undo (metadata taken before a
+     * commit that failed, a container taken and not given back) is found wherever it sits on the path, not only at
+     * the first request, where {@code fault} mostly aims.
+     */
+    record FaultEach(int label, int kind, long size) implements Step {
+        @Override
+        public boolean applicable(AllocatorModel m) {
+            return !m.closed() && m.live(label).isEmpty() && m.freed(label).isEmpty() && kind >= 0 && kind < 2;
+        }
+
+        @Override
+        public void run(Allocator a, AllocatorModel m) {
+            InjectedFault fault = InjectedFault.values()[kind];
+            String op = toString();
+            int refused = 0;
+            for (int skip = 0; skip < FAULT_POINTS; skip++) {
+                Stats before = a.stats();
+                List<AddressRange> ranges = m.design().has(Feature.FOOTPRINT) ? a.reservedRanges() : null;
+                long fired = a.faultsFired(fault);
+                MemorySegment got;
+                a.injectFault(fault, skip);
+                try {
+                    got = a.allocate(size);
+                } catch (AddressSpaceExhaustedException e) {
+                    boolean met = a.faultsFired(fault) > fired;
+                    a.clearFaults();
+                    if (!met) { // an exhaustion of its own, judged by C12
+                        m.exhausted(a, op, size, e, m.mayExhaust(size) ? before : null);
+                        return;
+                    }
+                    judgeRefusal(a, m, op + " at fault point " + skip, fault, e, before, ranges);
+                    refused++;
+                    continue;
+                } catch (RuntimeException e) {
+                    boolean met = a.faultsFired(fault) > fired;
+                    a.clearFaults();
+                    if (met) {
+                        throw new Violation(Rule.C13_FAULTS.label(), op + ": the injected " + fault + " fault at point "
+                                + skip + " made it throw " + e.getClass().getName() + " (" + e.getMessage()
+                                + "); expected AddressSpaceExhaustedException", e);
+                    }
+                    throw e;
+                } finally {
+                    a.clearFaults();
+                }
+                boolean met = a.faultsFired(fault) > fired;
+                m.admit(a, op, label, got, size, 1);
+                if (!met && refused > 0) {
+                    m.reach(States.FAULTED_IN_TURN); // observed: refused at each point, then served with none met
+                    m.reach(States.FAULT_RECOVERED);
+                }
+                return;
+            }
+        }
+
+        @Override
+        public List<Action<Allocator, AllocatorModel>> simplifications() {
+            List<Action<Allocator, AllocatorModel>> out = new ArrayList<>();
+            for (long s : Sizes.simpler(size)) {
+                out.add(new FaultEach(label, kind, s));
+            }
+            return out;
+        }
+
+        @Override
+        public String toString() {
+            return Encoded.format("faultEach", label, kind, size);
+        }
     }
 
     /** A size that often needs new memory: a class edge, a block beyond the table, or a large one. */
@@ -82,7 +163,7 @@ final class FaultSteps {
                     return;
                 }
                 a.clearFaults();
-                judgeRefusal(a, m, fault, e, before, ranges);
+                judgeRefusal(a, m, toString(), fault, e, before, ranges);
                 got = retry(a, m, call);
                 if (got == null) {
                     return;
@@ -102,30 +183,7 @@ final class FaultSteps {
             admit(a, m, old, got);
         }
 
-        private void judgeRefusal(Allocator a, AllocatorModel m, InjectedFault fault, AddressSpaceExhaustedException e,
-                Stats before, List<AddressRange> ranges) {
-            m.hit(Rule.C13_FAULTS);
-            m.operation();
-            String message = String.valueOf(e.getMessage());
-            if (!message.contains(m.design().id())) {
-                throw new Violation(Rule.C13_FAULTS.label(), toString() + ": the refusal must name the design '"
-                        + m.design().id() + "': " + message, e);
-            }
-            Stats after = a.stats();
-            boolean footprintKept = !m.design().has(Feature.OWNER_REUSES_REMOTE_FREES); // see spec/contract.md#c13
-            if (after.liveCount() != before.liveCount() || after.liveBytes() != before.liveBytes()
-                    || footprintKept && !after.equals(before)) {
-                throw m.violation(Rule.C13_FAULTS, toString() + " was refused for the injected " + fault + " fault but"
-                        + " changed the stats from " + before + " to " + after);
-            }
-            if (ranges != null && footprintKept && !new java.util.HashSet<>(ranges).equals(
-                    new java.util.HashSet<>(a.reservedRanges()))) { // the SPI promises no order
-                throw m.violation(Rule.C13_FAULTS, toString() + " was refused for the injected " + fault + " fault but"
-                        + " changed the reserved ranges from " + ranges + " to " + a.reservedRanges());
-            }
-            m.checkContents(Rule.C13_FAULTS, "the refused " + toString());
-            m.reach(States.faultRefused(fault.name()));
-        }
+
 
         /** The same call again, with no fault: it must succeed (or be refused as C12 judges any exhaustion). */
         private MemorySegment retry(Allocator a, AllocatorModel m, Supplier<MemorySegment> call) {
@@ -178,5 +236,34 @@ final class FaultSteps {
         public String toString() {
             return Encoded.format("fault", label, kind, skip, target, size);
         }
+    }
+
+    /**
+     * A call that met an injected fault was refused ({@code e}): the refusal names the design, and the stats, the
+     * reserved ranges and every live block are as they were (C13).
+     */
+    static void judgeRefusal(Allocator a, AllocatorModel m, String op, InjectedFault fault,
+            AddressSpaceExhaustedException e, Stats before, List<AddressRange> ranges) {
+        m.hit(Rule.C13_FAULTS);
+        m.operation();
+        String message = String.valueOf(e.getMessage());
+        if (!message.contains(m.design().id())) {
+            throw new Violation(Rule.C13_FAULTS.label(), op + ": the refusal must name the design '"
+                    + m.design().id() + "': " + message, e);
+        }
+        Stats after = a.stats();
+        boolean footprintKept = !m.design().has(Feature.OWNER_REUSES_REMOTE_FREES); // see spec/contract.md#c13
+        if (after.liveCount() != before.liveCount() || after.liveBytes() != before.liveBytes()
+                || footprintKept && !after.equals(before)) {
+            throw m.violation(Rule.C13_FAULTS, op + " was refused for the injected " + fault + " fault but"
+                    + " changed the stats from " + before + " to " + after);
+        }
+        if (ranges != null && footprintKept && !new java.util.HashSet<>(ranges).equals(
+                new java.util.HashSet<>(a.reservedRanges()))) { // the SPI promises no order
+            throw m.violation(Rule.C13_FAULTS, op + " was refused for the injected " + fault + " fault but"
+                    + " changed the reserved ranges from " + ranges + " to " + a.reservedRanges());
+        }
+        m.checkContents(Rule.C13_FAULTS, "the refused " + op);
+        m.reach(States.faultRefused(fault.name()));
     }
 }

@@ -109,7 +109,7 @@ final class MisuseSteps {
     }
 
     /** Frees (or reallocates, a free and an allocation) {@code s}, which must be refused for one of {@code reasons}. */
-    private static void expectInvalidFree(Allocator a, AllocatorModel m, Rule rule, String op, MemorySegment s,
+    static void expectInvalidFree(Allocator a, AllocatorModel m, Rule rule, String op, MemorySegment s,
             Set<Reason> reasons, boolean realloc) {
         InvalidFreeException e = m.expectRefusal(a, rule, op, InvalidFreeException.class, realloc
                 ? () -> a.reallocate(s, 64) : () -> a.free(s), AllocatorModel.hex(s.address()));

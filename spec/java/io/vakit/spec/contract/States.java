@@ -100,6 +100,24 @@ public final class States {
     public static final String EDGE_REFUSED = "free at a reserved range's edge refused";
     /** A free at the first address of a container's unused tail was refused (and the owner query there was empty). */
     public static final String TAIL_REFUSED = "free in a container's unused tail refused";
+    /**
+     * A container of equal slots that had emptied served blocks of another slot size, at the same start (reported: a
+     * design that keeps each container for one size never shows it).
+     */
+    public static final String RESLOTTED = "container emptied and reused for another slot size";
+    /**
+     * In a {@code reslot} action, a block of the second size was placed in a container of equal slots that had held
+     * the first size's blocks, freed in that action (reported: it gates {@link #DOUBLE_RESLOTTED}; a design whose
+     * containers outlast 2 MiB of blocks of one class, or keep to one class, never shows it).
+     */
+    public static final String RESLOT_SEEN = "reslot's container served another slot size";
+    /** A {@code reslot} action ran (reported: how many a run spent; {@link BurstSteps.Reslot#weight}). */
+    public static final String RESLOT_TRIED = "reslot run";
+    /**
+     * A block freed again was refused while its address lay in a container that now held live blocks of another slot
+     * size, outside every one of them (required with INVALID_FREE_DETECTION once {@link #RESLOT_SEEN} was seen).
+     */
+    public static final String DOUBLE_RESLOTTED = "double free in a container reused for another slot size";
     /** A block was served on a thread that then ended (THREAD_SAFE): its owner is gone. */
     public static final String ALLOCATED_ENDED = "allocated on a thread that ended";
     /** A block served on a thread that had ended was freed (or moved by realloc), from a live thread. */
@@ -156,6 +174,11 @@ public final class States {
      * FAULT_INJECTION. Which kind of fault was met is reported as {@link #faultRefused}.
      */
     public static final String FAULT_RECOVERED = "injected fault refused, then served";
+    /**
+     * A {@code faultEach}: one allocation refused at each of its fault points in turn (at least one), then served
+     * with no fault met (required with FAULT_INJECTION).
+     */
+    public static final String FAULTED_IN_TURN = "every fault point of one allocation refused in turn";
 
     /** An injected fault of {@code kind} was met and refused (reported, not required: a design may never map). */
     static String faultRefused(String kind) {
@@ -293,12 +316,16 @@ public final class States {
         }
         if (design.has(Feature.FAULT_INJECTION)) {
             out.add(FAULT_RECOVERED);
+            out.add(FAULTED_IN_TURN);
         }
         if (design.has(Feature.INVALID_FREE_DETECTION) && design.has(Feature.FOOTPRINT)) {
             out.add(EDGE_REFUSED);
         }
         if (design.has(Feature.INVALID_FREE_DETECTION) && coverage.containsKey(PREFIX + TAIL_SEEN)) {
             out.add(TAIL_REFUSED); // its placements showed a container with an unused tail
+        }
+        if (design.has(Feature.INVALID_FREE_DETECTION) && coverage.containsKey(PREFIX + RESLOT_SEEN)) {
+            out.add(DOUBLE_RESLOTTED); // a reslot's placements showed its first size's container reused for the second
         }
         if (design.has(Feature.EXACT_REASONS) && design.has(Feature.INVALID_FREE_DETECTION) && coverage.keySet()
                 .stream().anyMatch(k -> k.startsWith(PREFIX + "container ") && k.endsWith(" states its capacity"))) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vakit.kit.ContractReport;
 import io.vakit.kit.RuleResult;
 import io.vakit.spec.contract.Rule;
+import io.vakit.spec.contract.States;
 import io.vakit.spec.engine.Settings;
 import org.junit.jupiter.api.Test;
 
@@ -26,6 +27,9 @@ class ChunksContractTest {
         assertThat(report.states()).as("chunks were filled, freed from full, emptied and reused")
                 .containsKeys("full chunk", "free from a full chunk", "emptied and reused chunk")
                 .doesNotContainKeys("full block", "full region");
+        // a block given back serves another class: a stale item address falls inside an item of another size
+        assertThat(report.states()).as("a double free where another class took the block was asked")
+                .containsKeys(States.DOUBLE_RESLOTTED);
         assertThat(report.states()).containsKeys(ContractReport.SMALL + "exhausted",
                 ContractReport.SMALL + "recovered after exhaustion");
     }

@@ -1,10 +1,13 @@
 package io.vakit.kit.broken;
 
 import io.vakit.pal.Reservation;
+import io.vakit.pal.VirtualMemoryException;
 import io.vakit.spi.Allocator;
+import io.vakit.spi.AddressSpaceExhaustedException;
 import io.vakit.spi.AllocatorProvider;
 import io.vakit.spi.DesignDescriptor;
 import io.vakit.spi.Feature;
+import io.vakit.spi.InvalidFreeException.Reason;
 import io.vakit.spi.Placement;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -709,6 +712,71 @@ public final class PlantedBugs {
                         protected Reservation mappingHolding(long address) {
                             Reservation r = units.get(address >>> UNIT_SHIFT);
                             return r != null && r.contains(address, 1) ? r : null;
+                        }
+                    });
+        }
+    }
+
+    /**
+     * The toy, whose free calls every address that is not a slot start an interior free, as many allocators do: the
+     * author tests the offset against the slot size and never asks whether the slot is live. Inside a live slot that
+     * is right; inside a free one it is not, and there is one only where a page of one class was given back and taken
+     * by another, so that a stale address of the first class falls inside a free slot of the second. (Found in
+     * {@code chunks}, which tested an item's boundary before its liveness.)
+     */
+    public static final class InteriorWhereStale extends ToyProvider {
+        /** Used by ServiceLoader. */
+        public InteriorWhereStale() {
+            super("broken-interior-stale", "every address off a slot start is refused as INTERIOR, live slot or not",
+                    ToySlabAllocator.features(), (d, small) -> new ToySlabAllocator(d, small) {
+                        @Override
+                        protected Reason offSlotStart(Page p, int index) {
+                            return Reason.INTERIOR;
+                        }
+                    });
+        }
+    }
+
+    /**
+     * The toy, whose large blocks are committed in 1 MiB pieces, each counted in the committed bytes as it succeeds,
+     * so that a block too large to commit fails early and the stats show how far it got. The author's slip: when a
+     * piece fails, the mapping is unmapped and the refusal thrown, but the pieces already counted stay counted. Only a
+     * commit that fails after the first piece shows it.
+     */
+    public static final class CountsPiecesOfARefusal extends ToyProvider {
+        private static final long PIECE = 1L << 20;
+
+        /** Used by ServiceLoader. */
+        public CountsPiecesOfARefusal() {
+            super("broken-counted-pieces", "a large block's pieces stay counted when a later piece fails to commit",
+                    ToySlabAllocator.features(), (d, small) -> new ToySlabAllocator(d, small) {
+                        @Override
+                        protected long mapLarge(long size, long bytes, String op) {
+                            Reservation r;
+                            try {
+                                r = reserveMapping(bytes);
+                            } catch (VirtualMemoryException e) {
+                                throw new AddressSpaceExhaustedException(d.id(), op, e.getMessage(), e);
+                            }
+                            try {
+                                for (long at = 0; at < bytes; at += PIECE) {
+                                    long n = Math.min(PIECE, bytes - at);
+                                    r.commit(at, n);
+                                    largeBytes += n; // counted as it is committed
+                                }
+                            } catch (VirtualMemoryException e) {
+                                r.close(); // ...and what was counted stays counted
+                                throw new AddressSpaceExhaustedException(d.id(), op, e.getMessage(), e);
+                            }
+                            record(r, size);
+                            return r.base();
+                        }
+
+                        @Override
+                        protected void record(Reservation r, long size) {
+                            long counted = largeBytes; // its pieces are counted already
+                            super.record(r, size);
+                            largeBytes = counted;
                         }
                     });
         }

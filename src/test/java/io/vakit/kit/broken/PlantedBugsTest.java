@@ -90,7 +90,13 @@ class PlantedBugsTest {
                         "each class of a thread keeps its emptied page and the slice around it: 8 classes pin every"
                                 + " slice"),
                 Arguments.of(new PlantedBugs.MapsFirstUnitOnly(), Rule.C10_OWNER,
-                        "a large block's unit map holds its first 1 MiB unit only: no owner past its first MiB"));
+                        "a large block's unit map holds its first 1 MiB unit only: no owner past its first MiB"),
+                Arguments.of(new PlantedBugs.InteriorWhereStale(), Rule.M2_DOUBLE_FREE,
+                        "an address off a slot start is refused as INTERIOR, live slot or not: a stale address in a"
+                                + " page another class took"),
+                Arguments.of(new PlantedBugs.CountsPiecesOfARefusal(), Rule.C13_FAULTS,
+                        "a large block committed in pieces, each counted as it succeeds: a refusal after the first"
+                                + " piece leaves them counted"));
     }
 
     @ParameterizedTest(name = "{0} breaks {1}")
@@ -135,6 +141,9 @@ class PlantedBugsTest {
         System.out.print(report.table());
         assertThat(report.passed()).as(() -> report.table() + report.verdict().describe()).isTrue();
         assertThat(report.missing()).isEmpty();
+        if (provider instanceof PlantedBugs.Correct) { // its pages pass from class to class: broken-interior-stale
+            assertThat(report.required()).anyMatch(state -> state.endsWith(States.DOUBLE_RESLOTTED));
+        }
         if (provider.descriptor().has(Feature.OWNER_REUSES_REMOTE_FREES)) { // the sliced toy: its sweep was required
             assertThat(report.required()).anyMatch(state -> state.endsWith(States.SWEPT));
         }

@@ -295,6 +295,16 @@ class ToySlabAllocator implements Allocator {
         return (int) (offset / p.slot);
     }
 
+    /**
+     * The reason a free inside slot {@code index} of {@code p}, past its start, is refused: INTERIOR inside a live
+     * slot; inside a free one, UNKNOWN (a stale address of the class that had the page before, say).
+     */
+    protected Reason offSlotStart(Page p, int index) {
+        synchronized (lockOf(p.cls)) {
+            return p.live.get(index) ? Reason.INTERIOR : Reason.UNKNOWN;
+        }
+    }
+
     /** The usable size of a live slot. */
     protected long usable(Page p) {
         return p.slot;
@@ -551,12 +561,8 @@ class ToySlabAllocator implements Allocator {
         long offset = a - p.base;
         int index = slotIndex(p, offset);
         if (offset != index * p.slot) {
-            boolean live;
-            synchronized (lockOf(p.cls)) {
-                live = p.live.get(index);
-            }
-            throw new InvalidFreeException(descriptor.id(), op, live ? Reason.INTERIOR : Reason.UNKNOWN,
-                    "not a slot start of page " + p.index);
+            throw new InvalidFreeException(descriptor.id(), op, offSlotStart(p, index), "not a slot start of page "
+                    + p.index);
         }
         freeSmall(p, index, size, op);
     }
