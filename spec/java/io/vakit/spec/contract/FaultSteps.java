@@ -64,38 +64,18 @@ final class FaultSteps {
             String op = toString();
             int refused = 0;
             for (int skip = 0; skip < FAULT_POINTS; skip++) {
-                Stats before = a.stats();
-                List<AddressRange> ranges = m.design().has(Feature.FOOTPRINT) ? a.reservedRanges() : null;
-                long fired = a.faultsFired(fault);
-                MemorySegment got;
-                a.injectFault(fault, skip);
-                try {
-                    got = a.allocate(size);
-                } catch (AddressSpaceExhaustedException e) {
-                    boolean met = a.faultsFired(fault) > fired;
-                    a.clearFaults();
-                    if (!met) { // an exhaustion of its own, judged by C12
-                        m.exhausted(a, op, size, e, m.mayExhaust(size) ? before : null);
-                        return;
-                    }
-                    judgeRefusal(a, m, op + " at fault point " + skip, fault, e, before, ranges);
+                Attempt t = Attempt.make(a, m, op + " at fault point " + skip, fault, skip, () -> a.allocate(size));
+                if (t.refusal() != null && !t.met()) { // an exhaustion of its own, judged by C12
+                    m.exhausted(a, op, size, t.refusal(), m.mayExhaust(size) ? t.before() : null);
+                    return;
+                }
+                if (t.refusal() != null) {
+                    judgeRefusal(a, m, op + " at fault point " + skip, fault, t.refusal(), t.before(), t.ranges());
                     refused++;
                     continue;
-                } catch (RuntimeException e) {
-                    boolean met = a.faultsFired(fault) > fired;
-                    a.clearFaults();
-                    if (met) {
-                        throw new Violation(Rule.C13_FAULTS.label(), op + ": the injected " + fault + " fault at point "
-                                + skip + " made it throw " + e.getClass().getName() + " (" + e.getMessage()
-                                + "); expected AddressSpaceExhaustedException", e);
-                    }
-                    throw e;
-                } finally {
-                    a.clearFaults();
                 }
-                boolean met = a.faultsFired(fault) > fired;
-                m.admit(a, op, label, got, size, 1);
-                if (!met && refused > 0) {
+                m.admit(a, op, label, t.got(), size, 1);
+                if (!t.met() && refused > 0) {
                     m.reach(States.FAULTED_IN_TURN); // observed: refused at each point, then served with none met
                     m.reach(States.FAULT_RECOVERED);
                 }
@@ -149,36 +129,18 @@ final class FaultSteps {
             Supplier<MemorySegment> call = old == null ? () -> a.allocate(size) : old.family() != 0
                     ? () -> ((FamilyAllocator) a).reallocateIn(old.family(), BlockSteps.segment(old), size)
                     : () -> a.reallocate(BlockSteps.segment(old), size);
-            Stats before = a.stats();
-            List<AddressRange> ranges = m.design().has(Feature.FOOTPRINT) ? a.reservedRanges() : null;
-            long fired = a.faultsFired(fault);
-            MemorySegment got;
-            a.injectFault(fault, skip);
-            try {
-                got = call.get();
-            } catch (AddressSpaceExhaustedException e) {
-                if (a.faultsFired(fault) == fired) { // no fault met: an exhaustion of its own, judged by C12
-                    a.clearFaults();
-                    m.exhausted(a, toString(), size, e, m.mayExhaust(size) ? before : null);
-                    return;
-                }
-                a.clearFaults();
-                judgeRefusal(a, m, toString(), fault, e, before, ranges);
+            Attempt t = Attempt.make(a, m, toString(), fault, skip, call);
+            MemorySegment got = t.got();
+            if (t.refusal() != null && !t.met()) { // no fault met: an exhaustion of its own, judged by C12
+                m.exhausted(a, toString(), size, t.refusal(), m.mayExhaust(size) ? t.before() : null);
+                return;
+            }
+            if (t.refusal() != null) {
+                judgeRefusal(a, m, toString(), fault, t.refusal(), t.before(), t.ranges());
                 got = retry(a, m, call);
                 if (got == null) {
                     return;
                 }
-            } catch (RuntimeException e) {
-                boolean met = a.faultsFired(fault) > fired;
-                a.clearFaults();
-                if (met) {
-                    throw new Violation(Rule.C13_FAULTS.label(), toString() + ": the injected " + fault + " fault made"
-                            + " it throw " + e.getClass().getName() + " (" + e.getMessage() + "); expected "
-                            + "AddressSpaceExhaustedException", e);
-                }
-                throw e;
-            } finally {
-                a.clearFaults();
             }
             admit(a, m, old, got);
         }
@@ -235,6 +197,37 @@ final class FaultSteps {
         @Override
         public String toString() {
             return Encoded.format("fault", label, kind, skip, target, size);
+        }
+    }
+
+    /**
+     * One call made with a fault of one kind injected after {@code skip} requests, the fault cleared after it: what it
+     * returned or the exhaustion it was refused with, whether it met the fault, and the stats and the reserved ranges
+     * (with FOOTPRINT) before it. Any other exception from a call that met the fault fails C13.
+     */
+    record Attempt(MemorySegment got, AddressSpaceExhaustedException refusal, boolean met, Stats before,
+            List<AddressRange> ranges) {
+        static Attempt make(Allocator a, AllocatorModel m, String op, InjectedFault fault, int skip,
+                Supplier<MemorySegment> call) {
+            Stats before = a.stats();
+            List<AddressRange> ranges = m.design().has(Feature.FOOTPRINT) ? a.reservedRanges() : null;
+            long fired = a.faultsFired(fault);
+            a.injectFault(fault, skip);
+            try {
+                MemorySegment got = call.get();
+                return new Attempt(got, null, a.faultsFired(fault) > fired, before, ranges);
+            } catch (AddressSpaceExhaustedException e) {
+                return new Attempt(null, e, a.faultsFired(fault) > fired, before, ranges);
+            } catch (RuntimeException e) {
+                if (a.faultsFired(fault) > fired) {
+                    throw new Violation(Rule.C13_FAULTS.label(), op + ": the injected " + fault + " fault made it"
+                            + " throw " + e.getClass().getName() + " (" + e.getMessage() + "); expected "
+                            + "AddressSpaceExhaustedException", e);
+                }
+                throw e;
+            } finally {
+                a.clearFaults();
+            }
         }
     }
 

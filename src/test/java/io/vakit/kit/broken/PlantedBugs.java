@@ -752,12 +752,7 @@ public final class PlantedBugs {
                     ToySlabAllocator.features(), (d, small) -> new ToySlabAllocator(d, small) {
                         @Override
                         protected long mapLarge(long size, long bytes, String op) {
-                            Reservation r;
-                            try {
-                                r = reserveMapping(bytes);
-                            } catch (VirtualMemoryException e) {
-                                throw new AddressSpaceExhaustedException(d.id(), op, e.getMessage(), e);
-                            }
+                            Reservation r = reserveLarge(bytes, op);
                             try {
                                 for (long at = 0; at < bytes; at += PIECE) {
                                     long n = Math.min(PIECE, bytes - at);

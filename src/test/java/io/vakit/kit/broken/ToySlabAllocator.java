@@ -475,12 +475,7 @@ class ToySlabAllocator implements Allocator {
 
     /** A large block's own mapping, reserved and committed, then counted (the large lock is held). */
     protected long mapLarge(long size, long bytes, String op) {
-        Reservation r;
-        try {
-            r = reserveMapping(bytes);
-        } catch (VirtualMemoryException e) {
-            throw new AddressSpaceExhaustedException(descriptor.id(), op, e.getMessage(), e);
-        }
+        Reservation r = reserveLarge(bytes, op);
         try {
             r.commit(0, bytes);
         } catch (VirtualMemoryException e) {
@@ -489,6 +484,15 @@ class ToySlabAllocator implements Allocator {
         }
         record(r, size);
         return r.base();
+    }
+
+    /** A large block's own mapping of {@code bytes}, reserved; a reservation the kernel refused refuses {@code op}. */
+    protected final Reservation reserveLarge(long bytes, String op) {
+        try {
+            return reserveMapping(bytes);
+        } catch (VirtualMemoryException e) {
+            throw new AddressSpaceExhaustedException(descriptor.id(), op, e.getMessage(), e);
+        }
     }
 
     /** A large block's own mapping of {@code bytes}, reserved (not yet committed). */
