@@ -2,6 +2,8 @@ package io.vakit.spec.contract;
 
 import io.vakit.spec.engine.Violation;
 import io.vakit.spec.layout.Anchors;
+import io.vakit.spec.layout.LayoutLaw;
+import io.vakit.spec.layout.LayoutLaws;
 import io.vakit.spi.AddressSpaceExhaustedException;
 import io.vakit.spi.Allocator;
 import io.vakit.spi.AllocatorFault;
@@ -98,6 +100,7 @@ public final class AllocatorModel {
     private final java.util.Set<Integer> ofEnded = new java.util.HashSet<>();
     private final Map<String, Long> coverage = new TreeMap<>();
     private final Anchors anchors = new Anchors();
+    private boolean alignmentSwept;
     private final Containers containers = new Containers(this::reach);
     private final List<long[]> touched = new ArrayList<>();
     private BlockMemory memory = BlockMemory.LOCAL;
@@ -397,7 +400,12 @@ public final class AllocatorModel {
                     + "+" + b.size() + (slack ? " (usable " + b.usable() + ")" : ""));
         }
         hit(Rule.C3_ALIGNMENT);
-        long need = Math.max(alignment, design.alignment().alignmentFor(size));
+        long natural = design.alignment().alignmentFor(size);
+        if (Long.bitCount(natural) != 1) {
+            throw violation(Rule.C3_ALIGNMENT, op + ": the design's natural alignment for " + size + " bytes is "
+                    + natural + ", not a power of two (AlignmentGuarantee)");
+        }
+        long need = Math.max(alignment, natural);
         if ((a & (need - 1)) != 0) {
             throw violation(Rule.C3_ALIGNMENT, op + " returned " + hex(a) + ", not aligned to " + need
                     + " (asked " + alignment + ", guaranteed " + design.alignment().alignmentFor(size) + ")");
@@ -527,12 +535,55 @@ public final class AllocatorModel {
         }
         if (Rule.L2_DESIGN_LAYOUT.skipReason(design).isEmpty()) {
             hit(Rule.L2_DESIGN_LAYOUT);
-            io.vakit.spec.layout.LayoutLaws.of(design.follows()).orElseThrow().check(address, size, p, anchors())
-                    .ifPresent(problem -> {
-                        throw violation(Rule.L2_DESIGN_LAYOUT, where + ": " + problem + " (block #" + label + ", "
-                                + size + " bytes, " + design.follows() + " layout)");
-                    });
+            LayoutLaw law = LayoutLaws.of(design.follows()).orElseThrow();
+            law.check(address, size, p, anchors()).ifPresent(problem -> {
+                throw violation(Rule.L2_DESIGN_LAYOUT, where + ": " + problem + " (block #" + label + ", " + size
+                        + " bytes, " + design.follows() + " layout)");
+            });
+            checkStatedAlignment(law, size, where + " (block #" + label + ")");
+            if (!alignmentSwept && law.naturalAlignment(design.maxBlockSize(), anchors()).isPresent()) {
+                for (long s : alignmentSweep()) {
+                    checkStatedAlignment(law, s, "the sweep of sizes once the " + design.follows() + " layout's"
+                            + " anchors were fixed");
+                }
+                alignmentSwept = true;
+                reach(States.ALIGNMENT_SWEPT); // observed: every size of the sweep compared with the law
+            }
         }
+    }
+
+    /**
+     * L2: the natural alignment the design states for {@code size} ({@code DesignDescriptor.alignment()}) is at least
+     * the one its followed design's spec gives, where the law can say yet. A weaker statement is a promise callers of
+     * that design lose, which no placement shows.
+     */
+    private void checkStatedAlignment(LayoutLaw law, long size, String where) {
+        Optional<Long> spec = law.naturalAlignment(size, anchors());
+        long stated = design.alignment().alignmentFor(size);
+        if (spec.isPresent() && stated < spec.get()) {
+            throw violation(Rule.L2_DESIGN_LAYOUT, where + ": the design states a natural alignment of " + stated
+                    + " for " + size + " bytes; the " + design.follows() + " layout puts every such block at a multiple"
+                    + " of " + spec.get());
+        }
+    }
+
+    /** The sizes whose stated alignment L2 compares once: 1 to 64, the class edges, and 2^k - 1, 2^k, 2^k + 1. */
+    private long[] alignmentSweep() {
+        TreeSet<Long> out = new TreeSet<>();
+        for (long s = 1; s <= 64; s++) {
+            out.add(s);
+        }
+        for (long e : edges) {
+            out.add(e);
+        }
+        for (int k = 1; k < 63; k++) {
+            out.add((1L << k) - 1);
+            out.add(1L << k);
+            out.add((1L << k) + 1);
+        }
+        out.add(design.maxBlockSize());
+        out.removeIf(s -> s < 1 || s > design.maxBlockSize());
+        return out.stream().mapToLong(Long::longValue).toArray();
     }
 
     private void reached(long size, long alignment) {

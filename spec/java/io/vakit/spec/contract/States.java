@@ -101,6 +101,12 @@ public final class States {
     /** A free at the first address of a container's unused tail was refused (and the owner query there was empty). */
     public static final String TAIL_REFUSED = "free in a container's unused tail refused";
     /**
+     * L2's sweep ran: every size of it (1 to 64, the class edges, each power of two and its neighbours) had its stated
+     * natural alignment compared with the followed design's law, once the law's anchors were fixed. Required wherever
+     * L2 applies.
+     */
+    public static final String ALIGNMENT_SWEPT = "stated alignment swept against the design's layout";
+    /**
      * A container of equal slots that had emptied served blocks of another slot size, at the same start (reported: a
      * design that keeps each container for one size never shows it).
      */
@@ -295,6 +301,9 @@ public final class States {
             if (design.has(Feature.REALLOC_IN_SLOT) && beyond(design) < reallocMax) {
                 out.add(REALLOC_IN_SLOT);
             }
+        }
+        if (Rule.L2_DESIGN_LAYOUT.skipReason(design).isEmpty()) {
+            out.add(ALIGNMENT_SWEPT);
         }
         for (String order : BurstSteps.ORDERS) {
             out.add(burst(order));

@@ -39,4 +39,10 @@ final class ArenasDefaultLayoutLaw implements LayoutLaw {
                                     + " granule " + (a - reservation.start()) / GRANULE + " of the reservation"));
         });
     }
+
+    /** The granule, for every size. */
+    @Override
+    public Optional<Long> naturalAlignment(long size, Anchors anchors) {
+        return Optional.of(GRANULE);
+    }
 }

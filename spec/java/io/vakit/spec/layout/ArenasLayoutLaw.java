@@ -98,4 +98,11 @@ final class ArenasLayoutLaw implements LayoutLaw {
                         : Optional.of("the block " + slot + " is not at a, granule " + (a - reservation.start()) / g
                                 + " of its reservation"));
     }
+
+    /** A slot's size in a slab arena; an object arena's granule (16 B in arena 3, the page above). */
+    @Override
+    public Optional<Long> naturalAlignment(long size, Anchors anchors) {
+        int arena = arenaOf(size);
+        return Optional.of(arena < FIRST_OBJECT ? ARENA_MAX[arena] : granule(arena));
+    }
 }

@@ -122,4 +122,14 @@ final class ChunksLayoutLaw implements LayoutLaw {
                 + ", not at the block" : mapping.bytes() != bytes ? "a mapping of " + mapping.bytes() + " bytes for "
                         + size + "; the design's is " + bytes : null);
     }
+
+    /**
+     * An item: its class (items at multiples of it in a chunk); a run of chunks: the chunk; a run of blocks: the
+     * block; beyond the table (above 256 MiB): the page.
+     */
+    @Override
+    public Optional<Long> naturalAlignment(long size, Anchors anchors) {
+        long c = Levels.classOf(size, 16);
+        return Optional.of(size > TABLE_TOP ? 4096 : c <= CHUNK ? c : c <= BLOCK ? CHUNK : BLOCK);
+    }
 }

@@ -103,4 +103,10 @@ final class GroupsLayoutLaw implements LayoutLaw {
                 + ", not at the block" : mapping.bytes() < size || mapping.bytes() % 4096 != 0
                         ? "a mapping of " + mapping.bytes() + " bytes for " + size + " is not page-rounded" : null);
     }
+
+    /** Groups A and B: the class (items and blocks at multiples of it); Group C, above the segment size: the page. */
+    @Override
+    public Optional<Long> naturalAlignment(long size, Anchors anchors) {
+        return anchors.get("segment size").map(s -> size <= s ? Levels.classOf(size, 16) : 4096L);
+    }
 }

@@ -34,4 +34,12 @@ public interface LayoutLaw {
      * @return the first way the placement breaks the law, or empty
      */
     Optional<String> check(long address, long size, Placement placement, Anchors anchors);
+
+    /**
+     * The natural alignment the design's spec gives a request of {@code size} bytes made with no alignment: what its
+     * arithmetic puts every such block at a multiple of. A design that follows this law states at least this much
+     * ({@code DesignDescriptor.alignment()}); empty while an anchor it depends on (a segment or arena size) is not
+     * yet fixed.
+     */
+    Optional<Long> naturalAlignment(long size, Anchors anchors);
 }

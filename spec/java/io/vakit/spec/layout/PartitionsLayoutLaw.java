@@ -172,4 +172,24 @@ final class PartitionsLayoutLaw implements LayoutLaw {
         }
         return Optional.of("a unit of " + unit + " bytes for " + size + " bytes; the smallest holding it is " + need);
     }
+
+    /**
+     * An item: the largest power of two dividing its class (items sit at multiples of the class in an aligned part);
+     * a whole part or arena: its own size, the smallest power of two holding the block, at least the row-0 part or
+     * arena (it starts its unit); the high range: the page.
+     */
+    @Override
+    public Optional<Long> naturalAlignment(long size, Anchors anchors) {
+        if (size <= MAX_POOL) {
+            return Optional.of(Long.lowestOneBit(classSize(size)));
+        }
+        return anchors.get("row 0 arena").map(arena0 -> {
+            long part0 = arena0 / PARTS;
+            long unit = Levels.classOf(size, 1);
+            if (unit <= part0 << 5) {
+                return Math.max(unit, part0);
+            }
+            return size <= arena0 << 7 ? Math.max(unit, arena0) : 4096L;
+        });
+    }
 }

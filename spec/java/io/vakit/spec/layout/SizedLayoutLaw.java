@@ -47,4 +47,10 @@ final class SizedLayoutLaw implements LayoutLaw {
             return Optional.empty();
         });
     }
+
+    /** The next power of two of the size, up to the page (slots at multiples of their size; mappings page-aligned). */
+    @Override
+    public Optional<Long> naturalAlignment(long size, Anchors anchors) {
+        return Optional.of(Math.min(4096, Levels.classOf(size, 1)));
+    }
 }

@@ -29,7 +29,9 @@ class BrokenAllocatorsTest {
                 Arguments.of(new SilentDoubleFreeAllocator.Provider(), Rule.M2_DOUBLE_FREE),
                 Arguments.of(new MisplacingAllocator.Provider(), Rule.L2_DESIGN_LAYOUT),
                 Arguments.of(new MiscountsGranulesAllocator.Provider(), Rule.L2_DESIGN_LAYOUT),
-                Arguments.of(new MiscountsRunsAllocator.Provider(), Rule.L2_DESIGN_LAYOUT));
+                Arguments.of(new MiscountsRunsAllocator.Provider(), Rule.L2_DESIGN_LAYOUT),
+                Arguments.of(new StatedAlignmentBugs.FootprintAsAlignment(), Rule.C3_ALIGNMENT),
+                Arguments.of(new StatedAlignmentBugs.PageAlignedParts(), Rule.L2_DESIGN_LAYOUT));
     }
 
     @ParameterizedTest(name = "{0} breaks {1}")
