@@ -476,9 +476,12 @@ public final class AllocatorModel {
 
     /**
      * Checks a block just returned, then records it live (with nothing written), notes the states it reaches (an
-     * edge, the largest size, an aligned pair, a container) and, after an exhaustion and a free, the recovery.
+     * edge, the largest size, an aligned pair, a container) and, after an exhaustion and a free, the recovery. An
+     * {@code alignment} of 0 is a block kept in place by a reallocation, whose first request's alignment the layout
+     * law is not told; every other check takes it as 1.
      */
-    public Block admit(Allocator system, String op, int label, MemorySegment segment, long size, long alignment) {
+    public Block admit(Allocator system, String op, int label, MemorySegment segment, long size, long asked) {
+        long alignment = Math.max(1, asked);
         long usable = checkNewBlock(system, op, segment, size, alignment);
         long container = -1;
         if (design.has(Feature.PLACEMENT)) {
@@ -489,7 +492,7 @@ public final class AllocatorModel {
                         + " block just returned");
             }
             checkPlacement(op + ": placement(" + hex(segment.address()) + ") = " + p.get(), label,
-                    segment.address(), size, p.get());
+                    segment.address(), size, asked, p.get());
             Optional<Placement.Level> c = p.get().container();
             if (c.isPresent()) {
                 Containers.Overfull over = containers.placed(c.get(), p.get().slot());
@@ -514,7 +517,7 @@ public final class AllocatorModel {
      * the block's slot, its levels nest (L1) and, with a followed design, it obeys that design's law (L2). Every
      * block is checked as it is returned, and again by the placement step at any of its addresses.
      */
-    void checkPlacement(String where, int label, long address, long size, Placement p) {
+    void checkPlacement(String where, int label, long address, long size, long alignment, Placement p) {
         hit(Rule.L1_PLACEMENT);
         Placement.Level slot = p.slot();
         if (slot.start() != address || slot.bytes() < size) {
@@ -536,7 +539,7 @@ public final class AllocatorModel {
         if (Rule.L2_DESIGN_LAYOUT.skipReason(design).isEmpty()) {
             hit(Rule.L2_DESIGN_LAYOUT);
             LayoutLaw law = LayoutLaws.of(design.follows()).orElseThrow();
-            law.check(address, size, p, anchors()).ifPresent(problem -> {
+            law.check(address, size, alignment, p, anchors()).ifPresent(problem -> {
                 throw violation(Rule.L2_DESIGN_LAYOUT, where + ": " + problem + " (block #" + label + ", " + size
                         + " bytes, " + design.follows() + " layout)");
             });

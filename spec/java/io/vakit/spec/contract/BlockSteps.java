@@ -432,7 +432,9 @@ final class BlockSteps {
             }
             int from = m.servedClass(old);
             m.remove(label, false);
-            AllocatorModel.Block now = m.admit(a, toString(), label, moved, newSize, 1);
+            // in place, the block keeps the unit its first request (perhaps aligned) got: its alignment is not known here
+            AllocatorModel.Block now = m.admit(a, toString(), label, moved, newSize,
+                    moved.address() == old.address() ? 0 : 1);
             int to = Sizes.classOf(m.design(), newSize);
             m.reach(to > from ? States.REALLOC_UP : to < from ? States.REALLOC_DOWN : States.REALLOC_SAME);
             long kept = Math.min(old.limit(), Math.min(old.size(), newSize)); // the slack is not carried over

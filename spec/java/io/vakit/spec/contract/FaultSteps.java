@@ -167,7 +167,8 @@ final class FaultSteps {
             }
             long kept = Math.min(old.limit(), Math.min(old.size(), size));
             m.remove(target, false);
-            AllocatorModel.Block now = m.admit(a, toString(), target, got, size, 1);
+            // in place, the block keeps the unit its first request (perhaps aligned) got: its alignment is not known here
+            AllocatorModel.Block now = m.admit(a, toString(), target, got, size, got.address() == old.address() ? 0 : 1);
             if (old.written() > 0 && kept > 0) {
                 m.hit(Rule.C7_REALLOC_PREFIX);
                 long at = Patterns.firstMismatch(m.memory(), got, target, old.written(), kept);

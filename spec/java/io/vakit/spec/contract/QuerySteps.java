@@ -202,7 +202,7 @@ final class QuerySteps {
                 throw m.violation(Rule.L1_PLACEMENT, where + ", but placement of its start "
                         + AllocatorModel.hex(b.address()) + " is " + start.orElse(null));
             }
-            m.checkPlacement(where, label, b.address(), b.size(), at.get());
+            m.checkPlacement(where, label, b.address(), b.size(), 0, at.get()); // the asked alignment: not kept
         }
 
         @Override

@@ -58,6 +58,41 @@ final class ArenasLayoutLaw implements LayoutLaw {
 
     @Override
     public Optional<String> check(long a, long size, Placement p, Anchors anchors) {
+        return check(a, size, 0, p, anchors);
+    }
+
+    /**
+     * With the asked alignment known: up to the natural one of the size, the natural block (a slot of a slab arena,
+     * the size rounded to an object arena's granule); above it, a block of {@code max(size, alignment)} rounded to
+     * the granule of that size's object arena (arena 3 at least), at a multiple of the alignment.
+     */
+    @Override
+    public Optional<String> check(long a, long size, long asked, Placement p, Anchors anchors) {
+        Optional<String> lenient = lenient(a, size, p, anchors);
+        if (lenient.isPresent() || asked <= 0) {
+            return lenient;
+        }
+        int own = arenaOf(size);
+        long natural = own < FIRST_OBJECT ? ARENA_MAX[own] : granule(own);
+        boolean slab = p.path().equals("slab reservation/slot");
+        if (asked <= natural) {
+            boolean ok = own < FIRST_OBJECT ? slab : !slab && p.slot().bytes() == roundUp(size, granule(own));
+            return ok ? Optional.empty() : Optional.of("a request of " + size + " bytes at alignment " + asked
+                    + " (within its natural " + natural + ") belongs to arena " + own + "'s natural "
+                    + (own < FIRST_OBJECT ? "slot" : "block of " + roundUp(size, granule(own)) + " bytes") + ", not "
+                    + p.slot());
+        }
+        long e = Math.max(size, asked);
+        int arena = Math.max(FIRST_OBJECT, arenaOf(e));
+        long bytes = roundUp(e, granule(arena));
+        return !slab && p.slot().bytes() == bytes && a % asked == 0 ? Optional.empty()
+                : Optional.of("a request of " + size + " bytes at alignment " + asked + " (above its natural "
+                        + natural + ") belongs to a block of " + bytes + " bytes in object arena " + arena + " at a"
+                        + " multiple of " + asked + ", not " + p.slot());
+    }
+
+    /** The law without the asked alignment: an object block a power of two at a multiple of itself may be one. */
+    private static Optional<String> lenient(long a, long size, Placement p, Anchors anchors) {
         Placement.Level reservation = p.levels().get(0);
         Optional<String> aligned = Levels.first(() -> p.levels().size() == 2 ? Optional.empty()
                 : Optional.of("the levels are " + p.path() + "; the design's are two"), () ->

@@ -36,6 +36,16 @@ public interface LayoutLaw {
     Optional<String> check(long address, long size, Placement placement, Anchors anchors);
 
     /**
+     * The same, knowing the alignment the block was asked at ({@code 0}: not known, as for a reallocated block or a
+     * placement asked again later). A law whose design serves an aligned request from a larger unit accepts such a
+     * unit without the alignment, since any block may have been asked so; with it, only the unit the request needs.
+     * By default the law does not depend on it.
+     */
+    default Optional<String> check(long address, long size, long alignment, Placement placement, Anchors anchors) {
+        return check(address, size, placement, anchors);
+    }
+
+    /**
      * The natural alignment the design's spec gives a request of {@code size} bytes made with no alignment: what its
      * arithmetic puts every such block at a multiple of. A design that follows this law states at least this much
      * ({@code DesignDescriptor.alignment()}); empty while an anchor it depends on (a segment or arena size) is not

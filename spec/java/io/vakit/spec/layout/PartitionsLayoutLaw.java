@@ -71,8 +71,14 @@ final class PartitionsLayoutLaw implements LayoutLaw {
         return r == 0 ? size : size + (alignment - r);
     }
 
-    /** Whether class {@code c} is what a request of {@code size} at {@code a} may get: at some alignment a has. */
-    static boolean classFits(long size, long c, long a) {
+    /**
+     * Whether class {@code c} is what a request of {@code size} at {@code a} may get: at the asked alignment
+     * {@code asked} when known (above 0), else at some alignment a has.
+     */
+    static boolean classFits(long size, long asked, long c, long a) {
+        if (asked > 0) {
+            return classSize(roundTo(size, asked)) == c;
+        }
         for (long al = 1; al <= MAX_POOL; al <<= 1) {
             if (a % al == 0 && classSize(roundTo(size, al)) == c) {
                 return true;
@@ -83,9 +89,16 @@ final class PartitionsLayoutLaw implements LayoutLaw {
 
     @Override
     public Optional<String> check(long a, long size, Placement p, Anchors anchors) {
+        return check(a, size, 0, p, anchors);
+    }
+
+    /** With the asked alignment known, a part or arena must be the one the request rounded to it needs. */
+    @Override
+    public Optional<String> check(long a, long size, long asked, Placement p, Anchors anchors) {
         if (p.path().equals("mapping")) {
             Optional<Long> a0 = anchors.get("row 0 arena");
-            return a0.isPresent() && size <= a0.get() << 7 ? Optional.of(size + " bytes fits an arena of row 7 ("
+            long effective = asked > 0 ? roundTo(size, asked) : size;
+            return a0.isPresent() && effective <= a0.get() << 7 ? Optional.of(size + " bytes fits an arena of row 7 ("
                     + (a0.get() << 7) + "): not the high range") : p.slot().start() == a ? Optional.empty()
                     : Optional.of("the mapping " + p.slot() + " does not start at the block");
         }
@@ -112,7 +125,7 @@ final class PartitionsLayoutLaw implements LayoutLaw {
                 () -> Levels.nth(slice, arena, arena.bytes(), slice.bytes() / arena.bytes()),
                 () -> (a & -arena.bytes()) == arena.start() ? Optional.empty()
                         : Optional.of("the arena " + arena + " is not a & -" + arena.bytes()),
-                () -> inArena(a, size, k, arena, l));
+                () -> inArena(a, size, asked, k, arena, l));
     }
 
     /** Partition {@code k}'s offset: each partition at the first multiple of its arena after the one before. */
@@ -126,13 +139,17 @@ final class PartitionsLayoutLaw implements LayoutLaw {
         return at;
     }
 
-    private static Optional<String> inArena(long a, long size, int k, Placement.Level arena, List<Placement.Level> l) {
+    private static Optional<String> inArena(long a, long size, long asked, int k, Placement.Level arena,
+            List<Placement.Level> l) {
         long partBytes = arena.bytes() / PARTS;
         long part0 = partBytes >> k;
         if (l.size() == 3) {
             return Levels.first(
                     () -> arena.start() == a ? Optional.empty() : Optional.of("the arena block is not at a"),
-                    () -> aboveNeed(size, arena.bytes(), a, arena.bytes() >> k));
+                    () -> routed(size, asked, "a whole arena", Levels.classOf(roundTo(size, Math.max(1, asked)), 1)
+                            > part0 << 5, "the largest part ("
+                            + (part0 << 5) + " bytes) holds it"),
+                    () -> aboveNeed(size, asked, arena.bytes(), a, arena.bytes() >> k));
         }
         Placement.Level part = l.get(3);
         Optional<String> nested = Levels.first(
@@ -147,14 +164,17 @@ final class PartitionsLayoutLaw implements LayoutLaw {
                     () -> Levels.path(new Placement(l), "partition/slice/arena/part"),
                     () -> part.start() == a ? Optional.empty() : Optional.of("the part block is not at a"),
                     () -> k <= 5 ? Optional.empty() : Optional.of("a part block in partition " + k + " (above 5)"),
-                    () -> aboveNeed(size, partBytes, a, part0));
+                    () -> routed(size, asked, "a whole part", roundTo(size, Math.max(1, asked)) > MAX_POOL,
+                            "it is a pool's item (32 KiB at most)"),
+                    () -> aboveNeed(size, asked, partBytes, a, part0));
         }
         Placement.Level item = l.get(4);
         long c = item.bytes();
         return Levels.first(
                 () -> Levels.path(new Placement(l), "partition/slice/arena/part/item"),
-                () -> classFits(size, c, a) ? Optional.empty() : Optional.of("an item of " + c + " bytes is not the"
-                        + " seed's class of " + size + " bytes at any alignment 0x" + Long.toHexString(a) + " has"),
+                () -> classFits(size, asked, c, a) ? Optional.empty() : Optional.of("an item of " + c + " bytes is"
+                        + " not the seed's class of " + size + " bytes " + (asked > 0 ? "rounded up to its alignment "
+                        + asked : "at any alignment 0x" + Long.toHexString(a) + " has")),
                 () -> row(c) == k ? Optional.empty() : Optional.of("class " + c + " belongs to row " + row(c)
                         + ", not partition " + k),
                 () -> Levels.nth(part, item, c, partBytes / c),
@@ -162,15 +182,27 @@ final class PartitionsLayoutLaw implements LayoutLaw {
     }
 
     /**
-     * A unit of {@code unit} bytes (a power of two, at least {@code min}) for a block of {@code size}: the smallest
-     * holding it, or a larger one that the block's address is a multiple of (an aligned request).
+     * With the asked alignment known, whether the request, rounded up to it, goes where it went ({@code fits}): a
+     * whole part above 32 KiB, a whole arena above the largest part. Without it, any route may have been an aligned
+     * request's.
      */
-    private static Optional<String> aboveNeed(long size, long unit, long a, long min) {
-        long need = Math.max(min, Levels.classOf(size, 1));
-        if (unit == need || (unit > need && a % unit == 0)) {
+    private static Optional<String> routed(long size, long asked, String what, boolean fits, String instead) {
+        return asked <= 0 || fits ? Optional.empty() : Optional.of(what + " for " + size + " bytes at alignment "
+                + asked + ", but " + instead);
+    }
+
+    /**
+     * A unit of {@code unit} bytes (a power of two, at least {@code min}) for a block of {@code size}: the smallest
+     * holding it rounded up to the asked alignment when that is known (above 0); else that, or a larger one that the
+     * block's address is a multiple of (it may have been an aligned request).
+     */
+    private static Optional<String> aboveNeed(long size, long asked, long unit, long a, long min) {
+        long need = Math.max(min, Levels.classOf(asked > 0 ? roundTo(size, asked) : size, 1));
+        if (unit == need || (asked <= 0 && unit > need && a % unit == 0)) {
             return Optional.empty();
         }
-        return Optional.of("a unit of " + unit + " bytes for " + size + " bytes; the smallest holding it is " + need);
+        return Optional.of("a unit of " + unit + " bytes for " + size + " bytes" + (asked > 0 ? " at alignment "
+                + asked : "") + "; the smallest holding it is " + need);
     }
 
     /**

@@ -31,7 +31,8 @@ class BrokenAllocatorsTest {
                 Arguments.of(new MiscountsGranulesAllocator.Provider(), Rule.L2_DESIGN_LAYOUT),
                 Arguments.of(new MiscountsRunsAllocator.Provider(), Rule.L2_DESIGN_LAYOUT),
                 Arguments.of(new StatedAlignmentBugs.FootprintAsAlignment(), Rule.C3_ALIGNMENT),
-                Arguments.of(new StatedAlignmentBugs.PageAlignedParts(), Rule.L2_DESIGN_LAYOUT));
+                Arguments.of(new StatedAlignmentBugs.PageAlignedParts(), Rule.L2_DESIGN_LAYOUT),
+                Arguments.of(new OverAlignedUnitsAllocator.Provider(), Rule.L2_DESIGN_LAYOUT));
     }
 
     @ParameterizedTest(name = "{0} breaks {1}")
