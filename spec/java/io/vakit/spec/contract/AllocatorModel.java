@@ -408,7 +408,7 @@ public final class AllocatorModel {
         long need = Math.max(alignment, natural);
         if ((a & (need - 1)) != 0) {
             throw violation(Rule.C3_ALIGNMENT, op + " returned " + hex(a) + ", not aligned to " + need
-                    + " (asked " + alignment + ", guaranteed " + design.alignment().alignmentFor(size) + ")");
+                    + " (asked " + alignment + ", guaranteed " + natural + ")");
         }
         long usable = usableOf(system, a, size);
         if (design.has(Feature.USABLE_SIZE)) {

@@ -73,7 +73,7 @@ final class ArenasLayoutLaw implements LayoutLaw {
             return lenient;
         }
         int own = arenaOf(size);
-        long natural = own < FIRST_OBJECT ? ARENA_MAX[own] : granule(own);
+        long natural = naturalAlignment(size, anchors).orElseThrow();
         boolean slab = p.path().equals("slab reservation/slot");
         if (asked <= natural) {
             boolean ok = own < FIRST_OBJECT ? slab : !slab && p.slot().bytes() == roundUp(size, granule(own));

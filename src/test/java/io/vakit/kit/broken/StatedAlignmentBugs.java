@@ -61,10 +61,9 @@ public final class StatedAlignmentBugs {
 
         private static DesignDescriptor descriptor(PartitionsConfig config) {
             DesignDescriptor d = PartitionsProvider.descriptor(config);
-            return with(new DesignDescriptor("broken-page-aligned-parts", "partitions stating the page for parts"
-                    + " and arenas", d.sizeClasses(), d.alignment(), d.maxAlignment(), d.maxBlockSize(),
-                    d.features(), d.deviations(), d.follows()),
-                    size -> size <= PartitionClasses.MAX_POOL ? CLASSES.alignmentFor(size) : 4096);
+            return new DesignDescriptor("broken-page-aligned-parts", "partitions stating the page for parts and"
+                    + " arenas", d.sizeClasses(), size -> size <= PartitionClasses.MAX_POOL ? CLASSES.alignmentFor(size)
+                    : 4096, d.maxAlignment(), d.maxBlockSize(), d.features(), d.deviations(), d.follows());
         }
 
         @Override
